@@ -1,0 +1,1 @@
+"""Backend protocols and the registry that finds engines (see protocols.py)."""

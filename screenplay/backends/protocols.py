@@ -1,0 +1,273 @@
+"""The contracts between the compiler core and every asset engine.
+
+The front end never sees an engine; it sees *constructors*.  In a ``.film``
+file every production value that names an engine or generator is a call::
+
+    voice: piper(model="en_US-joe-medium", rate=0.95)
+    face:  portrait(seed=7, age=45, hair="grey")
+    image: room(seed=3, window="left")
+    music: drone(key="D minor", tempo=0.9)
+
+or a file path (``"faces/woman.png"``) or a preset name from ``stdlib/``
+(``voice: carlos``, ``voice: carlos(rate=1.1)``).  The resolve pass flattens
+all of these into an :class:`AssetSpec`: a constructor name plus plain-Python
+parameters.  Each engine package publishes its constructors (name, kind,
+typed parameters, documentation) in a *cheap* module that imports nothing
+heavy; the check pass validates arguments against those schemas and the bind
+pass hands the spec to the engine.
+
+Media conventions shared by every engine:
+
+* audio: ``numpy.float32`` arrays, mono shape ``(n,)`` or stereo ``(n, 2)``,
+  at :data:`PROJECT_RATE` (48 kHz), nominal range −1…1;
+* images: ``numpy.uint8`` arrays, ``(h, w, 3)`` RGB or ``(h, w, 4)`` RGBA;
+* time: seconds as float inside engines, whole frames in the timeline IR.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from screenplay.cache import Cache
+
+PROJECT_RATE = 48_000
+
+AssetKind = Literal["voice", "face", "set", "music"]
+
+#: Mouth shapes shared by the voice engines (which produce viseme timings) and
+#: the face renderers (which draw them).
+VISEMES: tuple[str, ...] = ("rest", "mbp", "a", "e", "o", "fv")
+
+
+# --------------------------------------------------------------------------
+# Schemas: what the front end knows about constructors
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Param:
+    """One typed parameter of a constructor.
+
+    ``type`` is one of ``"str"``, ``"int"``, ``"float"``, ``"bool"``,
+    ``"duration"`` (seconds; the source may write ``2s``, ``500ms``),
+    ``"path"`` (a file relative to the film), or ``"choice"`` (one of
+    ``choices``).  ``min``/``max`` bound numbers.
+    """
+
+    name: str
+    type: str
+    default: Any = None
+    doc: str = ""
+    choices: tuple[str, ...] = ()
+    min: float | None = None
+    max: float | None = None
+
+
+@dataclass(frozen=True)
+class Constructor:
+    """A named way to make an asset, e.g. ``piper`` (voice) or ``room`` (set)."""
+
+    name: str
+    kind: AssetKind
+    params: tuple[Param, ...]
+    doc: str = ""
+    #: Module that implements it, imported only when the asset is built.
+    module: str = ""
+
+    def param(self, name: str) -> Param | None:
+        for p in self.params:
+            if p.name == name:
+                return p
+        return None
+
+
+# --------------------------------------------------------------------------
+# Specs: what the front end hands to engines
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AssetSpec:
+    """A fully resolved request for one asset.
+
+    ``constructor`` is the engine/generator name (``"piper"``, ``"portrait"``,
+    ``"room"``, ``"drone"``) or ``"file"`` for a user file, in which case
+    ``params["path"]`` is an absolute :class:`~pathlib.Path`.  ``params``
+    holds validated plain values with defaults filled in.  ``preset`` names
+    the stdlib preset it came from, if any (for credits).  ``seed`` is always
+    set: explicit, or derived deterministically from the owner's name.
+    """
+
+    kind: AssetKind
+    constructor: str
+    params: Mapping[str, Any]
+    label: str = ""
+    preset: str | None = None
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self.params.get(name, default)
+
+    def cache_key(self) -> Any:
+        return [self.kind, self.constructor, dict(self.params)]
+
+
+class BackendError(Exception):
+    """A user-facing failure inside an engine (missing engine, unreadable file…).
+
+    The bind pass turns it into a diagnostic pointing at the declaration that
+    asked for the asset.  ``code`` is a diagnostic code from
+    :mod:`screenplay.diagnostics.codes`.
+    """
+
+    def __init__(self, code: str, message: str, help: str = "") -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.help = help
+
+
+class BackendWarning(Warning):
+    """A degraded-but-working result (e.g. no face found → still image)."""
+
+
+# --------------------------------------------------------------------------
+# Voices
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """How a line is spoken, derived from its parenthetical and its cue extension."""
+
+    volume_db: float = 0.0
+    rate: float = 1.0
+    pitch_semitones: float = 0.0
+    whisper: bool = False
+    shout: bool = False
+    laugh: bool = False
+    pause_before: float = 0.0
+    #: "on" (on screen), "vo" (voice-over) or "os" (off screen)
+    placement: str = "on"
+    #: Words to stress (from emphasis marks), in order of appearance.
+    emphasis: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Timed:
+    """A labelled interval in seconds (a word, a phoneme or a viseme)."""
+
+    start: float
+    end: float
+    label: str
+
+
+@dataclass
+class Speech:
+    """One synthesized line: audio at PROJECT_RATE plus its timings."""
+
+    audio: np.ndarray  # float32 mono (n,)
+    words: list[Timed] = field(default_factory=list)
+    visemes: list[Timed] = field(default_factory=list)
+
+    @property
+    def duration(self) -> float:
+        return len(self.audio) / PROJECT_RATE
+
+
+@runtime_checkable
+class VoiceBackend(Protocol):
+    """Speaks text with a voice.  ``speak`` must be deterministic and cached."""
+
+    def speak(self, spec: AssetSpec, text: str, delivery: Delivery, cache: Cache) -> Speech: ...
+
+
+# --------------------------------------------------------------------------
+# Pictures
+# --------------------------------------------------------------------------
+
+
+@runtime_checkable
+class Face(Protocol):
+    """A character's look, able to talk and blink."""
+
+    credit: str
+
+    def frame(self, width: int, height: int, viseme: str = "rest", eyes: float = 1.0) -> np.ndarray:
+        """An RGBA uint8 portrait; ``eyes`` is 1 open … 0 closed."""
+        ...
+
+
+@runtime_checkable
+class SetImage(Protocol):
+    """A scene's place."""
+
+    credit: str
+
+    def frame(self, width: int, height: int) -> np.ndarray:
+        """An RGB uint8 image of the set."""
+        ...
+
+
+@runtime_checkable
+class PictureBackend(Protocol):
+    def face(self, spec: AssetSpec, cache: Cache) -> Face: ...
+
+    def set(self, spec: AssetSpec, heading: SceneInfo, cache: Cache) -> SetImage: ...
+
+
+@dataclass(frozen=True)
+class SceneInfo:
+    """What a scene heading says about the place, for procedural sets."""
+
+    interior: bool | None  # True INT., False EXT., None unknown/both
+    location: str  # "EMPTY ROOM"
+    time: str  # "DAY", "NIGHT", "DUSK", "DAWN", "" …
+
+
+# --------------------------------------------------------------------------
+# Music
+# --------------------------------------------------------------------------
+
+
+@runtime_checkable
+class MusicBackend(Protocol):
+    def render(self, spec: AssetSpec, duration: float, cache: Cache) -> np.ndarray:
+        """Stereo float32 ``(n, 2)`` at PROJECT_RATE, exactly ``duration`` long."""
+        ...
+
+
+# --------------------------------------------------------------------------
+# Dialogue model
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GenerationRequest:
+    prompt: str
+    max_new_tokens: int
+    seed: int
+    temperature: float = 0.8
+    top_p: float = 0.95
+    stop: Sequence[str] = ()
+
+
+@runtime_checkable
+class DialogueModel(Protocol):
+    """A causal language model that continues a screenplay."""
+
+    #: Identity that goes into the lock: model id/path and a revision or file hash.
+    identity: str
+
+    def generate(self, request: GenerationRequest) -> str: ...
+
+
+def resolve_user_path(base_dir: Path, raw: str) -> Path:
+    """A user-written path, relative to the film's folder."""
+    p = Path(raw).expanduser()
+    return p if p.is_absolute() else (base_dir / p)

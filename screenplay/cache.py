@@ -1,0 +1,225 @@
+"""Content-addressed on-disk cache shared by every expensive step.
+
+Every expensive result (a synthesized line, a rendered cue, a face layer, an
+encoded shot segment) is stored under the hash of *everything that affects
+it*.  Keys are built with :func:`digest` from plain data (str, numbers, bools,
+None, lists, dicts, bytes, numpy arrays, :class:`pathlib.Path` – hashed by
+file content, not by name).  A result is written to a temporary file in the
+same directory and renamed into place, so a build that is killed half-way
+never leaves a truncated entry behind: an entry either exists whole or not at
+all.
+
+Location: ``$SCREENPLAY_CACHE_DIR`` if set, else ``$XDG_CACHE_HOME/screenplay``
+(``~/.cache/screenplay``).  Tests point ``SCREENPLAY_CACHE_DIR`` at a temporary
+directory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+#: Bump when the layout of cache entries changes incompatibly.
+CACHE_FORMAT = 1
+
+
+def _feed(h: Any, value: Any) -> None:
+    """Feed ``value`` into hash ``h`` in a canonical, type-tagged way."""
+    if value is None:
+        h.update(b"N")
+    elif isinstance(value, bool):
+        h.update(b"T" if value else b"F")
+    elif isinstance(value, int):
+        h.update(b"i" + str(value).encode() + b";")
+    elif isinstance(value, float):
+        h.update(b"f" + repr(value).encode() + b";")
+    elif isinstance(value, str):
+        data = value.encode("utf-8")
+        h.update(b"s" + str(len(data)).encode() + b":" + data)
+    elif isinstance(value, bytes | bytearray | memoryview):
+        data = bytes(value)
+        h.update(b"b" + str(len(data)).encode() + b":" + data)
+    elif isinstance(value, Path):
+        h.update(b"p" + file_digest(value).encode())
+    elif isinstance(value, dict):
+        h.update(b"{")
+        for k in sorted(value, key=str):
+            _feed(h, str(k))
+            _feed(h, value[k])
+        h.update(b"}")
+    elif isinstance(value, list | tuple):
+        h.update(b"[")
+        for item in value:
+            _feed(h, item)
+        h.update(b"]")
+    elif hasattr(value, "__array__") and hasattr(value, "dtype"):
+        import numpy as np
+
+        arr = np.ascontiguousarray(value)
+        h.update(b"a" + str(arr.dtype).encode() + str(arr.shape).encode())
+        h.update(arr.tobytes())
+    elif hasattr(value, "cache_key"):
+        _feed(h, value.cache_key())
+    elif hasattr(value, "__dataclass_fields__"):
+        import dataclasses
+
+        _feed(h, type(value).__name__)
+        _feed(h, {f.name: getattr(value, f.name) for f in dataclasses.fields(value)})
+    else:
+        raise TypeError(f"cannot hash {type(value).__name__} into a cache key")
+
+
+def digest(*parts: Any) -> str:
+    """A stable hex digest of ``parts`` (see module docstring for accepted types)."""
+    h = hashlib.sha256()
+    _feed(h, CACHE_FORMAT)
+    _feed(h, list(parts))
+    return h.hexdigest()
+
+
+_FILE_DIGESTS: dict[tuple[str, int, int], str] = {}
+
+
+def file_digest(path: Path) -> str:
+    """SHA-256 of a file's bytes, memoised on (path, size, mtime)."""
+    st = path.stat()
+    memo_key = (str(path.resolve()), st.st_size, st.st_mtime_ns)
+    found = _FILE_DIGESTS.get(memo_key)
+    if found is None:
+        h = hashlib.sha256()
+        with path.open("rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                h.update(chunk)
+        found = _FILE_DIGESTS[memo_key] = h.hexdigest()
+    return found
+
+
+def default_cache_dir() -> Path:
+    env = os.environ.get("SCREENPLAY_CACHE_DIR")
+    if env:
+        return Path(env)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg) if xdg else Path.home() / ".cache"
+    return base / "screenplay"
+
+
+@contextmanager
+def atomic_path(target: Path, suffix: str = "") -> Iterator[Path]:
+    """Yield a temporary path beside ``target``; rename it onto ``target`` on success.
+
+    On any exception (including KeyboardInterrupt) the temporary file is
+    removed and ``target`` is left untouched.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(
+        prefix=f".{target.name}.", suffix=(suffix or target.suffix) + ".part", dir=target.parent
+    )
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def atomic_write_bytes(target: Path, data: bytes) -> None:
+    with atomic_path(target) as tmp:
+        tmp.write_bytes(data)
+
+
+class Cache:
+    """A directory of content-addressed entries, grouped by namespace.
+
+    ``stats`` counts hits and misses per namespace so tests can assert, for
+    example, that a second build synthesizes zero lines.
+    """
+
+    def __init__(self, root: Path | None = None, *, enabled: bool = True) -> None:
+        self.root = Path(root) if root is not None else default_cache_dir()
+        self.enabled = enabled
+        self.hits: Counter[str] = Counter()
+        self.misses: Counter[str] = Counter()
+
+    def path(self, namespace: str, key: str, suffix: str = "") -> Path:
+        return self.root / namespace / key[:2] / f"{key}{suffix}"
+
+    # -- raw bytes -----------------------------------------------------------
+    def get_bytes(self, namespace: str, key: str, suffix: str = ".bin") -> bytes | None:
+        p = self.path(namespace, key, suffix)
+        if self.enabled and p.is_file():
+            self.hits[namespace] += 1
+            return p.read_bytes()
+        self.misses[namespace] += 1
+        return None
+
+    def put_bytes(self, namespace: str, key: str, data: bytes, suffix: str = ".bin") -> Path:
+        p = self.path(namespace, key, suffix)
+        if self.enabled:
+            atomic_write_bytes(p, data)
+        return p
+
+    # -- numpy arrays (npz keeps several named arrays together) ---------------
+    def get_arrays(self, namespace: str, key: str) -> dict[str, Any] | None:
+        data = self.get_bytes(namespace, key, ".npz")
+        if data is None:
+            return None
+        import numpy as np
+
+        try:
+            with np.load(io.BytesIO(data), allow_pickle=False) as z:
+                return {name: z[name] for name in z.files}
+        except (OSError, ValueError):
+            # An unreadable entry is treated as a miss and recomputed.
+            self.hits[namespace] -= 1
+            self.misses[namespace] += 1
+            return None
+
+    def put_arrays(self, namespace: str, key: str, **arrays: Any) -> None:
+        import numpy as np
+
+        buf = io.BytesIO()
+        np.savez(buf, **arrays)
+        self.put_bytes(namespace, key, buf.getvalue(), ".npz")
+
+    # -- JSON ----------------------------------------------------------------
+    def get_json(self, namespace: str, key: str) -> Any | None:
+        data = self.get_bytes(namespace, key, ".json")
+        if data is None:
+            return None
+        try:
+            return json.loads(data)
+        except ValueError:
+            self.hits[namespace] -= 1
+            self.misses[namespace] += 1
+            return None
+
+    def put_json(self, namespace: str, key: str, value: Any) -> None:
+        self.put_bytes(
+            namespace, key, json.dumps(value, sort_keys=True).encode("utf-8"), ".json"
+        )
+
+    # -- files produced by external tools (segments, wavs) -------------------
+    def file(
+        self, namespace: str, key: str, suffix: str, produce: Callable[[Path], None]
+    ) -> Path:
+        """Return the cached file for ``key``, calling ``produce(tmp_path)`` on a miss."""
+        p = self.path(namespace, key, suffix)
+        if self.enabled and p.is_file():
+            self.hits[namespace] += 1
+            return p
+        self.misses[namespace] += 1
+        with atomic_path(p, suffix) as tmp:
+            produce(tmp)
+        return p
