@@ -1,0 +1,109 @@
+"""The diagnostic record and the collector passes write into."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from enum import Enum
+
+from screenplay.syntax.source import Span
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    NOTE = "note"
+
+
+@dataclass(frozen=True)
+class Label:
+    """A secondary span with a short message ("first declared here")."""
+
+    span: Span
+    message: str
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    code: str
+    severity: Severity
+    message: str
+    span: Span
+    help: str = ""
+    labels: tuple[Label, ...] = ()
+    #: The caret message under the primary span (defaults to nothing).
+    label: str = ""
+
+    def one_line(self) -> str:
+        """The machine form: ``file:line:col: severity[CODE]: message``."""
+        return f"{self.span.file}:{self.span.line}:{self.span.col}: {self.severity.value}[{self.code}]: {self.message}"
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "code": self.code,
+            "severity": self.severity.value,
+            "message": self.message,
+            "span": self.span.as_dict(),
+            "help": self.help,
+            "labels": [{"span": lab.span.as_dict(), "message": lab.message} for lab in self.labels],
+        }
+
+
+@dataclass
+class Diagnostics:
+    """An ordered collection with helpers for the common cases."""
+
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def add(self, d: Diagnostic) -> None:
+        self.items.append(d)
+
+    def extend(self, ds: Iterable[Diagnostic]) -> None:
+        self.items.extend(ds)
+
+    def error(self, code: str, span: Span, message: str, help: str = "", label: str = "",
+              labels: tuple[Label, ...] = ()) -> None:
+        self.add(Diagnostic(code, Severity.ERROR, message, span, help, labels, label))
+
+    def warning(self, code: str, span: Span, message: str, help: str = "", label: str = "",
+                labels: tuple[Label, ...] = ()) -> None:
+        self.add(Diagnostic(code, Severity.WARNING, message, span, help, labels, label))
+
+    def note(self, code: str, span: Span, message: str, help: str = "", label: str = "") -> None:
+        self.add(Diagnostic(code, Severity.NOTE, message, span, help, (), label))
+
+    @property
+    def has_errors(self) -> bool:
+        return any(d.severity is Severity.ERROR for d in self.items)
+
+    def __iter__(self) -> Iterator[Diagnostic]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def sorted(self) -> list[Diagnostic]:
+        order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.NOTE: 2}
+        return sorted(self.items, key=lambda d: (d.span.file, d.span.line, d.span.col, order[d.severity]))
+
+
+def did_you_mean(word: str, candidates: Iterable[str], cutoff: float = 0.6) -> str | None:
+    """The closest candidate by difflib, case-insensitively, or None."""
+    cands = list(candidates)
+    lowered = {c.lower(): c for c in cands}
+    found = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=cutoff)
+    return lowered[found[0]] if found else None
+
+
+def suggestion(word: str, candidates: Iterable[str], what: str = "") -> str:
+    """``did you mean `x`?`` or a list of what is available."""
+    cands = sorted(set(candidates))
+    best = did_you_mean(word, cands)
+    if best:
+        return f"did you mean `{best}`?"
+    if cands:
+        shown = ", ".join(f"`{c}`" for c in cands[:12])
+        more = " …" if len(cands) > 12 else ""
+        return f"available{(' ' + what) if what else ''}: {shown}{more}"
+    return ""

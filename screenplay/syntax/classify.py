@@ -1,0 +1,466 @@
+"""Fountain's line rules: turn a source text into a stream of classified line tokens.
+
+Fountain is not context-free at the character level: whether ``BOB`` is a
+character cue depends on the blank line before it and the non-blank line after
+it; whether ``CUT TO:`` is a transition depends on blank lines on both sides;
+notes ``[[…]]`` and boneyard ``/* … */`` may span lines and vanish from the text.
+So the front end works in two stages, as DESIGN.md §2 allows:
+
+1. :func:`strip_hidden` removes boneyard and notes, keeping a map from every
+   remaining character back to its original offset (so spans stay exact), and
+   records each note with its span;
+2. :func:`classify` walks the remaining lines with the blank-line context and
+   emits :class:`LineToken` s (one per element line, plus paragraph breaks),
+   which :mod:`screenplay.syntax.parser` feeds to the Lark grammar in
+   ``grammar/fountain.lark``.
+
+Production lines (``use``, ``cast``, ``set``, ``cue`` and preset declarations)
+are recognised only at the start of a paragraph, unindented, with a lowercase
+keyword and the exact shape of a declaration, so ordinary Fountain prose never
+turns into production by accident.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from screenplay.syntax.source import Source, Span
+
+# --------------------------------------------------------------------------
+# Stage 1: hidden text (boneyard and notes)
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NoteRef:
+    """A ``[[note]]`` found in the source: its inner text and spans."""
+
+    text: str
+    span: Span  # the whole [[…]]
+    inner_span: Span  # just the inside
+    standalone: bool  # the note was alone on its line(s)
+
+
+@dataclass
+class Line:
+    """One line of the source after hidden text was removed."""
+
+    text: str
+    lineno: int  # 1-based line of the original source where this line starts
+    origins: list[int]  # original offset of each character, plus one past the end
+    notes: list[NoteRef] = field(default_factory=list)  # inline notes removed from this line
+    note_only: bool = False  # the line held only notes (kept as a NOTE token, else transparent)
+
+    def span(self, source: Source, start: int = 0, end: int | None = None) -> Span:
+        end = len(self.text) if end is None else end
+        a = self.origins[start] if start < len(self.origins) else self.origins[-1]
+        if end > start:
+            b = self.origins[end - 1] + 1
+        else:
+            b = a
+        return source.span(a, b)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A syntax problem found while classifying (turned into a diagnostic by the parser)."""
+
+    code: str
+    span: Span
+    message: str
+    help: str = ""
+
+
+def strip_hidden(source: Source) -> tuple[list[Line], list[Problem]]:
+    """Remove boneyard and notes; return the visible lines and any problems."""
+    text = source.text
+    n = len(text)
+    out_chars: list[str] = []
+    out_orig: list[int] = []
+    problems: list[Problem] = []
+    # notes found, with the output position where they were removed
+    removed_notes: list[tuple[int, NoteRef]] = []
+    # output positions where only hidden text was (to detect lines that vanish)
+    hidden_at: list[int] = []  # ascending
+
+    i = 0
+    while i < n:
+        if text.startswith("/*", i):
+            close = text.find("*/", i + 2)
+            if close < 0:
+                problems.append(
+                    Problem(
+                        "SP0101",
+                        source.span(i, i + 2),
+                        "unterminated boneyard: `/*` is never closed",
+                        "close the boneyard with `*/`, or write the slash-star as `\\/*` if it is text",
+                    )
+                )
+                out_chars.append(text[i])
+                out_orig.append(i)
+                i += 1
+                continue
+            # Keep the newlines inside the boneyard as *hidden* line breaks so
+            # line numbers after it stay right; they vanish from the text.
+            hidden_at.append(len(out_chars))
+            i = close + 2
+            continue
+        if text.startswith("[[", i):
+            close = text.find("]]", i + 2)
+            inner = text[i + 2 : close] if close >= 0 else ""
+            # A note may span lines, but not a truly blank one (two spaces are fine).
+            if close >= 0 and not re.search(r"\n[ \t]?\n", inner):
+                ref = NoteRef(
+                    text=inner,
+                    span=source.span(i, close + 2),
+                    inner_span=source.span(i + 2, close),
+                    standalone=False,
+                )
+                removed_notes.append((len(out_chars), ref))
+                hidden_at.append(len(out_chars))
+                i = close + 2
+                continue
+        if text.startswith("\\", i) and i + 1 < n and text[i + 1] in "*_[]/":
+            # Escapes are kept verbatim; emphasis parsing honours them later.
+            out_chars.append(text[i])
+            out_orig.append(i)
+            i += 1
+        out_chars.append(text[i])
+        out_orig.append(i)
+        i += 1
+
+    # Split the visible text into lines, tracking which lines held only hidden text.
+    lines: list[Line] = []
+    visible = "".join(out_chars)
+    pos = 0
+    note_idx = 0
+    while True:
+        nl = visible.find("\n", pos)
+        end = len(visible) if nl < 0 else nl
+        line_text = visible[pos:end]
+        origins = out_orig[pos:end] + [out_orig[end] if end < len(out_orig) else n]
+        lineno = source.position(out_orig[pos] if pos < len(out_orig) else n)[0]
+        notes: list[NoteRef] = []
+        while note_idx < len(removed_notes) and removed_notes[note_idx][0] <= end:
+            notes.append(removed_notes[note_idx][1])
+            note_idx += 1
+        k = bisect.bisect_left(hidden_at, pos)
+        had_hidden = k < len(hidden_at) and hidden_at[k] <= end
+        if notes and line_text.strip() == "":
+            notes = [NoteRef(r.text, r.span, r.inner_span, standalone=True) for r in notes]
+            lines.append(Line(line_text, notes[0].span.line, origins, notes, note_only=True))
+        elif had_hidden and line_text.strip() == "" and not notes:
+            pass  # a line that held only boneyard vanishes entirely
+        else:
+            lines.append(Line(line_text, lineno, origins, notes))
+        if nl < 0:
+            break
+        pos = nl + 1
+    return lines, problems
+
+
+# --------------------------------------------------------------------------
+# Stage 2: classification
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LineToken:
+    """A classified line: ``type`` is a terminal of grammar/fountain.lark."""
+
+    type: str
+    text: str  # the element text of this line (markers stripped)
+    span: Span
+    line: Line | None = None
+    data: dict[str, object] = field(default_factory=dict)
+
+
+SCENE_RE = re.compile(r"^(?:INT|EXT|EST|INT\.?/EXT|I/E|E/I)[.\s]", re.IGNORECASE)
+SCENE_NUMBER_RE = re.compile(r"\s*#([A-Za-z0-9.\-]+)#\s*$")
+PAGE_BREAK_RE = re.compile(r"^\s*={3,}\s*$")
+TITLE_KEY_RE = re.compile(r"^([A-Za-z][A-Za-z0-9 _\-]{0,30}):[ \t]*(.*)$")
+CHARACTER_RE = re.compile(r"^(?P<name>[^()^]*?)\s*(?P<ext>(?:\([^()]*\)\s*)*)\s*(?P<dual>\^)?\s*$")
+TRANSITION_RE = re.compile(r"^[^a-z]*TO:$")
+SPECIAL_TRANSITIONS = re.compile(
+    r"^(?:FADE IN:|FADE OUT\.|FADE TO BLACK\.|CUT TO BLACK\.|FADE OUT|FADE TO BLACK)$"
+)
+
+PRESET_KEYWORDS = ("voice", "face", "room", "music")
+DECL_KEYWORDS = ("cast", "set", "cue")
+USE_RE = re.compile(r"^use\s+(.+?)\s*(?:#.*)?$")
+DECL_RE = re.compile(r"^(cast|set|cue)\s+(?P<name>[^\"#]+?)\s*(?P<label>\"[^\"]*\")?\s*(?:#.*)?$")
+PRESET_RE = re.compile(
+    r"^(voice|face|room|music)\s+(?P<name>[A-Za-z_][A-Za-z0-9_\-]*)\s*(?P<label>\"[^\"]*\")?\s*:\s*(?P<value>.*)$"
+)
+PROPERTY_RE = re.compile(r"^(?P<indent>[ \t]+)(?P<key>[A-Za-z_][A-Za-z0-9_\-]*)\s*:\s*(?P<value>.*)$")
+
+
+def is_upper_name(name: str) -> bool:
+    return any(c.isalpha() for c in name) and name == name.upper()
+
+
+def _is_blank(line: Line) -> bool:
+    return line.text.strip() == ""
+
+
+def classify(source: Source, lines: list[Line]) -> list[LineToken]:
+    """Classify visible lines into tokens (see module docstring)."""
+    toks: list[LineToken] = []
+    n = len(lines)
+    i = 0
+
+    def span_of(line: Line, start: int = 0, end: int | None = None) -> Span:
+        return line.span(source, start, end)
+
+    def emit_notes(line: Line) -> None:
+        for ref in line.notes:
+            toks.append(LineToken("NOTE", ref.text, ref.span, line, {"standalone": ref.standalone}))
+
+    def next_content(j: int) -> Line | None:
+        while j < n and lines[j].note_only:
+            j += 1
+        return lines[j] if j < n else None
+
+    # ---- title page -------------------------------------------------------
+    j = 0
+    while j < n and _is_blank(lines[j]) and not lines[j].note_only:
+        j += 1
+    if j < n and TITLE_KEY_RE.match(lines[j].text) and not _looks_like_production(lines[j].text):
+        k = j
+        fields: list[LineToken] = []
+        while k < n and not _is_blank(lines[k]):
+            ln = lines[k]
+            m = TITLE_KEY_RE.match(ln.text)
+            if m and not ln.text[:1].isspace():
+                key = m.group(1).strip()
+                fields.append(
+                    LineToken("TITLE_KEY", key, span_of(ln, 0, len(m.group(1))), ln,
+                              {"value": m.group(2).strip(),
+                               "value_span": span_of(ln, m.start(2), len(ln.text))})
+                )
+            elif fields and (ln.text[:1].isspace()):
+                fields.append(LineToken("TITLE_VALUE", ln.text.strip(), span_of(ln), ln))
+            else:
+                break
+            k += 1
+        if fields and (k >= n or _is_blank(lines[k])):
+            toks.extend(fields)
+            i = k
+        # else: not a title page after all; everything is body
+
+    # ---- body ---------------------------------------------------------------
+    prev_blank = True
+    mode: str | None = None  # "dialogue", "action", "decl", "lyrics"
+    while i < n:
+        ln = lines[i]
+        if ln.note_only:
+            emit_notes(ln)
+            i += 1
+            continue
+        raw = ln.text
+        s = raw.strip()
+        if s == "":
+            nxt = next_content(i + 1)
+            if mode == "dialogue" and len(raw) >= 2 and nxt is not None and not _is_blank(nxt):
+                # Fountain: a line of two spaces keeps the dialogue going.
+                toks.append(LineToken("DIALOGUE_LINE", "", span_of(ln), ln))
+                i += 1
+                continue
+            if not toks or toks[-1].type != "BREAK":
+                toks.append(LineToken("BREAK", "", span_of(ln), ln))
+            mode = None
+            prev_blank = True
+            i += 1
+            continue
+
+        nxt = next_content(i + 1)
+        next_blank = nxt is None or _is_blank(nxt)
+        lead = len(raw) - len(raw.lstrip())
+
+        if mode == "dialogue":
+            if s.startswith("(") and s.endswith(")"):
+                toks.append(LineToken("PARENTHETICAL", s, span_of(ln, lead, len(raw.rstrip())), ln))
+            elif s.startswith("~"):
+                toks.append(LineToken("LYRIC_LINE_IN_DIALOGUE", s[1:].strip(), span_of(ln, lead), ln))
+            else:
+                toks.append(LineToken("DIALOGUE_LINE", s, span_of(ln, lead, len(raw.rstrip())), ln))
+            emit_notes(ln)
+            i += 1
+            continue
+
+        if mode == "decl":
+            m = PROPERTY_RE.match(raw)
+            if m or raw[:1].isspace():
+                toks.append(
+                    LineToken("PROPERTY", s, span_of(ln, lead, len(raw.rstrip())), ln,
+                              {"key": m.group("key") if m else None,
+                               "key_span": span_of(ln, m.start("key"), m.end("key")) if m else None,
+                               "value": m.group("value").strip() if m else None,
+                               "value_span": span_of(ln, m.start("value"), len(raw.rstrip()))
+                               if m else None})
+                )
+                emit_notes(ln)
+                i += 1
+                continue
+            # An unindented line right after a declaration may start the next one.
+            mode = None
+            prev_blank = True
+
+        tok = _classify_line(source, ln, prev_blank, next_blank, mode, lines, i)
+        toks.append(tok)
+        emit_notes(ln)
+        if tok.type == "CHARACTER":
+            mode = "dialogue"
+        elif tok.type in ("DECL", "USE", "PRESET"):
+            mode = "decl"
+        elif tok.type == "ACTION_LINE":
+            mode = "action"
+        elif tok.type == "LYRIC_LINE":
+            mode = "lyrics"
+        else:
+            mode = None
+        prev_blank = False
+        i += 1
+    return _fix_lyric_paragraphs(toks)
+
+
+def _looks_like_production(text: str) -> bool:
+    return bool(PRESET_RE.match(text) or USE_RE.match(text) or DECL_RE.match(text))
+
+
+def _classify_line(
+    source: Source, ln: Line, prev_blank: bool, next_blank: bool, mode: str | None,
+    lines: list[Line], i: int,
+) -> LineToken:
+    raw = ln.text
+    s = raw.strip()
+    lead = len(raw) - len(raw.lstrip())
+    end = len(raw.rstrip())
+
+    def tok(t: str, text: str, start: int = lead, stop: int = end, **data: object) -> LineToken:
+        return LineToken(t, text, ln.span(source, start, stop), ln, dict(data))
+
+    in_paragraph = not prev_blank
+
+    # Page breaks, sections and synopses stand on their own anywhere.
+    if PAGE_BREAK_RE.match(raw):
+        return tok("PAGE_BREAK", "")
+    if s.startswith("#") and not in_paragraph_action(mode):
+        depth = len(s) - len(s.lstrip("#"))
+        return tok("SECTION", s[depth:].strip(), depth=depth)
+    if s.startswith("=") and not s.startswith("==") and not in_paragraph_action(mode):
+        return tok("SYNOPSIS", s[1:].strip())
+
+    # Forced elements.
+    if s.startswith("!"):
+        return tok("ACTION_LINE", raw.replace("!", "", 1), 0, len(raw), forced=True)
+    if s.startswith(">") and s.endswith("<") and len(s) >= 2:
+        return tok("CENTERED", s[1:-1].strip())
+    if mode == "action":
+        return tok("ACTION_LINE", raw, 0, len(raw))
+    if s.startswith("~"):
+        return tok("LYRIC_LINE", s[1:].strip())
+    if s.startswith(">"):
+        return tok("TRANSITION", s[1:].strip(), forced=True)
+    if s.startswith("@") and not next_blank:
+        return _character(ln, source, s[1:], lead, end, forced=True)
+    if s.startswith(".") and len(s) > 1 and s[1] not in ". ":
+        return _scene_heading(ln, source, s[1:], lead + 1, end, forced=True)
+
+    if prev_blank:
+        # Production lines: unindented, lowercase keyword, exact shape.
+        if lead == 0:
+            m = USE_RE.match(raw)
+            if m and re.fullmatch(r"[A-Za-z_][\w\-]*(\s*,\s*[A-Za-z_][\w\-]*)*", m.group(1)):
+                return tok("USE", m.group(1))
+            m = PRESET_RE.match(raw)
+            if m:
+                return tok("PRESET", s, keyword=m.group(1), name=m.group("name"),
+                           name_span=ln.span(source, m.start("name"), m.end("name")),
+                           label=(m.group("label") or "").strip('"'),
+                           value=m.group("value").strip(),
+                           value_span=ln.span(source, m.start("value"), end))
+            m = DECL_RE.match(raw)
+            if m and is_upper_name(m.group("name")) and (next_blank or _next_is_property(lines, i)):
+                return tok("DECL", s, keyword=m.group(1), name=m.group("name").strip(),
+                           name_span=ln.span(source, m.start("name"), m.end("name")),
+                           label=(m.group("label") or "").strip('"'))
+        if SCENE_RE.match(s):
+            return _scene_heading(ln, source, s, lead, end, forced=False)
+        if next_blank and (
+            (TRANSITION_RE.match(s) and raw.rstrip("\n") == raw.rstrip() and s == s.upper())
+            or SPECIAL_TRANSITIONS.match(s)
+        ):
+            if raw.endswith(" ") and not SPECIAL_TRANSITIONS.match(s):
+                return tok("ACTION_LINE", raw, 0, len(raw))
+            return tok("TRANSITION", s)
+        if not next_blank and not s.endswith("TO:"):
+            m = CHARACTER_RE.match(s)
+            if m and is_upper_name(m.group("name")) and m.group("name").strip():
+                return _character(ln, source, s, lead, end, forced=False)
+    return tok("ACTION_LINE", raw, 0, len(raw))
+
+
+def in_paragraph_action(mode: str | None) -> bool:
+    return mode == "action"
+
+
+def _next_is_property(lines: list[Line], i: int) -> bool:
+    return i + 1 < len(lines) and bool(PROPERTY_RE.match(lines[i + 1].text))
+
+
+def _character(ln: Line, source: Source, s: str, lead: int, end: int, forced: bool) -> LineToken:
+    m = CHARACTER_RE.match(s.strip())
+    if not m:
+        name, ext, dual = s.strip(), "", False
+    else:
+        name = m.group("name").strip()
+        ext = m.group("ext").strip()
+        dual = bool(m.group("dual"))
+    exts = tuple(e.strip() for e in re.findall(r"\(([^()]*)\)", ext))
+    return LineToken(
+        "CHARACTER",
+        s.strip().rstrip("^").strip(),
+        ln.span(source, lead, end),
+        ln,
+        {"name": name, "extensions": exts, "dual": dual, "forced": forced},
+    )
+
+
+def _scene_heading(ln: Line, source: Source, s: str, start: int, end: int, forced: bool) -> LineToken:
+    number = None
+    m = SCENE_NUMBER_RE.search(s)
+    if m:
+        number = m.group(1)
+        s = s[: m.start()]
+    return LineToken(
+        "SCENE_HEADING", s.strip(), ln.span(source, start - (1 if forced else 0), end), ln,
+        {"number": number, "forced": forced},
+    )
+
+
+def _fix_lyric_paragraphs(toks: list[LineToken]) -> list[LineToken]:
+    """A paragraph that starts with ``~`` but has non-lyric lines is action (as jouvence reads it)."""
+    out: list[LineToken] = []
+    i = 0
+    while i < len(toks):
+        t = toks[i]
+        if t.type == "LYRIC_LINE" and (not out or out[-1].type in ("BREAK",)):
+            j = i
+            while j < len(toks) and toks[j].type in ("LYRIC_LINE", "ACTION_LINE", "NOTE"):
+                j += 1
+            para = toks[i:j]
+            if any(p.type == "ACTION_LINE" for p in para):
+                for p in para:
+                    if p.type == "NOTE":
+                        out.append(p)
+                    else:
+                        raw = p.line.text if p.line is not None else p.text
+                        out.append(LineToken("ACTION_LINE", raw, p.span, p.line, {}))
+                i = j
+                continue
+        out.append(t)
+        i += 1
+    return out

@@ -1,0 +1,485 @@
+"""Parse a source into the AST: classified lines → Lark (fountain.lark) → AST.
+
+Production values and directive arguments are parsed by a second Lark parser
+(``grammar/production.lark``).  Parsing never raises for bad input: problems
+become diagnostics and the parser recovers (a bad value becomes ``None``, a
+misspelt directive stays a note) so one run reports everything.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import cache
+from typing import Any
+
+from lark import Lark, Token, Transformer, Tree, v_args
+from lark.exceptions import LarkError, UnexpectedInput
+from lark.lexer import Lexer
+
+from screenplay.diagnostics import Diagnostics
+from screenplay.diagnostics.core import did_you_mean
+from screenplay.resources import grammar_path
+from screenplay.syntax import ast
+from screenplay.syntax.classify import LineToken, classify, strip_hidden
+from screenplay.syntax.source import Source, Span
+
+#: Directive names understood by the compiler (arguments are checked in passes/check.py).
+DIRECTIVES = ("music", "hold", "generate", "transition", "camera", "narration", "subtitles")
+
+
+# --------------------------------------------------------------------------
+# Lark plumbing
+# --------------------------------------------------------------------------
+
+
+class _LineLexer(Lexer):
+    """Feeds pre-classified line tokens to Lark; the token value is the index."""
+
+    def __init__(self, lexer_conf: Any) -> None:
+        pass
+
+    def lex(self, data: Any, *args: Any) -> Iterator[Token]:  # data: list[LineToken]
+        for idx, lt in enumerate(data):
+            sp = lt.span
+            yield Token(
+                lt.type, str(idx), start_pos=idx, line=sp.line, column=sp.col,
+                end_line=sp.end_line, end_column=sp.end_col, end_pos=idx + 1,
+            )
+
+
+@cache
+def _structure_parser() -> Lark:
+    return Lark(
+        grammar_path("fountain.lark").read_text(encoding="utf-8"),
+        parser="lalr",
+        lexer=_LineLexer,
+        propagate_positions=True,
+        maybe_placeholders=False,
+    )
+
+
+@cache
+def _production_parser() -> Lark:
+    return Lark(
+        grammar_path("production.lark").read_text(encoding="utf-8"),
+        parser="lalr",
+        start=["value", "directive"],
+        propagate_positions=True,
+        maybe_placeholders=False,
+    )
+
+
+# --------------------------------------------------------------------------
+# Production values
+# --------------------------------------------------------------------------
+
+
+def _unquote(s: str) -> str:
+    body = s[1:-1]
+    return re.sub(r"\\(.)", r"\1", body)
+
+
+class _ValueBuilder(Transformer[Token, Any]):
+    """Lark tree of production.lark → ast.Value, with spans relative to a base."""
+
+    def __init__(self, base: Span) -> None:
+        super().__init__()
+        self.base = base
+
+    def _span(self, meta_or_tok: Any) -> Span:
+        b = self.base
+        line = getattr(meta_or_tok, "line", 1) or 1
+        col = getattr(meta_or_tok, "column", 1) or 1
+        end_line = getattr(meta_or_tok, "end_line", line) or line
+        end_col = getattr(meta_or_tok, "end_column", col + 1) or col + 1
+        if line == 1:
+            col += b.col - 1
+        if end_line == 1:
+            end_col += b.col - 1
+        return Span(b.file, b.line + line - 1, col, b.line + end_line - 1, end_col)
+
+    def string(self, items: list[Token]) -> ast.Str:
+        return ast.Str(self._span(items[0]), _unquote(str(items[0])))
+
+    def number(self, items: list[Token]) -> ast.Num:
+        return ast.Num(self._span(items[0]), float(items[0]))
+
+    def duration(self, items: list[Token]) -> ast.Num:
+        raw = str(items[0])
+        m = re.fullmatch(r"(-?\d+(?:\.\d+)?)(ms|s|sec|min)", raw)
+        assert m
+        v = float(m.group(1)) * {"ms": 0.001, "s": 1.0, "sec": 1.0, "min": 60.0}[m.group(2)]
+        return ast.Num(self._span(items[0]), v, "s")
+
+    def level(self, items: list[Token]) -> ast.Num:
+        raw = str(items[0]).replace(" ", "")
+        return ast.Num(self._span(items[0]), float(raw[:-2]), "dB")
+
+    def boolean(self, items: list[Token]) -> ast.Bool:
+        return ast.Bool(self._span(items[0]), str(items[0]) in ("true", "on", "yes"))
+
+    def name(self, items: list[Token]) -> ast.Name:
+        return ast.Name(self._span(items[0]), str(items[0]))
+
+    @v_args(meta=True)
+    def list(self, meta: Any, items: list[ast.Value]) -> ast.ListValue:
+        return ast.ListValue(self._span(meta), tuple(items))
+
+    @v_args(meta=True)
+    def call(self, meta: Any, items: list[Any]) -> ast.Call:
+        name_tok = items[0]
+        args = tuple(a for a in items[1:] if a is not None)
+        return ast.Call(self._span(meta), str(name_tok), args, self._span(name_tok))
+
+    @v_args(meta=True)
+    def kwarg(self, meta: Any, items: list[Any]) -> ast.Arg:
+        return ast.Arg(str(items[0]), items[1], self._span(meta), self._span(items[0]))
+
+    @v_args(meta=True)
+    def posarg(self, meta: Any, items: list[Any]) -> ast.Arg:
+        return ast.Arg(None, items[0], self._span(meta))
+
+    dkwarg = kwarg
+    dposarg = posarg
+
+    @v_args(meta=True)
+    def directive(self, meta: Any, items: list[Any]) -> tuple[str, Span, tuple[ast.Arg, ...]]:
+        return str(items[0]), self._span(items[0]), tuple(items[1:])
+
+
+def parse_value(text: str, base: Span, diags: Diagnostics) -> ast.Value | None:
+    """Parse one production value; on failure report SP0102 and return None."""
+    text = _strip_comment(text)
+    if not text.strip():
+        diags.error("SP0102", base, "missing value", "write a value after the colon", "expected a value")
+        return None
+    try:
+        tree = _production_parser().parse(text, start="value")
+    except UnexpectedInput as exc:
+        _report_value_error(exc, text, base, diags)
+        return None
+    except LarkError:
+        diags.error("SP0102", base, "this value could not be read")
+        return None
+    value = _ValueBuilder(base).transform(tree)
+    return value if isinstance(value, ast.Value) else None
+
+
+def _strip_comment(text: str) -> str:
+    """Drop a trailing ``# comment`` that is outside quotes."""
+    in_q: str | None = None
+    for i, ch in enumerate(text):
+        if in_q:
+            if ch == in_q and text[i - 1] != "\\":
+                in_q = None
+        elif ch in "\"'":
+            in_q = ch
+        elif ch == "#" and (i == 0 or text[i - 1] in " \t"):
+            return text[:i].rstrip()
+    return text.rstrip()
+
+
+def _report_value_error(exc: UnexpectedInput, text: str, base: Span, diags: Diagnostics) -> None:
+    col = getattr(exc, "column", 1) or 1
+    if not isinstance(col, int) or col < 1:
+        col = 1
+    col = min(col, len(text) + 1)
+    start = base.col + col - 1
+    bad = text[col - 1 : col] or " "
+    span = Span(base.file, base.line, start, base.line, start + max(len(bad.strip()), 1))
+    expected = sorted(getattr(exc, "expected", None) or getattr(exc, "allowed", None) or [])
+    hint = ""
+    if text.count('"') % 2 == 1:
+        hint = "a string is missing its closing quote"
+    elif text.count("(") != text.count(")"):
+        hint = "the parentheses are not balanced"
+    elif expected:
+        pretty = ", ".join(_pretty_terminal(e) for e in expected[:6])
+        hint = f"expected {pretty}"
+    at_end = col > len(text.rstrip())
+    diags.error(
+        "SP0102",
+        span,
+        "this value ends too early" if at_end else f"unexpected `{bad}` in value",
+        hint or "see the language reference for value syntax",
+        "here",
+    )
+
+
+def _pretty_terminal(name: str) -> str:
+    return {
+        "RPAR": "`)`", "LPAR": "`(`", "COMMA": "`,`", "EQUAL": "`=`", "STRING": "a string",
+        "NAME": "a name", "NUMBER": "a number", "DURATION": "a duration", "RSQB": "`]`",
+        "LSQB": "`[`", "BOOL": "true/false", "LEVEL": "a level in dB", "$END": "the end",
+    }.get(name, name)
+
+
+def parse_directive(
+    text: str, span: Span, inner: Span, diags: Diagnostics
+) -> ast.Directive | ast.Note:
+    """A note → a Directive if it is one, else a Note (SP0105 for a misspelt directive)."""
+    flat = " ".join(text.split())
+    m = re.match(r"^([a-z][a-z\-]*)\b", flat)
+    if not m:
+        return ast.Note(span, text)
+    word = m.group(1)
+    if word not in DIRECTIVES:
+        close = did_you_mean(word, DIRECTIVES, cutoff=0.75)
+        if close and len(flat) < 120:
+            wspan = Span(inner.file, inner.line, inner.col + (len(text) - len(text.lstrip())),
+                         inner.line, inner.col + (len(text) - len(text.lstrip())) + len(word))
+            diags.error(
+                "SP0105", wspan, f"unknown directive `{word}`",
+                f"did you mean `{close}`?\nif this is an ordinary note, start it with a capital "
+                "letter or any word that is not a directive",
+                "not a directive",
+            )
+        return ast.Note(span, text)
+    # Directive arguments live on one logical line; spans map to the note's first line.
+    base = inner if "\n" not in text else Span(inner.file, inner.line, inner.col, inner.line, inner.col + 1)
+    lead = len(text) - len(text.lstrip())
+    base = Span(base.file, base.line, base.col + lead, base.end_line, base.end_col)
+    try:
+        tree = _production_parser().parse(flat, start="directive")
+    except UnexpectedInput as exc:
+        _report_value_error(exc, flat, base, diags)
+        return ast.Directive(span, word, (), text)
+    name, name_span, args = _ValueBuilder(base).transform(tree)
+    return ast.Directive(span, name, args, text, name_span)
+
+
+# --------------------------------------------------------------------------
+# Structure → AST
+# --------------------------------------------------------------------------
+
+
+class _Builder:
+    def __init__(self, source: Source, toks: list[LineToken], diags: Diagnostics) -> None:
+        self.source = source
+        self.toks = toks
+        self.diags = diags
+
+    def lt(self, token: Token) -> LineToken:
+        return self.toks[int(token)]
+
+    def build(self, tree: Tree[Token]) -> ast.Script:
+        title: ast.TitlePage | None = None
+        body: list[ast.Element | None] = []
+        for child in tree.children:
+            if isinstance(child, Token):  # BREAK
+                body.append(None)  # remembered so dual dialogue can see adjacency
+                continue
+            if child.data == "title_page":
+                title = self.title_page(child)
+                continue
+            el = getattr(self, child.data)(child)
+            if isinstance(el, list):
+                body.extend(el)
+            else:
+                body.append(el)
+        return ast.Script(self.source.name, title, tuple(self._pair_duals(body)))
+
+    # -- title page ----------------------------------------------------------
+    def title_page(self, tree: Tree[Token]) -> ast.TitlePage:
+        fields = []
+        for f in tree.children:
+            assert isinstance(f, Tree)
+            key_lt = self.lt(f.children[0])  # type: ignore[arg-type]
+            values = [str(key_lt.data.get("value", ""))] if key_lt.data.get("value") else []
+            last = key_lt.span
+            for v in f.children[1:]:
+                vlt = self.lt(v)  # type: ignore[arg-type]
+                values.append(vlt.text)
+                last = vlt.span
+            vs = key_lt.data.get("value_span")
+            fields.append(
+                ast.TitleField(key_lt.span.to(last), key_lt.text, "\n".join(values),
+                               vs if isinstance(vs, Span) else None)
+            )
+        return ast.TitlePage(fields[0].span.to(fields[-1].span), tuple(fields))
+
+    # -- simple elements -----------------------------------------------------
+    def _one(self, tree: Tree[Token]) -> LineToken:
+        return self.lt(tree.children[0])  # type: ignore[arg-type]
+
+    def scene_heading(self, tree: Tree[Token]) -> ast.SceneHeading:
+        t = self._one(tree)
+        return ast.SceneHeading(t.span, t.text, t.data.get("number"), bool(t.data.get("forced")))  # type: ignore[arg-type]
+
+    def action(self, tree: Tree[Token]) -> ast.Action:
+        lts = [self.lt(c) for c in tree.children]  # type: ignore[arg-type]
+        text = "\n".join(t.text for t in lts)
+        return ast.Action(lts[0].span.to(lts[-1].span), text, bool(lts[0].data.get("forced")))
+
+    def transition(self, tree: Tree[Token]) -> ast.Transition:
+        t = self._one(tree)
+        return ast.Transition(t.span, t.text, bool(t.data.get("forced")))
+
+    def centered(self, tree: Tree[Token]) -> ast.Centered:
+        t = self._one(tree)
+        return ast.Centered(t.span, t.text)
+
+    def lyrics(self, tree: Tree[Token]) -> ast.Lyrics:
+        lts = [self.lt(c) for c in tree.children]  # type: ignore[arg-type]
+        return ast.Lyrics(lts[0].span.to(lts[-1].span), "\n".join(t.text for t in lts))
+
+    def page_break(self, tree: Tree[Token]) -> ast.PageBreak:
+        return ast.PageBreak(self._one(tree).span)
+
+    def section(self, tree: Tree[Token]) -> ast.Section:
+        t = self._one(tree)
+        return ast.Section(t.span, t.text, int(t.data.get("depth", 1)))  # type: ignore[call-overload]
+
+    def synopsis(self, tree: Tree[Token]) -> ast.Synopsis:
+        t = self._one(tree)
+        return ast.Synopsis(t.span, t.text)
+
+    def note(self, tree: Tree[Token]) -> ast.Note | ast.Directive:
+        t = self._one(tree)
+        assert t.line is not None
+        ref = next((r for r in t.line.notes if r.span == t.span), None)
+        inner = ref.inner_span if ref else t.span
+        el = parse_directive(t.text, t.span, inner, self.diags)
+        if isinstance(el, ast.Note):
+            return ast.Note(t.span, t.text, bool(t.data.get("standalone", True)))
+        return el
+
+    # -- dialogue --------------------------------------------------------------
+    def dialogue(self, tree: Tree[Token]) -> ast.DialogueBlock:
+        cue = self.lt(tree.children[0])  # type: ignore[arg-type]
+        exts = cue.data.get("extensions", ())
+        character = ast.Character(
+            cue.span,
+            str(cue.data.get("name", cue.text)),
+            tuple(exts),  # type: ignore[arg-type]
+            bool(cue.data.get("dual")),
+            bool(cue.data.get("forced")),
+            cue.text,
+        )
+        parts: list[ast.Speech] = []
+        pending: list[LineToken] = []
+
+        def flush() -> None:
+            if pending:
+                parts.append(
+                    ast.DialogueLine(pending[0].span.to(pending[-1].span),
+                                     "\n".join(p.text for p in pending))
+                )
+                pending.clear()
+
+        for child in tree.children[1:]:
+            assert isinstance(child, Tree)
+            kind = child.data
+            if kind == "dialogue_line":
+                pending.append(self._one(child))
+                continue
+            flush()
+            if kind == "parenthetical":
+                t = self._one(child)
+                parts.append(ast.Parenthetical(t.span, t.text))
+            elif kind == "lyric_line":
+                t = self._one(child)
+                parts.append(ast.DialogueLyric(t.span, t.text))
+            elif kind == "note":
+                parts.append(self.note(child))
+        flush()
+        end = parts[-1].span if parts else character.span
+        return ast.DialogueBlock(character.span.to(end), character, tuple(parts))
+
+    def _pair_duals(self, body: list[ast.Element | None]) -> list[ast.Element]:
+        out: list[ast.Element] = []
+        prev_sig: ast.Element | None = None  # last element, ignoring breaks
+        for el in body:
+            if el is None:
+                continue
+            if isinstance(el, ast.DialogueBlock) and el.dual:
+                if isinstance(prev_sig, ast.DialogueBlock) and out and out[-1] is prev_sig:
+                    out[-1] = ast.DualDialogue(prev_sig.span.to(el.span), prev_sig, el)
+                    prev_sig = out[-1]
+                    continue
+                self.diags.warning(
+                    "SP0107", el.character.span,
+                    f"`{el.character.name} ^` has no dialogue block before it to pair with",
+                    "dual dialogue pairs a cue ending in ^ with the dialogue block right before it",
+                    "played alone",
+                )
+            out.append(el)
+            prev_sig = el
+        return out
+
+    # -- production ------------------------------------------------------------
+    def production(self, tree: Tree[Token]) -> ast.Element:
+        inner = tree.children[0]
+        assert isinstance(inner, Tree)
+        return getattr(self, "prod_" + inner.data)(inner)  # type: ignore[no-any-return]
+
+    def prod_use(self, tree: Tree[Token]) -> ast.Use:
+        t = self._one(tree)
+        assert t.line is not None
+        mods = []
+        raw = t.line.text
+        for m in re.finditer(r"[A-Za-z_][\w\-]*", t.text):
+            start = raw.index(t.text) + m.start()
+            mods.append(ast.ModuleRef(t.line.span(self.source, start, start + len(m.group())), m.group()))
+        return ast.Use(t.span, tuple(mods))
+
+    def prod_declaration(self, tree: Tree[Token]) -> ast.Declaration:
+        head = self._one(tree)
+        props = []
+        last = head.span
+        for child in tree.children[1:]:
+            assert isinstance(child, Tree)
+            p = self._one(child)
+            last = p.span
+            key = p.data.get("key")
+            if not key:
+                self.diags.error(
+                    "SP0103", p.span, "this line is not a `key: value` property",
+                    "properties look like `voice: carlos`; an unindented line ends the declaration",
+                    "expected `key: value`",
+                )
+                continue
+            vs = p.data["value_span"]
+            assert isinstance(vs, Span)
+            value = parse_value(str(p.data["value"]), vs, self.diags)
+            ks = p.data.get("key_span")
+            props.append(ast.Property(p.span, str(key), value, ks if isinstance(ks, Span) else None))
+        ns = head.data.get("name_span")
+        return ast.Declaration(
+            head.span.to(last), str(head.data["keyword"]), str(head.data["name"]),
+            str(head.data.get("label", "")), tuple(props), ns if isinstance(ns, Span) else None,
+        )
+
+    def prod_preset(self, tree: Tree[Token]) -> ast.Preset:
+        t = self._one(tree)
+        vs = t.data["value_span"]
+        assert isinstance(vs, Span)
+        value = parse_value(str(t.data["value"]), vs, self.diags)
+        ns = t.data.get("name_span")
+        return ast.Preset(t.span, str(t.data["keyword"]), str(t.data["name"]),
+                          str(t.data.get("label", "")), value, ns if isinstance(ns, Span) else None)
+
+
+def parse_source(source: Source, diags: Diagnostics | None = None) -> tuple[ast.Script, Diagnostics]:
+    """Parse ``source``; never raises for bad input."""
+    diags = diags if diags is not None else Diagnostics()
+    lines, problems = strip_hidden(source)
+    for p in problems:
+        diags.error(p.code, p.span, p.message, p.help, "opened here")
+    toks = classify(source, lines)
+    builder = _Builder(source, toks, diags)
+    if not toks:
+        return ast.Script(source.name, None, ()), diags
+    try:
+        tree = _structure_parser().parse(toks)  # type: ignore[arg-type]
+    except UnexpectedInput as exc:  # the classifier should make this impossible
+        tok = getattr(exc, "token", None)
+        span = toks[int(tok)].span if isinstance(tok, Token) and str(tok).isdigit() else Span.point(source.name, 1)
+        diags.error("SP0108", span, "this line does not fit here", "a property must follow a declaration")
+        return ast.Script(source.name, None, ()), diags
+    return builder.build(tree), diags
+
+
+def parse_text(text: str, name: str = "<string>") -> tuple[ast.Script, Diagnostics]:
+    return parse_source(Source(name, text.replace("\r\n", "\n").replace("\r", "\n")))

