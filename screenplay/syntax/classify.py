@@ -84,6 +84,7 @@ def strip_hidden(source: Source) -> tuple[list[Line], list[Problem]]:
     removed_notes: list[tuple[int, NoteRef]] = []
     # output positions where only hidden text was (to detect lines that vanish)
     hidden_at: list[int] = []  # ascending
+    breaking: set[int] = set()
 
     i = 0
     while i < n:
@@ -102,9 +103,11 @@ def strip_hidden(source: Source) -> tuple[list[Line], list[Problem]]:
                 out_orig.append(i)
                 i += 1
                 continue
-            # Keep the newlines inside the boneyard as *hidden* line breaks so
-            # line numbers after it stay right; they vanish from the text.
+            # A boneyard-only line vanishes (jouvence), unless the boneyard hid a
+            # blank line: then it still separates paragraphs (screenplain).
             hidden_at.append(len(out_chars))
+            if re.search(r"\n[ \t]*\n", text[i:close]):
+                breaking.add(len(out_chars))
             i = close + 2
             continue
         if text.startswith("[[", i):
@@ -152,7 +155,8 @@ def strip_hidden(source: Source) -> tuple[list[Line], list[Problem]]:
             notes = [NoteRef(r.text, r.span, r.inner_span, standalone=True) for r in notes]
             lines.append(Line(line_text, notes[0].span.line, origins, notes, note_only=True))
         elif had_hidden and line_text.strip() == "" and not notes:
-            pass  # a line that held only boneyard vanishes entirely
+            if any(pos <= b <= end for b in breaking):
+                lines.append(Line("", lineno, origins))
         else:
             lines.append(Line(line_text, lineno, origins, notes))
         if nl < 0:
@@ -186,6 +190,12 @@ TRANSITION_RE = re.compile(r"^[^a-z]*TO:$")
 SPECIAL_TRANSITIONS = re.compile(
     r"^(?:FADE IN:|FADE OUT\.|FADE TO BLACK\.|CUT TO BLACK\.|FADE OUT|FADE TO BLACK)$"
 )
+
+#: Keys that may open a title page (any key may follow the first one).
+TITLE_KEYS = frozenset(
+    """title credit author authors source draft date draft contact copyright notes revision
+    format narration subtitles language font""".split()
+) | {"draft date", "contact info"}
 
 PRESET_KEYWORDS = ("voice", "face", "room", "music")
 DECL_KEYWORDS = ("cast", "set", "cue")
@@ -227,7 +237,8 @@ def classify(source: Source, lines: list[Line]) -> list[LineToken]:
     j = 0
     while j < n and _is_blank(lines[j]) and not lines[j].note_only:
         j += 1
-    if j < n and TITLE_KEY_RE.match(lines[j].text) and not _looks_like_production(lines[j].text):
+    first = TITLE_KEY_RE.match(lines[j].text) if j < n else None
+    if first and first.group(1).strip().lower() in TITLE_KEYS:
         k = j
         fields: list[LineToken] = []
         while k < n and not _is_blank(lines[k]):

