@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     import pretty_midi
 
 #: Bump when any composer changes the notes it writes (part of the cache key).
-COMPOSER_VERSION = 1
+COMPOSER_VERSION = 2
 
 #: Seconds of score written past the end of the span, so releases and reverb
 #: tails at the cut are real music, not silence.
@@ -131,6 +131,7 @@ class Part:
         if overlap:
             self.insts.append(pretty_midi.Instrument(program=program, is_drum=drum, name=name + " b"))
         self.turn = 0
+        self.sounding: dict[tuple[int, int], Any] = {}
 
     def flip(self) -> None:
         self.turn = (self.turn + 1) % len(self.insts)
@@ -144,7 +145,18 @@ class Part:
             return
         pitch = int(min(108, max(21, pitch)))
         vel = int(min(127, max(1, round(velocity))))
-        self.insts[self.turn].notes.append(pretty_midi.Note(vel, pitch, start, end))
+        inst = self.insts[self.turn]
+        # On one MIDI channel a note-off ends *every* sounding note of that pitch,
+        # so an earlier overlapping note of the same pitch would silence this one:
+        # cut the earlier note just before this one starts (or drop a duplicate).
+        prev = self.sounding.get((self.turn, pitch))
+        if prev is not None and prev.end > start - 0.002:
+            if prev.start >= start - 0.01:
+                return
+            prev.end = start - 0.002
+        note = pretty_midi.Note(vel, pitch, start, end)
+        inst.notes.append(note)
+        self.sounding[(self.turn, pitch)] = note
 
     def pedal(self, start: float, end: float) -> None:
         import pretty_midi
