@@ -49,23 +49,40 @@ class Raw:
 
 
 def _read_wav(path: Path) -> tuple[np.ndarray, int]:
+    """Read an engine's WAV as float32 mono.
+
+    The stdlib ``wave`` reader is used first because flite's 8 kHz ``kal``
+    voice writes a header with a wrong byte rate that scipy rejects.
+    """
+    import wave
+
+    try:
+        with wave.open(str(path), "rb") as w:
+            sr, width, channels = w.getframerate(), w.getsampwidth(), w.getnchannels()
+            data = w.readframes(w.getnframes())
+        if width == 2:
+            audio = np.frombuffer(data, dtype="<i2").astype(np.float32) / 32768.0
+            if channels > 1:
+                audio = audio.reshape(-1, channels).mean(axis=1)
+            return audio.astype(np.float32), int(sr)
+    except (wave.Error, EOFError):
+        pass
     from scipy.io import wavfile
 
-    sr, data = wavfile.read(str(path))
-    if data.ndim > 1:
-        data = data.mean(axis=1)
-    if data.dtype == np.int16:
-        audio = data.astype(np.float32) / 32768.0
-    elif data.dtype == np.int32:
-        audio = data.astype(np.float32) / 2147483648.0
-    elif data.dtype == np.uint8:
-        audio = (data.astype(np.float32) - 128.0) / 128.0
-    else:
-        audio = data.astype(np.float32)
-    return audio, int(sr)
+    try:
+        sr, arr = wavfile.read(str(path))
+    except ValueError as exc:
+        raise BackendError(errors.ENGINE_FAILED, f"the engine wrote an unreadable WAV: {exc}") from exc
+    if arr.ndim > 1:
+        arr = arr.mean(axis=1)
+    if arr.dtype == np.int32:
+        return (arr.astype(np.float32) / 2147483648.0), int(sr)
+    if arr.dtype == np.uint8:
+        return ((arr.astype(np.float32) - 128.0) / 128.0), int(sr)
+    return arr.astype(np.float32), int(sr)
 
 
-def _run(engine: str, cmd: list[str], *, cwd: Path | None = None) -> str:
+def _run(engine: str, cmd: list[str], *, cwd: Path | None = None, check: bool = True) -> str:
     try:
         proc = subprocess.run(
             cmd, capture_output=True, timeout=TIMEOUT, check=False, cwd=cwd,
@@ -75,13 +92,15 @@ def _run(engine: str, cmd: list[str], *, cwd: Path | None = None) -> str:
         raise BackendError(errors.ENGINE_FAILED, f"{engine} took longer than {TIMEOUT:.0f} s") from exc
     except OSError as exc:
         raise BackendError(errors.ENGINE_FAILED, f"{engine} could not be started: {exc}") from exc
-    if proc.returncode != 0:
+    if check and proc.returncode != 0:
         msg = proc.stderr.decode("utf-8", "replace").strip().splitlines()
         raise BackendError(
             errors.ENGINE_FAILED,
             f"{engine} failed (exit {proc.returncode}): {msg[-1] if msg else 'no message'}",
         )
-    return proc.stdout.decode("utf-8", "replace")
+    return proc.stdout.decode("utf-8", "replace") + (
+        "" if check else proc.stderr.decode("utf-8", "replace")
+    )
 
 
 def _which(program: str, engine: str, hint: str) -> str:
@@ -144,7 +163,7 @@ class Espeak(Engine):
         return _espeak_version(self._exe())
 
     def language(self, params: dict[str, Any]) -> str:
-        return str(params.get("voice") or "en-us").split("-")[0].lower()
+        return str(params.get("voice") or "en-us").split("/")[-1].split("-")[0].lower()
 
     def validate(self, params: dict[str, Any]) -> None:
         exe = self._exe()
@@ -161,6 +180,7 @@ class Espeak(Engine):
         exe = self._exe()
         voice = str(params.get("voice") or "en-us")
         variant = str(params.get("variant") or "")
+        voice = _espeak_voices(exe)[0].get(voice.lower(), voice)
         if whisper:
             # espeak-ng has real whisper variants: voiceless excitation, same phonemes.
             variant = "whisperf" if variant.lower().startswith("f") else "whisper"
@@ -205,19 +225,25 @@ def _espeak_version(exe: str) -> str:
 
 
 @cache
-def _espeak_voices(exe: str) -> tuple[frozenset[str], frozenset[str]]:
-    langs: set[str] = set()
+def _espeak_voices(exe: str) -> tuple[dict[str, str], frozenset[str]]:
+    """(language or voice file → voice file, variant names).
+
+    Voices are selected by *file* ("gmw/en") rather than language code: with
+    a code, espeak-ng may pick an MBROLA voice ("en-gb" → mb-en1) that is not
+    installed and silently ignore the ``+variant``.
+    """
+    files: dict[str, str] = {}
     for line in _run("espeak-ng", [exe, "--voices"]).splitlines()[1:]:
         cols = line.split()
-        if len(cols) >= 4:
-            langs.add(cols[1].lower())
-            langs.add(cols[3].lower())
+        if len(cols) >= 5 and not cols[4].startswith("mb/"):
+            files.setdefault(cols[1].lower(), cols[4])
+            files.setdefault(cols[4].lower(), cols[4])
     variants: set[str] = set()
     for line in _run("espeak-ng", [exe, "--voices=variant"]).splitlines()[1:]:
         m = re.search(r"!v/(\S+)", line)
         if m:
             variants.add(m.group(1).lower())
-    return frozenset(langs), frozenset(variants)
+    return files, frozenset(variants)
 
 
 # ---------------------------------------------------------------------------
@@ -271,7 +297,8 @@ class Flite(Engine):
 
 @cache
 def _flite_version(exe: str) -> str:
-    out = _run("flite", [exe, "--version"])
+    # flite --version prints its version and exits 1.
+    out = _run("flite", [exe, "--version"], check=False)
     m = re.search(r"flite-(\S+)", out)
     return f"flite {m.group(1) if m else out.strip()}"
 

@@ -85,6 +85,25 @@ def visemes_from_phones(phones: Sequence[Timed], alphabet: str, duration: float)
         t = max(t, end)
     if t < duration:
         push(t, duration, "rest")
+    return _close_gaps(out)
+
+
+#: Rests shorter than this between two spoken visemes are word joins, not a closed mouth.
+MIN_REST = 0.07
+
+
+def _close_gaps(items: list[Timed]) -> list[Timed]:
+    out: list[Timed] = []
+    for i, v in enumerate(items):
+        inner = 0 < i < len(items) - 1
+        if v.label == "rest" and inner and v.end - v.start < MIN_REST and out:
+            prev = out[-1]
+            out[-1] = Timed(prev.start, v.end, prev.label)
+            continue
+        if out and out[-1].label == v.label:
+            out[-1] = Timed(out[-1].start, v.end, v.label)
+        else:
+            out.append(v)
     return out
 
 
