@@ -70,8 +70,12 @@ def true_peak_db(audio: np.ndarray) -> float:
 
 def limit_true_peak(
     audio: np.ndarray, ceiling_db: float, *, lookahead: float = 0.005, release: float = 0.050
-) -> tuple[np.ndarray, float]:
-    """Keep the true peak at or below ``ceiling_db``; returns (audio, max gain reduction dB).
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Keep the true peak at or below ``ceiling_db``.
+
+    Returns ``(audio, gain)`` where ``gain`` is the per-sample gain applied
+    (``None`` when nothing needed limiting), so callers can apply the same
+    gain to stems.
 
     The gain needed at each sample (ceiling / oversampled peak) is spread
     ahead by ``lookahead`` (a sliding minimum, so the gain is already down
@@ -86,7 +90,7 @@ def limit_true_peak(
     ceiling = 10 ** (ceiling_db / 20)
     peaks = _oversampled_abs(x)
     if peaks.size == 0 or float(peaks.max()) <= ceiling:
-        return x, 0.0
+        return x, None
     need = np.minimum(1.0, ceiling / np.maximum(peaks, 1e-12)).astype(np.float32)
     la = max(1, int(lookahead * PROJECT_RATE))
     rel = max(1, int(release * PROJECT_RATE))
@@ -97,11 +101,12 @@ def limit_true_peak(
     # Release: hold the reduction, then recover smoothly (a longer min + mean pair).
     g = minimum_filter1d(g, size=2 * rel + 1, mode="nearest")
     g = uniform_filter1d(g, size=2 * rel + 1, mode="nearest")
-    g = np.minimum(g, need)
+    g = np.minimum(g, need).astype(np.float32)
     y = x * (g[:, None] if x.ndim == 2 else g)
     # Residual inter-sample overshoot from gain changes inside the filter kernel.
     after = float(_oversampled_abs(y).max())
     if after > ceiling:
-        y = y * (ceiling / after * 0.999)
-    reduction = -20 * math.log10(max(float(g.min()), 1e-12))
-    return y.astype(np.float32), reduction
+        trim = np.float32(ceiling / after * 0.999)
+        y = y * trim
+        g = g * trim
+    return y.astype(np.float32), g

@@ -126,7 +126,8 @@ def _stream(seed: int, name: str) -> np.random.Generator:
 
 def _pick(params: dict[str, Any], seed: int, name: str, choices: tuple[str, ...],
           weights: list[float] | None = None) -> str:
-    value = params.get(name, schema.AUTO)
+    param = schema.PORTRAIT.param(name)
+    value = params.get(name, param.default if param is not None else schema.AUTO)
     if value is None or value == schema.AUTO:
         p = None if weights is None else np.asarray(weights, float) / sum(weights)
         return str(_stream(seed, name).choice(list(choices), p=p))
@@ -184,7 +185,7 @@ def resolve_look(params: dict[str, Any]) -> Look:
     shape_jaw = {"oval": 0.0, "round": 0.008, "square": 0.022, "long": -0.004, "heart": -0.020}[shape]
     shape_chin = {"oval": 0.0, "round": -0.012, "square": -0.004, "long": 0.022, "heart": 0.006}[shape]
     skin = SKIN_TONES[skin_name]
-    lips = mix(shade(skin, 0.80), (0.70, 0.30, 0.33), 0.25 + 0.35 * fem)
+    lips = mix(shade(skin, 0.78), (0.72, 0.32, 0.34), 0.35 + 0.35 * fem)
     smile = {"neutral": 0.15, "smile": 1.0, "serious": -0.1, "sad": -0.8}[expression]
     brow_raise = {"neutral": 0.0, "smile": 0.3, "serious": -0.6, "sad": 0.8}[expression]
     return Look(
@@ -234,9 +235,9 @@ def with_discrete(look: Look, other: Look) -> Look:
 
 
 def layout(width: int, height: int) -> tuple[float, tuple[float, float]]:
-    """Scale (px per design unit) and origin so the bust fits and touches the bottom."""
-    scale = min(float(height), width / 0.92)
-    return scale, (width / 2.0, height - scale)
+    """Scale (px per design unit) and origin: a close-up, head centre at 44% of the height."""
+    scale = min(height * 1.3, width / 0.9)
+    return scale, (width / 2.0, height * 0.44 - HEAD_Y * scale)
 
 
 def regions(look: Look, width: int, height: int) -> dict[str, tuple[int, int, int, int]]:
@@ -325,8 +326,9 @@ def _hair_back(cv: Canvas, lk: Look) -> None:
         ang = np.linspace(0, 2 * np.pi, n, endpoint=False)
         r = 0.215 + 0.012 * np.cos(ang * 7)
         pts = np.stack([np.cos(ang) * r * 1.05, cy - 0.05 + np.sin(ang) * r * 0.95], axis=1)
-        cv.fill(smooth(pts, closed=True), col)
-        cv.fill(ellipse(0.03, cy - 0.02, 0.17, 0.16), dark, opacity=0.35, blur=0.03)
+        afro = smooth(pts, closed=True)
+        cv.fill(afro, col)
+        cv.paint_mask(cv.full_mask(afro) * (1.0 - cv.full_mask(afro + (-0.05, -0.02))), dark, 0.6)
     elif style == "bun":
         cv.fill(ellipse(0.0, cy - lk.top_y - 0.035, 0.065, 0.05), dark)
         cv.fill(ellipse(-0.015, cy - lk.top_y - 0.05, 0.03, 0.018), shade(col, 1.15), opacity=0.5)
@@ -340,7 +342,7 @@ def _hair_back(cv: Canvas, lk: Look) -> None:
 def _body(cv: Canvas, lk: Look) -> None:
     cy = HEAD_Y
     skin = lk.skin
-    neck_w = 0.050 - 0.006 * lk.fem
+    neck_w = 0.045 - 0.007 * lk.fem
     neck = smooth(np.array([(-neck_w, cy + 0.08), (neck_w, cy + 0.08), (neck_w + 0.004, cy + 0.28),
                             (-neck_w - 0.004, cy + 0.28)]), closed=True, samples=4)
     cv.fill(neck, shade(skin, 0.93))
@@ -361,14 +363,14 @@ def _body(cv: Canvas, lk: Look) -> None:
     if kind == "dress":
         # bare shoulders first, then a dress with a scooped neckline and straps
         cv.fill(body, skin)
-        cv.fill(body + (0.012, 0.0), shade(skin, 0.82), opacity=0.5, clip=cv.full_mask(body))
+        cv.paint_mask(cv.full_mask(body) * (1.0 - cv.full_mask(body + (-0.04, 0.0))), shade(skin, 0.82), 0.6)
         dress_half = np.array([(0.0, cy + 0.43), (0.07, cy + 0.40), (0.12, cy + 0.33),
                                (0.17, cy + 0.31), (0.24, cy + 0.34), (sw + 0.05, 1.2)])
         dress = smooth(np.vstack([dress_half, [(0.0, 1.25)], mirror(dress_half[1:][::-1])]),
                        closed=True, samples=8)
         cv.fill(dress, cloth)
         dclip = cv.full_mask(dress)
-        cv.fill(dress + (0.05, 0.0), shade(cloth, 0.80), opacity=0.6, clip=dclip)
+        cv.paint_mask(dclip * (1.0 - cv.full_mask(dress + (-0.05, 0.0))), shade(cloth, 0.82), 0.7)
         for side in (-1, 1):  # soft fold lines
             fold = smooth(np.array([(side * 0.06, cy + 0.47), (side * 0.08, cy + 0.56),
                                     (side * 0.07, 1.05)]), closed=False)
@@ -379,7 +381,7 @@ def _body(cv: Canvas, lk: Look) -> None:
     cv.fill(body, cloth)
     bclip = cv.full_mask(body)
     # form shadow on the far (right) side and under the chin
-    cv.fill(body + (0.07, 0.0), shade(cloth, 0.78), opacity=0.7, clip=bclip)
+    cv.paint_mask(bclip * (1.0 - cv.full_mask(body + (-0.05, 0.0))), shade(cloth, 0.78), 0.8)
     cv.fill(ellipse(0.0, cy + 0.27, 0.07, 0.025), shade(cloth, 0.7), opacity=0.45, clip=bclip,
             blur=0.01)
     dark = shade(cloth, 0.62)
@@ -487,7 +489,7 @@ def _eyes(cv: Canvas, lk: Look, openness: float) -> None:
 
 
 def _brows(cv: Canvas, lk: Look) -> None:
-    cy = HEAD_Y - 0.030 - 0.006 * lk.brow_raise * 0 - 0.002 * lk.eye_size
+    cy = HEAD_Y - 0.030 - 0.002 * lk.eye_size
     col = shade(lk.hair, 0.8) if lk.hair_style != "bald" else shade(lk.hair, 0.6)
     if sum(lk.hair) > 2.3:  # very light hair: brows read slightly darker
         col = shade(col, 0.75)
@@ -531,8 +533,8 @@ def _mouth(cv: Canvas, lk: Look, viseme: str) -> None:
     prof = (1 - np.abs(t) ** (2.2 - 0.2 * rnd)) ** (0.6 + 0.4 * (1 - rnd))
     upper_in = np.stack([cx + w * t, my + corner * np.abs(t) ** 2 - gap * 0.30 * prof], axis=1)
     lower_in = np.stack([cx + w * t, my + corner * np.abs(t) ** 2 + gap * 0.70 * prof], axis=1)
-    lip_u = 0.0075 * lk.lip_full * thick
-    lip_l = 0.0105 * lk.lip_full * thick
+    lip_u = 0.0095 * lk.lip_full * thick
+    lip_l = 0.0135 * lk.lip_full * thick
     bow = np.abs(np.abs(t) - 0.28)  # cupid's bow
     upper_out = upper_in - np.stack([np.zeros(n), lip_u * (1 - t**2) ** 0.5 * (0.75 + 0.5 * np.clip(bow, 0, 0.5))], 1)
     lower_out = lower_in + np.stack([np.zeros(n), lip_l * (1 - t**2) ** 0.6], 1)
@@ -596,16 +598,19 @@ def _beard(cv: Canvas, lk: Look, face_clip: np.ndarray, part: str) -> None:
     col = shade(lk.hair, 0.9)
     if part == "under" and lk.beard in ("stubble", "full"):
         outline = _face_outline(lk)
-        region = outline[(outline[:, 1] > cy + 0.04)]
-        region = np.vstack([region, [(0.0, cy + 0.11)]])
+        jaw = outline[outline[:, 1] > cy + 0.045]  # right jaw → chin → left jaw
+        jaw = jaw + (0.0, 0.006 if lk.beard == "full" else 0.0)
+        upper = np.array([(-lk.face_w * 0.9, cy + 0.04), (-0.072, cy + 0.085), (-0.05, my - 0.012),
+                          (-0.03, my + 0.022), (0.0, my + 0.026), (0.03, my + 0.022),
+                          (0.05, my - 0.012), (0.072, cy + 0.085), (lk.face_w * 0.9, cy + 0.04)])
+        region = np.vstack([jaw, upper])
         if lk.beard == "stubble":
-            cv.fill(region, col, opacity=0.22, clip=face_clip, blur=0.004)
+            cv.fill(region, col, opacity=0.28, clip=face_clip, blur=0.003)
         else:
-            full = smooth(np.vstack([outline[outline[:, 1] > cy + 0.02] + (0, 0.012),
-                                     [(lk.jaw_w * 0.6, my + 0.01), (0.0, my + 0.03),
-                                      (-lk.jaw_w * 0.6, my + 0.01)]]), closed=True, samples=3)
-            cv.fill(full, col, opacity=0.95)
-            cv.fill(full + (0.03, -0.004), shade(col, 0.75), opacity=0.5, clip=cv.full_mask(full))
+            cv.fill(region, col, opacity=0.97)
+            bmask = cv.full_mask(region)
+            cv.paint_mask(bmask * (1.0 - cv.full_mask(region + (-0.03, 0.0))), shade(col, 0.7), 0.6)
+            cv.fill(region + (-0.004, -0.012), shade(col, 1.2), opacity=0.25, clip=bmask, blur=0.004)
     if part == "over" and lk.beard in ("mustache", "full"):
         w = lk.mouth_w + 0.012
         stache = smooth(np.array([(-w, my + 0.004), (-w * 0.6, my - 0.016), (0.0, my - 0.022),
@@ -728,7 +733,6 @@ def render(lk: Look, width: int, height: int, viseme: str = "rest", eyes: float 
     cv.fill(outline, lk.skin)
     face_clip = cv.full_mask(outline)
     # cel shadow: the far side of the face, a crescent left when the face is shifted toward the light
-    cv.fill(outline + (-0.03, -0.01), lk.skin, opacity=0.0)
     shadow = face_clip * (1.0 - cv.full_mask(outline + (-0.028, -0.012)))
     cv.paint_mask(shadow, shade(lk.skin, 0.80), opacity=0.75)
     for side in (-1, 1):  # cheeks

@@ -1,0 +1,38 @@
+"""Helpers shared by the subcommands: printing diagnostics, exit codes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.console import Console
+
+from screenplay.diagnostics import Diagnostic, Severity
+from screenplay.diagnostics.render import print_diagnostics
+from screenplay.film import Film
+
+
+def report(
+    diags: Iterable[Diagnostic], film: Film | None, *, machine: bool = False, notes: bool = False,
+    console: Console | None = None,
+) -> bool:
+    """Print diagnostics (notes only if asked); return True if any is an error."""
+    items = [d for d in diags if notes or d.severity is not Severity.NOTE]
+    items.sort(key=lambda d: (d.span.file, d.span.line, d.span.col))
+    sources = film.sources if film else {}
+
+    def line_of(file: str, n: int) -> str:
+        src = sources.get(file)
+        if src is None:
+            try:
+                from pathlib import Path
+
+                from screenplay.syntax.source import Source
+
+                src = Source.read(Path(file))
+                sources[file] = src
+            except OSError:
+                return ""
+        return src.line_text(n)
+
+    print_diagnostics(items, line_of, console=console, machine=machine)
+    return any(d.severity is Severity.ERROR for d in items)

@@ -1,0 +1,183 @@
+"""What each directive note means, and how its arguments are read.
+
+Directives are notes, so a printed screenplay ignores them::
+
+    [[music THEME fade-in 2s volume -6dB]]   start cue THEME (fade in over 2 s, 6 dB down)
+    [[music THEME stop fade-out 3s]]         stop it
+    [[hold 2s]]                              hold the picture for 2 s
+    [[generate 12 lines seed=3]]             the dialogue model writes 12 dialogue blocks here
+    [[generate 40 words temperature=0.7]]    …or about 40 words
+    [[transition dissolve 1.5s]]             how the next shot begins
+    [[camera push-in]]                       slow move on the current still (Ken Burns)
+    [[narration off]]                        stop voicing action from here on
+
+An option may be written ``fade-in 2s`` or ``fade-in=2s``.  :func:`interpret`
+returns a plain dict for the passes and a list of problems for the check pass.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from screenplay.diagnostics.core import suggestion
+from screenplay.syntax import ast
+from screenplay.syntax.source import Span
+
+TRANSITIONS = ("cut", "dissolve", "fade", "fade-in", "fade-out", "fade-black", "smash", "morph")
+CAMERA_MOVES = ("still", "push-in", "pull-out", "pan-left", "pan-right", "pan-up", "pan-down")
+
+
+@dataclass(frozen=True)
+class DirectiveSpec:
+    positional: tuple[tuple[str, str], ...] = ()  # (name, type)
+    required: int = 0
+    options: dict[str, str] = field(default_factory=dict)  # name → type
+    flags: tuple[str, ...] = ()
+    doc: str = ""
+
+
+SPECS: dict[str, DirectiveSpec] = {
+    "music": DirectiveSpec(
+        positional=(("cue", "name"),), required=1,
+        options={"fade-in": "duration", "fade-out": "duration", "volume": "level", "offset": "duration"},
+        flags=("start", "stop"),
+        doc="[[music CUE (start|stop) fade-in 2s fade-out 3s volume -6dB]]",
+    ),
+    "hold": DirectiveSpec(positional=(("duration", "duration"),), required=1, doc="[[hold 2s]]"),
+    "generate": DirectiveSpec(
+        positional=(("count", "int"), ("unit", "choice:lines,words")), required=1,
+        options={"seed": "int", "temperature": "float", "model": "str", "top_p": "float"},
+        doc="[[generate 12 lines seed=3 temperature=0.8 model=\"gpt2\"]]",
+    ),
+    "transition": DirectiveSpec(
+        positional=(("kind", "choice:" + ",".join(TRANSITIONS)), ("duration", "duration")), required=1,
+        doc="[[transition dissolve 1.5s]]",
+    ),
+    "camera": DirectiveSpec(
+        positional=(("move", "choice:" + ",".join(CAMERA_MOVES)),), required=1,
+        options={"amount": "float", "duration": "duration"},
+        doc="[[camera push-in amount=0.15]]",
+    ),
+    "narration": DirectiveSpec(positional=(("state", "bool"),), required=1, doc="[[narration off]]"),
+    "subtitles": DirectiveSpec(positional=(("state", "bool"),), required=1, doc="[[subtitles off]]"),
+}
+
+
+@dataclass(frozen=True)
+class DirectiveProblem:
+    code: str
+    span: Span
+    message: str
+    help: str = ""
+    label: str = ""
+
+
+def _coerce(kind: str, value: ast.Value) -> tuple[Any, str | None]:
+    """(value, None) or (None, expected-description)."""
+    if kind == "duration":
+        if isinstance(value, ast.Num) and value.unit in ("s", "") and value.value >= 0:
+            return float(value.value), None
+        return None, "a duration such as `2s`"
+    if kind == "level":
+        if isinstance(value, ast.Num) and value.unit in ("dB", ""):
+            return float(value.value), None
+        return None, "a level such as `-6dB`"
+    if kind == "int":
+        if isinstance(value, ast.Num) and value.is_int:
+            return int(value.value), None
+        return None, "a whole number"
+    if kind == "float":
+        if isinstance(value, ast.Num) and value.unit == "":
+            return float(value.value), None
+        return None, "a number"
+    if kind == "str":
+        if isinstance(value, ast.Str | ast.Name):
+            return value.value, None
+        return None, "a string"
+    if kind == "name":
+        if isinstance(value, ast.Str | ast.Name):
+            return value.value, None
+        return None, "a name"
+    if kind == "bool":
+        if isinstance(value, ast.Bool):
+            return value.value, None
+        return None, "on or off"
+    if kind.startswith("choice:"):
+        choices = kind[7:].split(",")
+        if isinstance(value, ast.Name | ast.Str) and value.value.lower() in choices:
+            return value.value.lower(), None
+        return None, "one of " + ", ".join(f"`{c}`" for c in choices)
+    raise ValueError(kind)
+
+
+def interpret(d: ast.Directive) -> tuple[dict[str, Any], list[DirectiveProblem]]:
+    """The directive's arguments as a dict (``{"cue": "THEME", "fade-in": 2.0}``) and problems."""
+    spec = SPECS[d.name]
+    out: dict[str, Any] = {}
+    problems: list[DirectiveProblem] = []
+    args = list(d.args)
+    pos_i = 0
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        i += 1
+        if arg.key is not None:
+            key = arg.key
+            if key not in spec.options:
+                problems.append(DirectiveProblem(
+                    "SP0106", arg.key_span or arg.span, f"`{d.name}` has no option `{key}`",
+                    suggestion(key, list(spec.options), "options") or f"usage: {spec.doc}", "unknown option"))
+                continue
+            v, expected = _coerce(spec.options[key], arg.value)
+            if expected:
+                problems.append(DirectiveProblem(
+                    "SP0106", arg.value.span, f"`{key}` expects {expected}", f"usage: {spec.doc}",
+                    f"expected {expected}"))
+            else:
+                out[key] = v
+            continue
+        value = arg.value
+        word = value.value if isinstance(value, ast.Name) else None
+        # `fade-in 2s` — an option name followed by its value
+        if word is not None and word in spec.options and pos_i >= spec.required:
+            if i < len(args) and args[i].key is None:
+                nxt = args[i]
+                i += 1
+                v, expected = _coerce(spec.options[word], nxt.value)
+                if expected:
+                    problems.append(DirectiveProblem(
+                        "SP0106", nxt.value.span, f"`{word}` expects {expected}", f"usage: {spec.doc}",
+                        f"expected {expected}"))
+                else:
+                    out[word] = v
+            else:
+                problems.append(DirectiveProblem(
+                    "SP0106", value.span, f"`{word}` needs a value", f"usage: {spec.doc}", "no value"))
+            continue
+        if word is not None and word in spec.flags and pos_i >= spec.required:
+            out[word] = True
+            continue
+        if pos_i < len(spec.positional):
+            name, kind = spec.positional[pos_i]
+            pos_i += 1
+            v, expected = _coerce(kind, value)
+            if expected:
+                problems.append(DirectiveProblem(
+                    "SP0106", value.span, f"`{d.name}` expects {expected} for `{name}`",
+                    f"usage: {spec.doc}", f"expected {expected}"))
+            else:
+                out[name] = v
+            continue
+        known = list(spec.options) + list(spec.flags)
+        shown = ast.plain(value) if not isinstance(value, ast.Call) else value.name
+        problems.append(DirectiveProblem(
+            "SP0106", value.span, f"unexpected argument `{shown}` for `{d.name}`",
+            (suggestion(str(shown), known, "options") if word else "") or f"usage: {spec.doc}",
+            "unexpected"))
+    if pos_i < spec.required:
+        missing = spec.positional[pos_i][0]
+        problems.append(DirectiveProblem(
+            "SP0106", d.name_span or d.span, f"`{d.name}` needs a {missing}", f"usage: {spec.doc}",
+            f"missing {missing}"))
+    return out, problems

@@ -1,0 +1,112 @@
+"""The resolved program: what the resolve pass makes of a parsed script.
+
+A :class:`Film` is the script plus everything its names mean: the cast (each
+character bound to a face spec and a voice spec), the sets (each scene
+location bound to an image spec), the music cues, the presets in scope and
+the film-level settings from the title page.  Later passes (check, fill,
+bind, timing) read it; only fill replaces ``script`` (with holes filled).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+
+from screenplay.backends.protocols import AssetKind, AssetSpec, SceneInfo
+from screenplay.syntax import ast
+from screenplay.syntax.source import Source, Span
+
+
+@dataclass
+class CastMember:
+    name: str  # the cue name, upper-case ("MAN")
+    label: str  # "The man" (for credits)
+    face: AssetSpec | None
+    voice: AssetSpec | None
+    declared: bool
+    span: Span | None  # the declaration, or the first cue for auto-cast members
+    speaks: bool = False
+
+
+@dataclass
+class SetDecl:
+    name: str  # "EMPTY ROOM"
+    spec: AssetSpec | None
+    scene: SceneInfo
+    declared: bool
+    span: Span | None
+
+
+@dataclass
+class CueDecl:
+    name: str
+    spec: AssetSpec | None
+    span: Span
+    volume_db: float = 0.0
+    duck: bool = True
+
+
+@dataclass
+class Settings:
+    width: int = 1280
+    height: int = 720
+    fps: Fraction = Fraction(24)
+    narration: bool | None = None  # None: on when a NARRATOR is cast
+    subtitles: str = "sidecar"  # "sidecar" | "burn"
+    reading_wpm: float = 180.0  # reading speed for unvoiced action holds
+
+
+@dataclass
+class Film:
+    path: Path | None
+    source: Source
+    script: ast.Script
+    settings: Settings = field(default_factory=Settings)
+    title: dict[str, str] = field(default_factory=dict)
+    cast: dict[str, CastMember] = field(default_factory=dict)
+    sets: dict[str, SetDecl] = field(default_factory=dict)
+    cues: dict[str, CueDecl] = field(default_factory=dict)
+    presets: dict[AssetKind, dict[str, AssetSpec]] = field(default_factory=dict)
+    #: every source involved (the film and the modules it uses), for diagnostics
+    sources: dict[str, Source] = field(default_factory=dict)
+
+    @property
+    def base_dir(self) -> Path:
+        return self.path.parent if self.path else Path.cwd()
+
+    @property
+    def narrated(self) -> bool:
+        if self.settings.narration is not None:
+            return self.settings.narration
+        return "NARRATOR" in self.cast and self.cast["NARRATOR"].declared
+
+    def set_for(self, heading: ast.SceneHeading) -> SetDecl | None:
+        return self.sets.get(scene_info(heading.text).location)
+
+
+TIMES = (
+    "DAY", "NIGHT", "DUSK", "DAWN", "MORNING", "EVENING", "AFTERNOON", "SUNSET", "SUNRISE",
+    "CONTINUOUS", "LATER", "MOMENTS LATER", "SAME", "NOON", "MIDNIGHT", "TWILIGHT",
+)
+
+_PREFIX_RE = re.compile(r"^(INT\.?/EXT\.?|EXT\.?/INT\.?|I/E|E/I|INT\.?|EXT\.?|EST\.?)\s+", re.IGNORECASE)
+
+
+def scene_info(heading: str) -> SceneInfo:
+    """``INT. EMPTY ROOM - DAY`` → SceneInfo(interior=True, location="EMPTY ROOM", time="DAY")."""
+    text = heading.strip()
+    interior: bool | None = None
+    m = _PREFIX_RE.match(text)
+    if m:
+        p = m.group(1).upper().rstrip(".")
+        interior = True if p == "INT" else False if p in ("EXT", "EST") else None
+        text = text[m.end():]
+    time = ""
+    parts = [p.strip() for p in re.split(r"\s+[-–—]\s+", text)]
+    if len(parts) > 1 and parts[-1].upper() in TIMES:
+        time = parts[-1].upper()
+        parts = parts[:-1]
+    location = " - ".join(parts).strip().upper() or "SOMEWHERE"
+    return SceneInfo(interior, location, time)

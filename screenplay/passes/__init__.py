@@ -1,0 +1,1 @@
+"""Compiler passes, one module each, named for what they produce (see docs/ARCHITECTURE.md)."""

@@ -1,0 +1,416 @@
+"""The resolve pass: bind every name in a script to what it means.
+
+* ``use NAME`` imports ``NAME.film`` from the film's folder, else from
+  screenplay's ``stdlib/`` (presets: ``voice``, ``face``, ``room``, ``music``);
+  modules may ``use`` others.  Unknown module → SP0201 with "did you mean".
+* Presets and declarations (``cast``, ``set``, ``cue``) become
+  :class:`~screenplay.backends.protocols.AssetSpec` s via
+  :mod:`screenplay.passes.specs`.
+* Every speaking character gets a cast member: declared ones as declared;
+  undeclared ones are auto-cast deterministically (a procedural portrait seeded
+  by the name, a distinct voice chosen by :mod:`screenplay.voices.casting`),
+  with a note (SP0203) — or an error (SP0207) when the film declares a cast
+  and the name is a near miss of a declared one (a typo).
+* Every scene location gets a set: declared, or procedural from the heading.
+* Title page settings (``Format:``, ``Narration:``, ``Subtitles:``) are read.
+"""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+from functools import cache
+from pathlib import Path
+
+from screenplay.backends import registry
+from screenplay.backends.protocols import AssetKind, AssetSpec
+from screenplay.diagnostics import Diagnostics
+from screenplay.diagnostics.core import Label, did_you_mean, suggestion
+from screenplay.film import CastMember, CueDecl, Film, SetDecl, Settings, scene_info
+from screenplay.passes.specs import SpecBuilder, derived_seed, make_spec
+from screenplay.resources import stdlib_dir
+from screenplay.syntax import ast
+from screenplay.syntax.parser import parse_source
+from screenplay.syntax.source import Source
+
+PRESET_KIND: dict[str, AssetKind] = {"voice": "voice", "face": "face", "room": "set", "music": "music"}
+DECL_PROPS = {
+    "cast": {"face": "face", "voice": "voice", "credit": None},
+    "set": {"image": "set", "camera": None},
+    "cue": {"music": "music", "volume": None, "duck": None},
+}
+MAX_IMPORT_DEPTH = 8
+
+
+# --------------------------------------------------------------------------
+# Modules
+# --------------------------------------------------------------------------
+
+
+def stdlib_modules() -> list[str]:
+    return sorted(p.stem for p in stdlib_dir().glob("*.film"))
+
+
+@cache
+def _parse_module(path: str, mtime_ns: int) -> tuple[ast.Script, Source, tuple[object, ...]]:
+    src = Source.read(Path(path), name=_display_name(Path(path)))
+    script, diags = parse_source(src)
+    return script, src, tuple(diags.items)
+
+
+def _display_name(path: Path) -> str:
+    try:
+        return f"<stdlib>/{path.relative_to(stdlib_dir())}"
+    except ValueError:
+        return str(path)
+
+
+def find_module(name: str, base_dir: Path) -> Path | None:
+    for candidate in (base_dir / f"{name}.film", stdlib_dir() / f"{name}.film"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+class _Resolver:
+    def __init__(self, film: Film, diags: Diagnostics) -> None:
+        self.film = film
+        self.diags = diags
+        self.presets: dict[AssetKind, dict[str, AssetSpec]] = {k: {} for k in PRESET_KIND.values()}
+        self.loaded: set[Path] = set()
+
+    # -- imports ---------------------------------------------------------------
+    def use(self, node: ast.Use, base_dir: Path, depth: int = 0) -> None:
+        for mod in node.modules:
+            path = find_module(mod.name, base_dir)
+            if path is None:
+                own = self.film.path.stem if self.film.path else ""
+                local = sorted(p.stem for p in base_dir.glob("*.film") if p.stem != own)
+                self.diags.error(
+                    "SP0201", mod.span, f"unknown module `{mod.name}`",
+                    suggestion(mod.name, stdlib_modules() + local, "modules"),
+                    "no such module in the film's folder or the stdlib",
+                )
+                continue
+            path = path.resolve()
+            if path in self.loaded:
+                continue
+            if depth >= MAX_IMPORT_DEPTH:
+                self.diags.error("SP0209", mod.span, f"imports nest too deeply at `{mod.name}`",
+                                 "modules must not use each other in a cycle")
+                continue
+            self.loaded.add(path)
+            script, src, mod_diags = _parse_module(str(path), path.stat().st_mtime_ns)
+            self.film.sources[src.name] = src
+            self.diags.extend(mod_diags)  # type: ignore[arg-type]
+            for el in script.body:
+                if isinstance(el, ast.Use):
+                    self.use(el, path.parent, depth + 1)
+                elif isinstance(el, ast.Preset):
+                    self.preset(el, path.parent)
+
+    def preset(self, node: ast.Preset, base_dir: Path) -> None:
+        kind = PRESET_KIND[node.keyword]
+        if node.value is None:
+            return
+        builder = SpecBuilder(base_dir, self.presets, self.diags)
+        spec = builder.spec(kind, node.value, f"preset:{node.name}", node.label)
+        if spec is None:
+            return
+        spec = make_spec(kind, spec.constructor, spec.params, label=node.label or spec.label,
+                         preset=node.name)
+        # A later definition (the film's own) overrides an imported one.
+        self.presets[kind][node.name] = spec
+
+
+def resolve(script: ast.Script, source: Source, path: Path | None, diags: Diagnostics) -> Film:
+    film = Film(path, source, script)
+    film.sources[source.name] = source
+    r = _Resolver(film, diags)
+    base_dir = film.base_dir
+
+    _read_title_page(film, diags)
+
+    # 1. imports and presets, in source order
+    for el in script.body:
+        if isinstance(el, ast.Use):
+            r.use(el, base_dir)
+        elif isinstance(el, ast.Preset):
+            r.preset(el, base_dir)
+    film.presets = r.presets
+    builder = SpecBuilder(base_dir, r.presets, diags)
+
+    # 2. declarations
+    seen: dict[tuple[str, str], ast.Declaration] = {}
+    for el in script.body:
+        if not isinstance(el, ast.Declaration):
+            continue
+        key = (el.keyword, el.name.upper())
+        if key in seen:
+            first = seen[key]
+            diags.error(
+                "SP0204", el.name_span or el.span, f"`{el.keyword} {el.name}` is declared twice",
+                "the first declaration is used; remove or rename this one", "declared again",
+                (Label(first.name_span or first.span, "first declared here"),),
+            )
+            continue
+        seen[key] = el
+        allowed = DECL_PROPS[el.keyword]
+        for p in el.properties:
+            if p.key not in allowed:
+                diags.error(
+                    "SP0206", p.key_span or p.span, f"`{el.keyword}` has no property `{p.key}`",
+                    suggestion(p.key, list(allowed), "properties"), "unknown property",
+                )
+        if el.keyword == "cast":
+            _declare_cast(film, el, builder)
+        elif el.keyword == "set":
+            _declare_set(film, el, builder)
+        else:
+            _declare_cue(film, el, builder, diags)
+
+    # 3. speakers and scenes
+    _cast_speakers(film, diags)
+    _cast_sets(film)
+    return film
+
+
+# --------------------------------------------------------------------------
+# Declarations
+# --------------------------------------------------------------------------
+
+
+def _prop_spec(builder: SpecBuilder, el: ast.Declaration, key: str, kind: AssetKind) -> AssetSpec | None:
+    p = el.prop(key)
+    if p is None or p.value is None:
+        return None
+    return builder.spec(kind, p.value, f"{el.keyword}:{el.name.upper()}", el.label)
+
+
+def _declare_cast(film: Film, el: ast.Declaration, builder: SpecBuilder) -> None:
+    name = el.name.upper()
+    credit = el.prop("credit")
+    label = el.label or (credit.value.value if credit and isinstance(credit.value, ast.Str) else "")
+    film.cast[name] = CastMember(
+        name=name,
+        label=label or name.title(),
+        face=_prop_spec(builder, el, "face", "face"),
+        voice=_prop_spec(builder, el, "voice", "voice"),
+        declared=True,
+        span=el.name_span or el.span,
+    )
+
+
+def _declare_set(film: Film, el: ast.Declaration, builder: SpecBuilder) -> None:
+    name = el.name.upper()
+    info = scene_info(name)
+    film.sets[info.location] = SetDecl(
+        info.location, _prop_spec(builder, el, "image", "set"), info, True, el.name_span or el.span
+    )
+
+
+def _declare_cue(film: Film, el: ast.Declaration, builder: SpecBuilder, diags: Diagnostics) -> None:
+    spec = _prop_spec(builder, el, "music", "music")
+    volume = 0.0
+    duck = True
+    vp = el.prop("volume")
+    if vp and vp.value is not None:
+        if isinstance(vp.value, ast.Num) and vp.value.unit in ("", "dB"):
+            volume = float(vp.value.value)
+        else:
+            diags.error("SP0301", vp.value.span, "`volume` expects a level such as `-6dB`",
+                        label="expected a level")
+    dp = el.prop("duck")
+    if dp and dp.value is not None:
+        if isinstance(dp.value, ast.Bool):
+            duck = dp.value.value
+        else:
+            diags.error("SP0301", dp.value.span, "`duck` expects true or false", label="expected a boolean")
+    if el.prop("music") is None:
+        diags.error("SP0305", el.name_span or el.span, f"cue `{el.name}` has no `music:`",
+                    'add a line such as `    music: drone(key="D minor")`', "no music")
+    film.cues[el.name.upper()] = CueDecl(el.name.upper(), spec, el.name_span or el.span, volume, duck)
+
+
+# --------------------------------------------------------------------------
+# Auto-casting
+# --------------------------------------------------------------------------
+
+
+def speaking_characters(script: ast.Script) -> list[ast.Character]:
+    """Cue nodes in order of first appearance, one per name."""
+    out: dict[str, ast.Character] = {}
+    for node in script.walk():
+        if isinstance(node, ast.Character):
+            out.setdefault(node.name.upper(), node)
+    return list(out.values())
+
+
+def _cast_speakers(film: Film, diags: Diagnostics) -> None:
+    declared = {n for n, m in film.cast.items() if m.declared}
+    undeclared: list[ast.Character] = []
+    for cue in speaking_characters(film.script):
+        name = cue.name.upper()
+        if name in film.cast:
+            film.cast[name].speaks = True
+            continue
+        near = did_you_mean(name, declared, cutoff=0.75) if declared else None
+        if near:
+            diags.error(
+                "SP0207", cue.name_span or cue.span,
+                f"`{cue.name}` is not in the cast",
+                f"did you mean `{near}`?\nif `{cue.name}` is another character, declare it: `cast {name}`",
+                "not declared",
+                (Label(film.cast[near].span, f"`{near}` is declared here"),) if film.cast[near].span else (),
+            )
+        undeclared.append(cue)
+
+    # Voices: distinct presets for everyone without one (casting is the voices package's rule).
+    voices = film.presets.get("voice") or _stdlib_presets("voice")
+    needs_voice = [c.name.upper() for c in undeclared] + [
+        m.name for m in film.cast.values() if m.declared and m.voice is None
+    ]
+    chosen: dict[str, str] = {}
+    if voices and needs_voice:
+        from screenplay.voices.casting import default_voices
+
+        taken = {m.voice.preset for m in film.cast.values() if m.voice and m.voice.preset}
+        chosen = default_voices(needs_voice, dict(voices), set(taken))
+
+    for cue in undeclared:
+        name = cue.name.upper()
+        voice = voices.get(chosen.get(name, ""))
+        film.cast[name] = CastMember(name, name.title(), auto_face(name), voice, False, cue.span, True)
+        diags.note(
+            "SP0203", cue.name_span or cue.span,
+            f"`{cue.name}` is auto-cast" + (f" with voice `{voice.preset}`" if voice and voice.preset else ""),
+            f"declare `cast {name}` with `face:` and `voice:` to choose", "auto-cast",
+        )
+    for m in film.cast.values():
+        if m.face is None:
+            m.face = auto_face(m.name)
+        if m.voice is None and m.name in chosen:
+            m.voice = voices.get(chosen[m.name])
+
+
+def auto_face(name: str) -> AssetSpec:
+    """A procedural portrait seeded by the character's name (presentation guessed from it)."""
+    params: dict[str, object] = {}
+    ctor = registry.lookup("face", "portrait")
+    if ctor is not None:
+        params = {p.name: p.default for p in ctor.params if p.default is not None}
+    params["seed"] = derived_seed("face", name)
+    try:
+        from screenplay.voices.casting import sex_of_name
+
+        sex = sex_of_name(name)
+    except ImportError:
+        sex = None
+    if sex and ctor is not None and ctor.param("presentation") is not None:
+        params["presentation"] = "feminine" if sex == "f" else "masculine"
+    return make_spec("face", "portrait", params, label=f"procedural portrait of {name.title()}")
+
+
+def _cast_sets(film: Film) -> None:
+    for node in film.script.walk():
+        if not isinstance(node, ast.SceneHeading):
+            continue
+        info = scene_info(node.text)
+        existing = film.sets.get(info.location)
+        if existing is not None:
+            if existing.scene.interior is None and info.interior is not None:
+                existing.scene = info
+            continue
+        film.sets[info.location] = SetDecl(info.location, auto_set(info), info, False, node.span)
+
+
+def auto_set(info: object) -> AssetSpec:
+    from screenplay.backends.protocols import SceneInfo
+
+    assert isinstance(info, SceneInfo)
+    ctor_name = "exterior" if info.interior is False else "room"
+    ctor = registry.lookup("set", ctor_name)
+    params: dict[str, object] = {}
+    if ctor is not None:
+        params = {p.name: p.default for p in ctor.params if p.default is not None}
+    params["seed"] = derived_seed("set", info.location)
+    return make_spec("set", ctor_name, params, label=f"procedural {info.location.lower()}")
+
+
+@cache
+def _stdlib_presets_cached(kind: str) -> dict[str, AssetSpec]:
+    from screenplay.stdlib_presets import load_presets
+
+    return load_presets(kind)
+
+
+def _stdlib_presets(kind: str) -> dict[str, AssetSpec]:
+    try:
+        return _stdlib_presets_cached(kind)
+    except Exception:
+        return {}
+
+
+# --------------------------------------------------------------------------
+# Title page settings
+# --------------------------------------------------------------------------
+
+_FORMAT_RE = re.compile(
+    r"^\s*(?:(?P<w>\d{2,5})\s*[x×]\s*(?P<h>\d{2,5}))?\s*,?\s*(?:(?P<fps>\d+(?:\.\d+)?(?:/\d+)?)\s*fps)?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _read_title_page(film: Film, diags: Diagnostics) -> None:
+    tp = film.script.title_page
+    if tp is None:
+        return
+    film.title = {f.key.lower(): f.value for f in tp.fields}
+    s = film.settings
+    fmt = tp.get("format")
+    if fmt is not None:
+        m = _FORMAT_RE.match(fmt.value)
+        span = fmt.value_span or fmt.span
+        if not m or not (m.group("w") or m.group("fps")):
+            diags.error("SP0104", span, f"cannot read `Format: {fmt.value}`",
+                        "write it as `Format: 1280x720, 24 fps`", "not a format")
+        else:
+            if m.group("w"):
+                w, h = int(m.group("w")), int(m.group("h"))
+                if not (16 <= w <= 7680 and 16 <= h <= 4320) or w % 2 or h % 2:
+                    diags.error("SP0309", span, f"frame size {w}x{h} is not supported",
+                                "use even sizes between 16x16 and 7680x4320", "unsupported size")
+                else:
+                    s.width, s.height = w, h
+            if m.group("fps"):
+                raw = m.group("fps")
+                fps = Fraction(raw) if "/" in raw else Fraction(raw).limit_denominator(1001)
+                if not (1 <= fps <= 120):
+                    diags.error("SP0309", span, f"{raw} fps is not supported", "use 1–120 fps",
+                                "unsupported frame rate")
+                else:
+                    s.fps = fps
+    for key, attr in (("narration", "narration"), ("subtitles", "subtitles")):
+        f = tp.get(key)
+        if f is None:
+            continue
+        v = f.value.strip().lower()
+        if attr == "narration":
+            if v in ("on", "yes", "true"):
+                s.narration = True
+            elif v in ("off", "no", "false"):
+                s.narration = False
+            else:
+                diags.error("SP0104", f.value_span or f.span, f"`Narration: {f.value}` is not on or off",
+                            "write `Narration: on` or `Narration: off`", "expected on/off")
+        else:
+            if v in ("burn", "burned", "burnt", "on"):
+                s.subtitles = "burn"
+            elif v in ("sidecar", "off", "file", "files"):
+                s.subtitles = "sidecar"
+            else:
+                diags.error("SP0104", f.value_span or f.span, f"`Subtitles: {f.value}` is not understood",
+                            "write `Subtitles: burned` or `Subtitles: sidecar`", "expected burned/sidecar")
+
+
+__all__ = ["resolve", "find_module", "stdlib_modules", "auto_face", "auto_set", "Settings"]
