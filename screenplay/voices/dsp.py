@@ -10,7 +10,7 @@ honest, simple and measurable rather than clever:
 * shout: a presence boost and soft saturation (the pitch/rate/level part of a
   shout comes from the :class:`Delivery` numbers);
 * laugh: tremolo and vibrato at a laughing rate (~5.5 Hz);
-* off-screen placement: band-limited, quieter and in a small room; voice-over
+* off-screen placement: muffled (low-passed), quieter and in a small room; voice-over
   is close and dry (a little low-end warmth, nothing else).
 """
 
@@ -161,7 +161,8 @@ def laugh(audio: np.ndarray, sr: int, rate_hz: float = 5.5) -> np.ndarray:
     depth = 2 ** (0.35 / 12) - 1
     read = t + depth * (1 - np.cos(2 * np.pi * rate_hz * t)) / (2 * np.pi * rate_hz)
     wobbled = np.interp(np.clip(read, 0, t[-1]), t, audio)
-    tremolo = 0.6 + 0.4 * (0.5 + 0.5 * np.sin(2 * np.pi * rate_hz * t))
+    # Deep pulses (−14 dB troughs): the breath of "ha-ha-ha" chopping the words.
+    tremolo = 0.2 + 0.8 * (0.5 + 0.5 * np.sin(2 * np.pi * rate_hz * t))
     return (wobbled * tremolo).astype(np.float32)
 
 
@@ -195,7 +196,7 @@ def _room_ir(sr: int, rt60: float, seed: int) -> np.ndarray:
 
 
 def place(audio: np.ndarray, sr: int, placement: str, seed: int = 0) -> np.ndarray:
-    """Voice-over: close and warm.  Off screen: through a wall — band-limited, roomy, −6 dB."""
+    """Voice-over: close and warm.  Off screen: through a wall — muffled, roomy, −6 dB."""
     if len(audio) == 0 or placement == "on":
         return audio
     from scipy.signal import butter, fftconvolve, sosfilt
@@ -204,7 +205,8 @@ def place(audio: np.ndarray, sr: int, placement: str, seed: int = 0) -> np.ndarr
         low = sosfilt(butter(2, 250, "lowpass", fs=sr, output="sos"), audio)
         return (audio + 0.4 * low).astype(np.float32)
     if placement == "os":
-        band = sosfilt(butter(2, [250, 2800], "bandpass", fs=sr, output="sos"), audio)
+        # A wall passes the low end and swallows consonants: low-pass at 1.5 kHz.
+        band = sosfilt(butter(4, 1500, "lowpass", fs=sr, output="sos"), audio)
         wet = fftconvolve(band, _room_ir(sr, 0.35, seed))[: len(band)]
         mixed = 0.75 * band + 0.35 * wet
         rms_in = float(np.sqrt(np.mean(audio.astype(np.float64) ** 2))) or 1.0
