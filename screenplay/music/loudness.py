@@ -1,10 +1,11 @@
 """Loudness and peaks the way broadcast meters measure them (ITU-R BS.1770-4).
 
-* integrated loudness: ``pyloudnorm`` (K-weighting, 400 ms blocks, absolute
-  and relative gating) — in LUFS;
+* integrated loudness: BS.1770-4 with ``pyloudnorm``'s K-weighting filters
+  (400 ms blocks, absolute and relative gating), block loop vectorized — in
+  LUFS;
 * true peak: the signal is 4× oversampled (BS.1770-4 Annex 2 asks for at
-  least 4× at 48 kHz) with a polyphase FIR and the largest magnitude taken —
-  in dBTP;
+  least 4× at 48 kHz) with a 49-tap polyphase FIR and the largest magnitude
+  taken — in dBTP;
 * :func:`limit_true_peak`: a look-ahead brick-wall limiter driven by that
   oversampled peak, so inter-sample peaks stay under the ceiling too.
 
@@ -15,6 +16,7 @@ second.
 from __future__ import annotations
 
 import math
+from functools import cache
 
 import numpy as np
 
@@ -25,39 +27,116 @@ OVERSAMPLE = 4
 _MIN_SECONDS = 0.4
 
 
-def integrated_lufs(audio: np.ndarray, rate: int = PROJECT_RATE) -> float:
-    """Integrated loudness in LUFS; ``-inf`` for silence."""
+@cache
+def _k_weighting(rate: int) -> tuple[tuple[np.ndarray, np.ndarray, float], ...]:
+    """pyloudnorm's BS.1770-4 K-weighting stages as (b, a, passband gain)."""
     import pyloudnorm
+
+    meter = pyloudnorm.Meter(rate)
+    return tuple((np.asarray(f.b), np.asarray(f.a), float(f.passband_gain)) for f in meter._filters.values())
+
+
+def integrated_lufs(audio: np.ndarray, rate: int = PROJECT_RATE) -> float:
+    """Integrated loudness in LUFS (BS.1770-4); ``-inf`` for silence.
+
+    Same computation as ``pyloudnorm.Meter(rate).integrated_loudness`` — its
+    K-weighting filters, 400 ms blocks with 75 % overlap, −70 LUFS absolute
+    and −10 LU relative gates, channel weights 1.0 for L/R — with the block
+    loop vectorized through a cumulative sum, which makes it ~10× faster on a
+    3-minute film (the mixer measures several times per mix).  A test checks
+    the two agree to 0.01 LU.
+    """
+    from scipy.signal import lfilter
 
     x = np.asarray(audio, dtype=np.float64)
     if x.ndim == 1:
         x = x[:, None]
-    if len(x) < int(_MIN_SECONDS * rate) + 1:
-        # Too short for one gating block: measure it padded with silence of
-        # equal energy share (the gate ignores the padding when it is silent).
-        x = np.concatenate([x, np.zeros((int(_MIN_SECONDS * rate) + 1 - len(x), x.shape[1]))])
+    block = round(_MIN_SECONDS * rate)
+    if len(x) < block:
+        # Shorter than one gating block: measure it padded with silence.
+        x = np.concatenate([x, np.zeros((block - len(x), x.shape[1]))])
     if not np.any(x):
         return -math.inf
-    meter = pyloudnorm.Meter(rate)
+    weighted = np.ascontiguousarray(x.T)  # (channels, n): lfilter runs fast along contiguous rows
+    for b, a, gain in _k_weighting(rate):
+        weighted = lfilter(b, a, weighted, axis=1)
+        if gain != 1.0:
+            weighted *= gain
+    weighted *= weighted
+    energy = np.zeros((x.shape[1], len(x) + 1))
+    np.cumsum(weighted, axis=1, out=energy[:, 1:])
+    count = round((len(x) / rate - _MIN_SECONDS) / (_MIN_SECONDS * 0.25)) + 1
+    j = np.arange(count)
+    lower = (_MIN_SECONDS * (j * 0.25) * rate).astype(int)
+    upper = np.minimum((_MIN_SECONDS * (j * 0.25 + 1) * rate).astype(int), len(x))
+    z = (energy[:, upper] - energy[:, lower]) / (_MIN_SECONDS * rate)  # (channels, blocks)
+    power = z.sum(axis=0)  # channel weights are 1.0 for L and R
     with np.errstate(divide="ignore"):
-        value = float(meter.integrated_loudness(x))
-    return value
+        block_lufs = -0.691 + 10 * np.log10(power)
+    gated = block_lufs >= -70.0
+    if not np.any(gated):
+        return -math.inf
+    relative = -0.691 + 10 * math.log10(float(power[gated].mean())) - 10.0
+    keep = (block_lufs > relative) & (block_lufs > -70.0)
+    if not np.any(keep):
+        return -math.inf
+    return -0.691 + 10 * math.log10(float(power[keep].mean()))
 
 
-def _oversampled_abs(audio: np.ndarray) -> np.ndarray:
-    """|x| 4× oversampled, folded back to one value per original sample (max of 4)."""
-    from scipy.signal import resample_poly
+@cache
+def _phases() -> tuple[np.ndarray, np.ndarray, float]:
+    """Polyphase interpolation taps for 4× oversampling.
+
+    A 49-tap Kaiser-windowed sinc (β = 6) cut off at the original Nyquist
+    frequency: flat to 16 kHz, −0.9 dB at 20 kHz.  Being a quarter-band
+    (Nyquist) filter its phase 0 passes the original samples unchanged, so
+    only the three in-between phases (12 taps each) are computed.  Returns
+    (offsets, taps per phase (3, 12), bound) where ``bound`` is the largest
+    sum of |taps|: no interpolated value can exceed ``bound`` × the largest
+    sample in its 12-sample window.
+    """
+    from scipy.signal import firwin
+
+    h = firwin(49, 0.25, window=("kaiser", 6.0)) * OVERSAMPLE
+    offsets = np.arange(-6, 6)
+    taps = np.stack([h[OVERSAMPLE * offsets + p + 24] for p in range(1, OVERSAMPLE)]).astype(np.float32)
+    return offsets, taps, float(np.abs(taps).sum(axis=1).max())
+
+
+def _oversampled_abs(audio: np.ndarray, threshold: float | None = None) -> np.ndarray:
+    """Per-sample peak magnitude of the 4× oversampled signal (max over channels).
+
+    Value ``n`` is the largest of ``|x[n]|`` and the three interpolated values
+    between ``x[n]`` and ``x[n+1]``.  Interpolation is only computed where it
+    could exceed ``threshold`` (default: the sample peak) — elsewhere the
+    bound on the filter proves it cannot — which makes measuring a 3-minute
+    film a matter of milliseconds instead of a full 4× resample.
+    """
+    from scipy.ndimage import maximum_filter1d
 
     x = np.asarray(audio, dtype=np.float32)
     if x.ndim == 1:
         x = x[:, None]
-    # Pad so the interpolation filter settles past the ends (peaks at the edges count).
-    pad = 64
+    mag = np.abs(x).max(axis=1)
+    n = len(mag)
+    if n == 0:
+        return mag
+    offsets, taps, bound = _phases()
+    limit = float(mag.max()) if threshold is None else threshold
+    # The window x[n-5 … n+6] feeds the interpolants after sample n.
+    local = maximum_filter1d(mag, size=13, mode="constant")
+    cand = np.flatnonzero(local * bound > limit)
+    if cand.size == 0:
+        return mag
+    pad = 8
     xp = np.pad(x, ((pad, pad), (0, 0)))
-    up = resample_poly(xp, OVERSAMPLE, 1, axis=0).astype(np.float32)
-    up = np.abs(up).max(axis=1)
-    n = len(x)
-    return up[pad * OVERSAMPLE : (pad + n) * OVERSAMPLE].reshape(n, OVERSAMPLE).max(axis=1)
+    out = mag.copy()
+    for lo in range(0, cand.size, 1 << 18):  # bounded memory on dense material
+        idx = cand[lo : lo + (1 << 18)]
+        windows = xp[idx[:, None] - offsets[None, :] + pad]  # (k, 12, channels)
+        interp = np.abs(np.einsum("kjc,pj->kpc", windows, taps)).max(axis=(1, 2))
+        out[idx] = np.maximum(out[idx], interp)
+    return out
 
 
 def true_peak_db(audio: np.ndarray) -> float:
@@ -88,7 +167,7 @@ def limit_true_peak(
 
     x = np.asarray(audio, dtype=np.float32)
     ceiling = 10 ** (ceiling_db / 20)
-    peaks = _oversampled_abs(x)
+    peaks = _oversampled_abs(x, ceiling)
     if peaks.size == 0 or float(peaks.max()) <= ceiling:
         return x, None
     need = np.minimum(1.0, ceiling / np.maximum(peaks, 1e-12)).astype(np.float32)
@@ -104,7 +183,7 @@ def limit_true_peak(
     g = np.minimum(g, need).astype(np.float32)
     y = x * (g[:, None] if x.ndim == 2 else g)
     # Residual inter-sample overshoot from gain changes inside the filter kernel.
-    after = float(_oversampled_abs(y).max())
+    after = float(_oversampled_abs(y, ceiling).max())
     if after > ceiling:
         trim = np.float32(ceiling / after * 0.999)
         y = y * trim

@@ -191,7 +191,9 @@ class Canvas:
                 gain = max(width_px, 0.15)
             cv2.polylines(m, ints, closed, 255, thick, cv2.LINE_AA, _SHIFT)
         else:
-            cv2.fillPoly(m, ints, 255, cv2.LINE_AA, _SHIFT)
+            # one polygon at a time: fillPoly with several contours XORs their overlaps
+            for poly in ints:
+                cv2.fillPoly(m, [poly], 255, cv2.LINE_AA, _SHIFT)
         cov = m.astype(np.float32) * (gain / 255.0)
         if sigma > 0.3:
             cov = cv2.GaussianBlur(cov, (0, 0), sigma)

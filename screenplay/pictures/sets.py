@@ -348,7 +348,7 @@ def _furniture(cv: Canvas, look: SetLook, g: dict[str, Colour], bottom: float) -
         cv.fill(_rect(x - 0.11, base - 0.23, x + 0.01, base - 0.15), _grade((0.4, 0.55, 0.7), look))
         cv.fill(_rect(x - 0.055, base - 0.14, x - 0.035, base - 0.12), (0.12, 0.12, 0.14))
     elif kind == "shelves":
-        sx = -x if x else -0.35
+        sx = x if x else 0.35
         cv.fill(_rect(sx - 0.16, bottom - 0.42, sx + 0.16, bottom + 0.01), shade(wood, 0.75))
         rng = _rng(look.seed, "books")
         for i in range(4):
@@ -398,8 +398,8 @@ def _exterior(cv: Canvas, look: SetLook, aspect: float) -> None:
         if kind == "mountains":
             peaks = _ridge(rng, -ax, ax, horizon + 0.02, 0.22, 14, jag=1.0)
             cv.fill(peaks, layer_col((0.30, 0.33, 0.40), 0.5))
-            cv.fill(peaks + (0, 0.0), (0.95, 0.96, 0.98), opacity=0.6,
-                    clip=cv.full_mask(peaks) * (cv.radial(0.0, horizon - 0.25, 0.16) < 1))
+            snow_line = cv.full_mask(_rect(-ax, -0.1, ax, horizon - 0.2))
+            cv.fill(peaks, (0.95, 0.96, 0.98), opacity=0.7, clip=snow_line)
         ground = {"desert": (0.85, 0.66, 0.42), "field": (0.55, 0.62, 0.30),
                   "mountains": (0.34, 0.45, 0.30)}.get(kind, (0.30, 0.46, 0.26))
         cv.fill(_ridge(rng, -ax, ax, horizon + 0.06, 0.04, 20), layer_col(ground, 0.35))

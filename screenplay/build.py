@@ -1,0 +1,167 @@
+"""The build driver: run every pass in order and hand the timeline to the renderer.
+
+::
+
+    load (parse → resolve → check) → fill → bind (voices, pictures) → timing
+        → mix (music + speech) → render + encode (segments, concat, mux)
+
+Each stage reports progress through a callback (the CLI shows it with rich);
+every stage's diagnostics are collected, and the build stops before rendering
+if there is any error.  The output is written by the encoder to a temporary
+file and renamed, so a failed build never leaves a broken film.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Literal
+
+from screenplay.api import load_film
+from screenplay.cache import Cache
+from screenplay.diagnostics import Diagnostic, Diagnostics
+from screenplay.film import Film
+from screenplay.timeline import Timeline
+
+Quality = Literal["preview", "default", "final"]
+PREVIEW_WIDTH = 640
+
+#: progress(stage, done, total): total 0 means "indeterminate"
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class BuildResult:
+    ok: bool
+    film: Film | None
+    diagnostics: list[Diagnostic]
+    output: Path | None = None
+    timeline: Timeline | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+    report: Any = None
+
+
+def _noop(stage: str, done: int, total: int) -> None:
+    pass
+
+
+def apply_quality(film: Film, quality: Quality, size: tuple[int, int] | None = None) -> None:
+    s = film.settings
+    if size is not None:
+        s.width, s.height = size
+    elif quality == "preview" and s.width > PREVIEW_WIDTH:
+        h = round(s.height * PREVIEW_WIDTH / s.width)
+        s.width, s.height = PREVIEW_WIDTH, h + (h % 2)
+
+
+def prepare(
+    film: Film, diags: Diagnostics, cache: Cache, *, locked: bool = False, jobs: int = 2,
+    progress: Progress = _noop, get_model: Callable[[str | None], Any] | None = None,
+    timings: dict[str, float] | None = None,
+) -> tuple[Film, Timeline | None]:
+    """fill → bind → timing.  Returns the (filled) film and its timeline, or None on errors."""
+    from screenplay.passes.bind import collect, load_pictures, synthesize
+    from screenplay.passes.fill import fill
+    from screenplay.passes.timing import plan
+
+    timings = timings if timings is not None else {}
+    t0 = time.perf_counter()
+    progress("fill", 0, 0)
+    outcome = fill(film, diags, locked=locked, get_model=get_model,
+                   on_token=lambda done, total: progress("fill", done, total))
+    film = outcome.film
+    timings["fill"] = time.perf_counter() - t0
+    if diags.has_errors:
+        return film, None
+
+    t0 = time.perf_counter()
+    bound = collect(film, diags)
+    synthesize(bound, cache, diags, jobs=jobs, progress=lambda d, t: progress("voices", d, t))
+    timings["voices"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    progress("pictures", 0, 0)
+    load_pictures(bound, cache, diags)
+    timings["pictures"] = time.perf_counter() - t0
+    if diags.has_errors:
+        return film, None
+    t0 = time.perf_counter()
+    timeline = plan(film, bound, diags)
+    timings["timing"] = time.perf_counter() - t0
+    return film, timeline
+
+
+def plan_timeline(film: Film, cache: Cache | None = None) -> tuple[Timeline | None, list[Diagnostic]]:
+    """For ``dump --format timeline``: the timeline of a film whose holes are all locked."""
+    diags = Diagnostics()
+    _, timeline = prepare(film, diags, cache or Cache(), locked=True)
+    return timeline, diags.items
+
+
+def mix_soundtrack(timeline: Timeline, cache: Cache) -> Any:
+    from screenplay.backends import registry
+    from screenplay.music.mixer import mix
+    from screenplay.voices.engine import load_speech
+
+    def speech(key: str) -> Any:
+        sp = load_speech(cache, key)
+        if sp is None:
+            raise RuntimeError(f"speech {key[:12]} vanished from the cache during the build")
+        return sp.audio
+
+    def cue_audio(clip: Any) -> Any:
+        ctor = registry.lookup("music", clip.spec.constructor)
+        assert ctor is not None
+        return registry.backend_for(ctor).render(clip.spec, clip.samples / timeline.sample_rate, cache)
+
+    return mix(timeline, speech, cue_audio)
+
+
+def build(
+    path: Path,
+    out: Path | None = None,
+    *,
+    quality: Quality = "default",
+    jobs: int = 2,
+    locked: bool = False,
+    cache: Cache | None = None,
+    progress: Progress = _noop,
+    size: tuple[int, int] | None = None,
+    burn_subtitles: bool | None = None,
+    get_model: Callable[[str | None], Any] | None = None,
+) -> BuildResult:
+    cache = cache or Cache()
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    progress("check", 0, 0)
+    film, items = load_film(path)
+    diags = Diagnostics(list(items))
+    timings["check"] = time.perf_counter() - t0
+    if film is None or diags.has_errors:
+        return BuildResult(False, film, diags.items, timings=timings)
+    apply_quality(film, quality, size)
+    film, timeline = prepare(film, diags, cache, locked=locked, jobs=jobs, progress=progress,
+                             get_model=get_model, timings=timings)
+    if timeline is None or diags.has_errors:
+        return BuildResult(False, film, diags.items, timings=timings)
+
+    from screenplay.render.assets import PicturesAssetProvider
+    from screenplay.render.encode import render_film
+
+    t0 = time.perf_counter()
+    progress("mix", 0, 0)
+    mixed = mix_soundtrack(timeline, cache)
+    timings["mix"] = time.perf_counter() - t0
+    out = out or path.with_suffix(".mp4")
+    burn = burn_subtitles if burn_subtitles is not None else film.settings.subtitles == "burn"
+    t0 = time.perf_counter()
+    report = render_film(
+        timeline, PicturesAssetProvider(cache), mixed.audio, out, cache,
+        quality=quality, jobs=jobs, progress=progress, burn_subtitles=burn,
+    )
+    timings["render"] = time.perf_counter() - t0
+    return BuildResult(True, film, diags.items, out, timeline, timings, report)
+
+
+__all__ = ["build", "prepare", "plan_timeline", "BuildResult", "apply_quality", "replace"]

@@ -1,0 +1,92 @@
+"""``screenplay build FILE``: compile a film to an MP4 (with .srt/.vtt beside it)."""
+
+from __future__ import annotations
+
+import argparse
+import re
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from screenplay.commands._common import report
+
+NAME = "build"
+HELP = "build a film into an MP4"
+
+STAGES = {
+    "check": "Checking",
+    "fill": "Writing dialogue (tokens)",
+    "voices": "Speaking lines",
+    "pictures": "Loading faces and sets",
+    "mix": "Mixing the soundtrack",
+    "render": "Rendering shots (frames)",
+    "encode": "Encoding",
+    "mux": "Joining and muxing",
+}
+
+
+def _size(text: str) -> tuple[int, int]:
+    m = re.fullmatch(r"(\d+)x(\d+)", text)
+    if not m:
+        raise argparse.ArgumentTypeError("size must look like 640x360")
+    return int(m.group(1)), int(m.group(2))
+
+
+def configure(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", type=Path, metavar="FILE")
+    p.add_argument("-o", "--output", type=Path, help="output MP4 (default: FILE with .mp4)")
+    q = p.add_mutually_exclusive_group()
+    q.add_argument("--preview", action="store_const", const="preview", dest="quality",
+                   help="small and fast (640 px wide, fast encoder settings)")
+    q.add_argument("--final", action="store_const", const="final", dest="quality",
+                   help="higher quality encode (slower)")
+    p.set_defaults(quality="default")
+    p.add_argument("--jobs", "-j", type=int, default=2, help="worker processes (default 2)")
+    p.add_argument("--locked", action="store_true",
+                   help="never run the dialogue model: an unlocked [[generate]] hole is an error")
+    p.add_argument("--size", type=_size, help="override the frame size, e.g. 320x180")
+    p.add_argument("--burn-subtitles", action="store_true", default=None,
+                   help="burn subtitles into the picture (they are always written as .srt/.vtt)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from screenplay.build import build
+
+    console = Console(stderr=True, highlight=False)
+    tasks: dict[str, int] = {}
+    with Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TimeElapsedColumn(), console=console, transient=False,
+        disable=not console.is_terminal,
+    ) as bar:
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                for other in tasks.values():
+                    t = bar.tasks[other] if other < len(bar.tasks) else None
+                    if t is not None and not t.finished and t.total:
+                        bar.update(other, completed=t.total)
+                tasks[stage] = bar.add_task(STAGES.get(stage, stage), total=total or None)
+            bar.update(tasks[stage], completed=done, total=total or None)
+
+        result = build(
+            args.file, args.output, quality=args.quality, jobs=max(1, args.jobs),
+            locked=args.locked, progress=progress, size=args.size,
+            burn_subtitles=args.burn_subtitles,
+        )
+    failed = report(result.diagnostics, result.film, console=console)
+    if not result.ok or failed:
+        console.print("[bold red]build failed[/]: no film was written")
+        return 1
+    assert result.output is not None and result.timeline is not None
+    tl = result.timeline
+    console.print(
+        f"[bold green]built[/] {result.output}  "
+        f"({float(tl.duration):.1f} s, {tl.width}x{tl.height} @ {float(tl.fps):g} fps, "
+        f"{len(tl.shots)} shots, {len(tl.subtitles)} subtitles)"
+    )
+    rep = result.report
+    if rep is not None and hasattr(rep, "segments_rendered"):
+        console.print(f"  segments rendered {rep.segments_rendered}, reused {rep.segments_reused}")
+    return 0

@@ -1,0 +1,353 @@
+"""The bind pass: every line gets a voice (speech is synthesized here), every shot its assets.
+
+Input: a filled :class:`~screenplay.film.Film`.  Output: a list of
+:class:`Beat` s in script order — what happens on screen and on the soundtrack,
+with the synthesized speech of each line (its cache key, length and viseme
+timings), because the length of the audio decides the timing.
+
+* Dialogue: the speaker's voice with the delivery of the parenthetical before
+  the line and the placement of the cue's extension (V.O./O.S.); emphasis marks
+  stress words.  ``(pause)``/``(beat)`` on their own become a short pause.
+* Action: spoken by the narrator when the film is narrated (a NARRATOR is cast,
+  or ``Narration: on``; ``[[narration off]]`` stops it), else a silent hold.
+* Lyrics: sung/chanted by the speaker (or the narrator) over the current cue.
+* Faces and sets are loaded once here so a missing or broken picture is a
+  diagnostic before any frame is rendered.
+
+Synthesis runs on a thread pool (the engines are subprocesses or ONNX, both
+release the GIL) and every line is cached by the voices package.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from screenplay.backends import registry
+from screenplay.backends.protocols import AssetSpec, BackendError, Delivery, Timed
+from screenplay.cache import Cache
+from screenplay.diagnostics import Diagnostics
+from screenplay.directives import interpret
+from screenplay.film import CastMember, Film, SetDecl, scene_info
+from screenplay.syntax import ast
+from screenplay.syntax.emphasis import emphasized_words, plain_text, styled_runs
+from screenplay.syntax.source import Span
+from screenplay.timeline import StyledRun
+
+# --------------------------------------------------------------------------
+# Beats
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class SpeechRef:
+    key: str
+    samples: int
+    visemes: tuple[Timed, ...]
+    words: tuple[Timed, ...]
+
+
+@dataclass
+class Line:
+    """One spoken (or sung) line."""
+
+    speaker: str
+    voice: AssetSpec
+    text: str  # as written (emphasis markup kept)
+    runs: tuple[StyledRun, ...]
+    delivery: Delivery
+    span: Span
+    face: AssetSpec | None = None  # None: off screen (V.O./O.S., narrator)
+    lyric: bool = False
+    speech: SpeechRef | None = None
+
+
+@dataclass
+class Beat:
+    """Something that happens in the film, in script order.
+
+    ``kind`` is one of: title, scene, action, line, dual, card, transition,
+    hold, music, camera, chapter.
+    """
+
+    kind: str
+    span: Span
+    lines: list[Line] = field(default_factory=list)
+    text: str = ""
+    set: SetDecl | None = None
+    args: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Bound:
+    film: Film
+    beats: list[Beat]
+    narrator: CastMember | None
+
+
+# --------------------------------------------------------------------------
+# The pass
+# --------------------------------------------------------------------------
+
+PAUSE_ONLY = re.compile(r"^\(\s*(pause|beat|a beat|long pause|silence|beat\.)\s*\)$", re.IGNORECASE)
+
+
+def _voice_ext(c: ast.Character) -> str | None:
+    for e in c.extensions:
+        if e.upper().replace(" ", "") in ("V.O.", "O.S.", "O.C.", "VO", "OS", "OC", "OFF"):
+            return e
+    return None
+
+
+def narrator_of(film: Film) -> CastMember | None:
+    if "NARRATOR" in film.cast and film.cast["NARRATOR"].voice is not None:
+        return film.cast["NARRATOR"]
+    from screenplay.stdlib_presets import load_presets
+
+    voices = film.presets.get("voice") or load_presets("voice")
+    for name, spec in voices.items():
+        if "narrator" in (name + " " + spec.label).lower():
+            return CastMember("NARRATOR", "Narrator", None, spec, False, None)
+    if voices:
+        spec = next(iter(voices.values()))
+        return CastMember("NARRATOR", "Narrator", None, spec, False, None)
+    return None
+
+
+def collect(film: Film, diags: Diagnostics) -> Bound:
+    """Walk the script into beats (no synthesis yet)."""
+    beats: list[Beat] = []
+    narrated = film.narrated
+    narrator = narrator_of(film) if narrated or _has_free_lyrics(film) else None
+    tp = film.script.title_page
+    if tp is not None:
+        title = film.title.get("title", "")
+        lines = [plain_text(x) for x in title.split("\n") if x.strip()]
+        for key in ("credit", "author", "authors"):
+            if film.title.get(key):
+                lines.append(plain_text(film.title[key].replace("\n", " ")))
+        beats.append(Beat("title", tp.span, text="\n".join(lines)))
+
+    current_set: SetDecl | None = None
+
+    def line_for(member: CastMember, text: str, paren: str | None, c: ast.Character | None,
+                 span: Span, lyric: bool = False) -> Line | None:
+        if member.voice is None:
+            diags.error("SP0202", c.span if c else span, f"`{member.name}` has no voice",
+                        "give them one: `voice: NAME` in their cast declaration (`screenplay voices` lists them)")
+            return None
+        ext = _voice_ext(c) if c else None
+        from screenplay.voices.delivery import delivery_for
+
+        delivery = delivery_for(paren, ext, emphasized_words(text))
+        on_screen = c is not None and ext is None and member.face is not None
+        return Line(member.name, member.voice, text, styled_runs(text), delivery, span,
+                    member.face if on_screen else None, lyric)
+
+    def block_lines(b: ast.DialogueBlock) -> list[Line]:
+        member = film.cast.get(b.character.name.upper())
+        out: list[Line] = []
+        if member is None:
+            return out
+        paren: str | None = None
+        pending_pause = 0.0
+        for part in b.parts:
+            if isinstance(part, ast.Parenthetical):
+                if PAUSE_ONLY.match(part.text.strip()):
+                    pending_pause += 1.2 if "long" in part.text.lower() else 0.6
+                else:
+                    paren = part.text
+            elif isinstance(part, ast.DialogueLine | ast.DialogueLyric):
+                if not part.text.strip() or (isinstance(part, ast.DialogueLine) and part.is_hole):
+                    continue
+                ln = line_for(member, part.text, paren, b.character, part.span,
+                              lyric=isinstance(part, ast.DialogueLyric))
+                if ln is not None:
+                    if pending_pause:
+                        from dataclasses import replace
+
+                        ln.delivery = replace(ln.delivery, pause_before=ln.delivery.pause_before + pending_pause)
+                        pending_pause = 0.0
+                    out.append(ln)
+                paren = None
+            elif isinstance(part, ast.Directive):
+                pass  # directives inside dialogue are handled after the block
+        return out
+
+    def directive(d: ast.Directive) -> None:
+        nonlocal narrated
+        args, problems = interpret(d) if d.name else ({}, [])
+        if problems:
+            return  # check already reported them
+        if d.name == "narration":
+            narrated = bool(args.get("state"))
+        elif d.name in ("music", "hold", "camera", "transition"):
+            beats.append(Beat(d.name, d.span, args=args))
+        # generate holes are replaced by the fill pass before binding
+
+    for el in film.script.body:
+        if isinstance(el, ast.SceneHeading):
+            info = scene_info(el.text)
+            current_set = film.sets.get(info.location)
+            beats.append(Beat("scene", el.span, text=el.text, set=current_set))
+        elif isinstance(el, ast.Action):
+            text = el.text.strip()
+            if not text:
+                continue
+            b = Beat("action", el.span, text=text, set=current_set)
+            if narrated and narrator is not None and narrator.voice is not None:
+                from screenplay.voices.delivery import delivery_for
+
+                spoken = " ".join(text.split())
+                b.lines.append(Line("NARRATOR", narrator.voice, spoken, styled_runs(spoken),
+                                    delivery_for(None, "V.O.", emphasized_words(spoken)), el.span))
+            beats.append(b)
+        elif isinstance(el, ast.DialogueBlock):
+            lines = block_lines(el)
+            for ln in lines:
+                beats.append(Beat("line", ln.span, [ln], set=current_set))
+            for part in el.parts:
+                if isinstance(part, ast.Directive):
+                    directive(part)
+        elif isinstance(el, ast.DualDialogue):
+            left, right = block_lines(el.left), block_lines(el.right)
+            n = max(len(left), len(right))
+            for i in range(n):
+                pair = [x[i] for x in (left, right) if i < len(x)]
+                kind = "dual" if len(pair) == 2 else "line"
+                beats.append(Beat(kind, pair[0].span, pair, set=current_set))
+        elif isinstance(el, ast.Lyrics):
+            if narrator is not None and narrator.voice is not None:
+                from screenplay.voices.delivery import delivery_for
+
+                ln = Line("NARRATOR", narrator.voice, el.text, styled_runs(el.text),
+                          delivery_for(None, "V.O."), el.span, None, True)
+                beats.append(Beat("line", el.span, [ln], set=current_set))
+        elif isinstance(el, ast.Transition):
+            beats.append(Beat("transition", el.span, text=el.text, args={"kind": transition_kind(el.text)}))
+        elif isinstance(el, ast.Centered):
+            beats.append(Beat("card", el.span, text=plain_text(el.text)))
+        elif isinstance(el, ast.Section):
+            beats.append(Beat("chapter", el.span, text=el.text))
+        elif isinstance(el, ast.Directive):
+            directive(el)
+    return Bound(film, beats, narrator)
+
+
+def _has_free_lyrics(film: Film) -> bool:
+    return any(isinstance(el, ast.Lyrics) for el in film.script.body)
+
+
+def transition_kind(text: str) -> str:
+    t = " ".join(text.upper().replace(":", "").replace(".", "").split())
+    if t.startswith("FADE IN"):
+        return "fade-in"
+    if "FADE" in t and ("OUT" in t or "BLACK" in t):
+        return "fade-out" if "OUT" in t and "TO" not in t else "fade-black"
+    if "DISSOLVE" in t or "CROSS" in t:
+        return "dissolve"
+    if "MORPH" in t:
+        return "morph"
+    if "SMASH" in t or "MATCH" in t or "JUMP" in t:
+        return "smash"
+    if "FADE" in t:
+        return "fade-black"
+    return "cut"
+
+
+# --------------------------------------------------------------------------
+# Synthesis
+# --------------------------------------------------------------------------
+
+
+def synthesize(
+    bound: Bound, cache: Cache, diags: Diagnostics, *, jobs: int = 2,
+    progress: Callable[[int, int], None] | None = None,
+) -> None:
+    """Speak every line (cached); fills ``Line.speech``; errors become diagnostics."""
+    lines = [ln for b in bound.beats for ln in b.lines]
+    if not lines:
+        return
+    from screenplay.voices.engine import speech_key
+
+    todo: list[Line] = []
+    for ln in lines:
+        ctor = registry.lookup("voice", ln.voice.constructor)
+        if ctor is None:
+            diags.error("SP0205", ln.span, f"no voice engine `{ln.voice.constructor}` is installed",
+                        "`screenplay voices` lists the engines on this machine")
+            continue
+        todo.append(ln)
+    done = 0
+
+    def speak(ln: Line) -> tuple[Line, Any]:
+        ctor = registry.lookup("voice", ln.voice.constructor)
+        assert ctor is not None
+        backend = registry.backend_for(ctor)
+        try:
+            text = _speakable(ln.text)
+            speech = backend.speak(ln.voice, text, ln.delivery, cache)
+            return ln, (speech_key(ln.voice, text, ln.delivery), speech)
+        except BackendError as exc:
+            return ln, exc
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        for ln, result in pool.map(speak, todo):
+            done += 1
+            if progress:
+                progress(done, len(todo))
+            if isinstance(result, BackendError):
+                diags.error(result.code, ln.span, result.message, result.help, "cannot speak this line")
+                continue
+            key, speech = result
+            ln.speech = SpeechRef(key, len(speech.audio), tuple(speech.visemes), tuple(speech.words))
+
+
+def _speakable(text: str) -> str:
+    """What the voice says: the plain text, without emphasis markers or line breaks."""
+    return " ".join(plain_text(text).split())
+
+
+def load_pictures(bound: Bound, cache: Cache, diags: Diagnostics) -> None:
+    """Load each used face and set once, so broken pictures are diagnostics now."""
+    import warnings
+
+    from screenplay.backends.protocols import BackendWarning
+
+    seen: set[int] = set()
+    specs: list[tuple[str, AssetSpec, Span, Any]] = []
+    for b in bound.beats:
+        for ln in b.lines:
+            if ln.face is not None:
+                specs.append(("face", ln.face, ln.span, None))
+        if b.set is not None and b.set.spec is not None:
+            specs.append(("set", b.set.spec, b.span, b.set.scene))
+    for kind, spec, span, scene in specs:
+        ident = hash((kind, repr(spec.cache_key())))
+        if ident in seen:
+            continue
+        seen.add(ident)
+        ctor = registry.lookup(kind, spec.constructor)  # type: ignore[arg-type]
+        if ctor is None:
+            continue
+        backend = registry.backend_for(ctor)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", BackendWarning)
+            try:
+                if kind == "face":
+                    backend.face(spec, cache)
+                else:
+                    backend.set(spec, scene, cache)
+            except BackendError as exc:
+                diags.error(exc.code, span, exc.message, exc.help, f"the {kind} of this shot")
+        for w in caught:
+            if issubclass(w.category, BackendWarning):
+                diags.warning(_warning_code(str(w.message)), span, str(w.message), "", f"this {kind}")
+
+
+def _warning_code(message: str) -> str:
+    m = re.search(r"\b(SP\d{4})\b", message)
+    return m.group(1) if m else "SP0500"

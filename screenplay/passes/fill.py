@@ -1,0 +1,245 @@
+"""The fill pass: the dialogue model writes what the script leaves open; the lock keeps it.
+
+Holes are ``[[generate N lines|words …]]`` directives and dialogue lines that
+are only ``...``.  For each hole, in script order, the text before it (with
+earlier holes already filled) is the prompt; :mod:`screenplay.dialogue`
+generates, post-processes and locks the continuation in ``FILE.lock`` beside
+the film.  The continuation is parsed back as Fountain and spliced into the
+script in place of the directive; characters it introduces are auto-cast by
+running resolve again.
+
+A build with every hole locked never loads a model.  ``locked=True`` (``build
+--locked``) makes an unlocked hole an error (SP0307) instead of generating.
+:func:`freeze` rewrites the source with the generated text in place of the
+holes (``screenplay fill --write``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from screenplay.backends.protocols import BackendError
+from screenplay.diagnostics import Diagnostics
+from screenplay.directives import interpret
+from screenplay.film import Film
+from screenplay.syntax import ast
+from screenplay.syntax.parser import parse_source
+from screenplay.syntax.source import Source, Span
+
+DEFAULT_SEED = 1
+DEFAULT_TEMPERATURE = 0.8
+
+
+class _Unlocked(Exception):
+    """Raised instead of loading a model when the build is --locked."""
+
+
+def _refuse(ref: str | None) -> Any:
+    raise _Unlocked(ref)
+
+
+@dataclass
+class Hole:
+    index: int  # position in script.body
+    part: int | None  # position in the dialogue block's parts (for `...` lines)
+    span: Span
+    mode: str  # "lines" | "words" | "line_for"
+    count: int
+    character: str | None
+    seed: int
+    temperature: float
+    model: str | None
+
+
+@dataclass
+class FillOutcome:
+    film: Film
+    filled: list[tuple[Hole, str]]  # (hole, generated Fountain text)
+    generated: int  # how many were generated now (not from the lock)
+
+
+def lock_path(film: Film) -> Path | None:
+    return film.path.with_name(film.path.name + ".lock") if film.path else None
+
+
+def find_holes(film: Film) -> list[Hole]:
+    holes: list[Hole] = []
+    for i, el in enumerate(film.script.body):
+        if isinstance(el, ast.Directive) and el.name == "generate":
+            args, problems = interpret(el)
+            if problems:
+                continue
+            holes.append(Hole(
+                i, None, el.span, str(args.get("unit", "lines")), int(args.get("count", 1)), None,
+                int(args.get("seed", DEFAULT_SEED)), float(args.get("temperature", DEFAULT_TEMPERATURE)),
+                args.get("model"),
+            ))
+        blocks = (el.left, el.right) if isinstance(el, ast.DualDialogue) else (el,)
+        for b in blocks:
+            if not isinstance(b, ast.DialogueBlock):
+                continue
+            for j, part in enumerate(b.parts):
+                if isinstance(part, ast.DialogueLine) and part.is_hole:
+                    holes.append(Hole(i, j, part.span, "line_for", 1, b.character.name.upper(),
+                                      DEFAULT_SEED, DEFAULT_TEMPERATURE, None))
+    return holes
+
+
+def _preceding(source: Source, line: int, filled: list[tuple[Hole, str]]) -> str:
+    """The script before ``line``, with earlier holes replaced by their text."""
+    lines = source.text.split("\n")[: line - 1]
+    for hole, text in sorted(filled, key=lambda ht: ht[0].span.line, reverse=True):
+        if hole.span.line < line:
+            a, b = hole.span.line - 1, hole.span.end_line
+            if hole.mode == "line_for":
+                lines[a:b] = [text]
+            else:
+                lines[a:b] = text.split("\n")
+    return "\n".join(lines)
+
+
+def fill(
+    film: Film,
+    diags: Diagnostics,
+    *,
+    locked: bool = False,
+    regenerate: bool = False,
+    get_model: Callable[[str | None], Any] | None = None,
+    on_token: Callable[[int, int], None] | None = None,
+    save_lock: bool = True,
+) -> FillOutcome:
+    holes = find_holes(film)
+    if not holes:
+        return FillOutcome(film, [], 0)
+    from screenplay.dialogue.fill_core import HoleRequest, fill_hole
+    from screenplay.dialogue.lock import LockError, LockFile
+
+    lp = lock_path(film)
+    try:
+        lock = LockFile.load(lp) if lp else LockFile.load(Path("/nonexistent/film.lock"))
+    except LockError as exc:
+        name = str(lp)
+        film.sources[name] = Source.read(lp) if lp and lp.exists() else Source(name, "")
+        diags.error("SP0701" if not getattr(exc, "code", None) else exc.code,
+                    Span(name, exc.line, exc.col, exc.line, exc.col + 1), exc.message,
+                    exc.help or "fix the lock file, or delete it to generate again", "here")
+        return FillOutcome(film, [], 0)
+
+    if get_model is None:
+        from screenplay.dialogue.model import load_model
+
+        def get_model(ref: str | None) -> Any:
+            return load_model(ref)
+
+    cast = tuple(sorted(n for n, m in film.cast.items() if m.speaks or m.declared))
+    filled: list[tuple[Hole, str]] = []
+    generated = 0
+    keys: set[str] = set()
+    for hole in holes:
+        req = HoleRequest(
+            preceding=_preceding(film.source, hole.span.line, filled),
+            mode=hole.mode, count=hole.count, character=hole.character, cast=cast,
+            seed=hole.seed, temperature=hole.temperature, model=hole.model, line=hole.span.line,
+        )
+        try:
+            result = fill_hole(req, lock, get_model=_refuse if locked else get_model,
+                               regenerate=regenerate and not locked, on_token=on_token)
+        except _Unlocked:
+            diags.error("SP0307", hole.span, "this hole has no locked text and the build is --locked",
+                        f"run `screenplay fill {film.source.name}` to generate and lock it",
+                        "not locked")
+            continue
+        except BackendError as exc:
+            diags.error(exc.code, hole.span, exc.message, exc.help, "cannot generate here")
+            continue
+        keys.add(result.key)
+        if not result.from_lock:
+            generated += 1
+        filled.append((hole, result.text))
+    if save_lock and lp is not None and not locked and (generated or regenerate):
+        lock.save(lp)
+    return FillOutcome(splice(film, filled, diags), filled, generated)
+
+
+def splice(film: Film, filled: list[tuple[Hole, str]], diags: Diagnostics) -> Film:
+    """A new film whose script has the generated text in place of the holes."""
+    if not filled:
+        return film
+    body = list(film.script.body)
+    by_index: dict[int, list[tuple[Hole, str]]] = {}
+    for hole, text in filled:
+        by_index.setdefault(hole.index, []).append((hole, text))
+    new_body: list[ast.Element] = []
+    for i, el in enumerate(body):
+        items = by_index.get(i)
+        if not items:
+            new_body.append(el)
+            continue
+        directive_fill = [(h, t) for h, t in items if h.part is None]
+        line_fills = {h.part: t for h, t in items if h.part is not None}
+        if line_fills:
+            el = _fill_lines(el, line_fills)
+        if directive_fill:
+            hole, text = directive_fill[0]
+            new_body.extend(_parse_generated(film, hole, text, diags))
+        else:
+            new_body.append(el)
+    script = replace(film.script, body=tuple(new_body))
+    # Re-resolve so characters the model introduced are cast like any other.
+    from screenplay.passes.resolve import resolve
+
+    quiet = Diagnostics()
+    new = resolve(script, film.source, film.path, quiet)
+    new.sources.update(film.sources)
+    for d in quiet:
+        if d.code == "SP0203" and d.span.file != film.source.name:
+            diags.add(d)
+    return new
+
+
+def _fill_lines(el: ast.Element, fills: dict[int, str]) -> ast.Element:
+    def fix(b: ast.DialogueBlock) -> ast.DialogueBlock:
+        parts = list(b.parts)
+        for j, text in fills.items():
+            if j < len(parts) and isinstance(parts[j], ast.DialogueLine):
+                parts[j] = ast.DialogueLine(parts[j].span, text)
+        return replace(b, parts=tuple(parts))
+
+    if isinstance(el, ast.DialogueBlock):
+        return fix(el)
+    if isinstance(el, ast.DualDialogue):
+        return replace(el, left=fix(el.left), right=fix(el.right))
+    return el
+
+
+def _parse_generated(film: Film, hole: Hole, text: str, diags: Diagnostics) -> list[ast.Element]:
+    name = f"{film.source.name}:{hole.span.line} (generated)"
+    src = Source(name, text)
+    film.sources[name] = src
+    sub = Diagnostics()
+    script, _ = parse_source(src, sub)
+    if sub.has_errors:
+        diags.warning("SP0308", hole.span, "the generated text did not parse cleanly; parts were left out",
+                      "regenerate with another seed: `screenplay fill --regenerate`", "generated here")
+    keep = (ast.DialogueBlock, ast.DualDialogue, ast.Action, ast.Transition, ast.Centered, ast.Lyrics)
+    return [el for el in script.body if isinstance(el, keep)]
+
+
+def freeze(film: Film, filled: list[tuple[Hole, str]]) -> str:
+    """The source text with each hole replaced by its generated text (``fill --write``)."""
+    lines = film.source.text.split("\n")
+    for hole, text in sorted(filled, key=lambda ht: (ht[0].span.line, ht[0].span.col), reverse=True):
+        a, b = hole.span.line - 1, hole.span.end_line
+        if hole.mode == "line_for":
+            old = lines[a]
+            indent = old[: len(old) - len(old.lstrip())]
+            lines[a:b] = [indent + " ".join(text.split())]
+        else:
+            lines[a:b] = text.strip("\n").split("\n")
+    out = "\n".join(lines)
+    if film.source.text.endswith("\n") and not out.endswith("\n"):
+        out += "\n"
+    return out

