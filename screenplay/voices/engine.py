@@ -159,7 +159,10 @@ def chunks(text: str, limit: int = MAX_CHUNK_CHARS) -> list[str]:
             if cut <= 0:
                 cut = s.rfind(" ", 0, limit)
             if cut <= 0:
-                cut = limit
+                # One unbroken run of letters longer than a chunk: a hard cut.
+                pieces.append(s[:limit])
+                s = s[limit:].strip()
+                continue
             pieces.append(s[: cut + 1].strip())
             s = s[cut + 1 :].strip()
         if s:
@@ -303,7 +306,8 @@ class VoiceEngines:
                 word_spans = phone_runs(phones, breaks)
         else:
             phones, word_spans = estimate_phones(raw.ipa_words, audio, sr)
-        words = label_words(words_text, word_spans or [])
+        words = [Timed(max(0.0, w.start), min(w.end, duration), w.label)
+                 for w in label_words(words_text, word_spans or [])]
         visemes = visemes_from_phones(phones, raw.alphabet, duration)
 
         if delivery.whisper and not raw.whisper_done:

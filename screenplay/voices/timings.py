@@ -78,7 +78,7 @@ def visemes_from_phones(phones: Sequence[Timed], alphabet: str, duration: float)
 
     t = 0.0
     for ph in phones:
-        start, end = max(ph.start, t), min(ph.end, duration)
+        start, end = min(max(ph.start, t), duration), min(ph.end, duration)
         if start > t:
             push(t, start, "rest")
         push(start, end, viseme_of(ph.label, alphabet))
