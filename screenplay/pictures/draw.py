@@ -90,8 +90,9 @@ def shade(c: Colour, k: float) -> Colour:
     return mix(c, (1.0, 1.0, 1.0), min(1.0, k - 1.0))
 
 
-def smooth(points: Sequence[tuple[float, float]] | np.ndarray, closed: bool = True,
-           samples: int = 10) -> np.ndarray:
+def smooth(
+    points: Sequence[tuple[float, float]] | np.ndarray, closed: bool = True, samples: int = 10
+) -> np.ndarray:
     """A centripetal-free (uniform) Catmull-Rom curve through ``points``."""
     p = np.asarray(points, dtype=np.float64)
     n = len(p)
@@ -117,7 +118,9 @@ def smooth(points: Sequence[tuple[float, float]] | np.ndarray, closed: bool = Tr
     return out
 
 
-def ellipse(cx: float, cy: float, rx: float, ry: float, rot: float = 0.0, n: int = 72) -> np.ndarray:
+def ellipse(
+    cx: float, cy: float, rx: float, ry: float, rot: float = 0.0, n: int = 72
+) -> np.ndarray:
     a = np.linspace(0, 2 * np.pi, n, endpoint=False)
     x, y = rx * np.cos(a), ry * np.sin(a)
     c, s = np.cos(rot), np.sin(rot)
@@ -134,8 +137,14 @@ def mirror(points: np.ndarray) -> np.ndarray:
 class Canvas:
     """A premultiplied float32 RGBA canvas covering ``roi`` of a ``width``×``height`` frame."""
 
-    def __init__(self, width: int, height: int, scale: float, origin: tuple[float, float],
-                 roi: tuple[int, int, int, int] | None = None) -> None:
+    def __init__(
+        self,
+        width: int,
+        height: int,
+        scale: float,
+        origin: tuple[float, float],
+        roi: tuple[int, int, int, int] | None = None,
+    ) -> None:
         self.width, self.height = width, height
         x0, y0, x1, y1 = roi if roi is not None else (0, 0, width, height)
         self.x0, self.y0 = x0, y0
@@ -147,8 +156,9 @@ class Canvas:
     # -- geometry ----------------------------------------------------------
     def to_px(self, pts: np.ndarray) -> np.ndarray:
         p = np.asarray(pts, dtype=np.float64)
-        return np.stack([p[:, 0] * self.scale + self.origin[0],
-                         p[:, 1] * self.scale + self.origin[1]], axis=1)
+        return np.stack(
+            [p[:, 0] * self.scale + self.origin[0], p[:, 1] * self.scale + self.origin[1]], axis=1
+        )
 
     def length(self, d: float) -> float:
         return d * self.scale
@@ -163,8 +173,14 @@ class Canvas:
         return x0, y0, x1, y1
 
     # -- masks ---------------------------------------------------------------
-    def mask(self, shapes: np.ndarray | Sequence[np.ndarray], *, stroke: float = 0.0,
-             closed: bool = True, blur: float = 0.0) -> tuple[tuple[int, int, int, int], np.ndarray] | None:
+    def mask(
+        self,
+        shapes: np.ndarray | Sequence[np.ndarray],
+        *,
+        stroke: float = 0.0,
+        closed: bool = True,
+        blur: float = 0.0,
+    ) -> tuple[tuple[int, int, int, int], np.ndarray] | None:
         """Coverage (0…1) of ``shapes`` inside their bounding box, or None if off-canvas.
 
         ``stroke`` > 0 strokes the outline with that width (design units)
@@ -209,8 +225,14 @@ class Canvas:
         return out
 
     # -- painting ------------------------------------------------------------
-    def paint(self, box: tuple[int, int, int, int], cov: np.ndarray, col: Colour | np.ndarray,
-              opacity: float = 1.0, clip: np.ndarray | None = None) -> None:
+    def paint(
+        self,
+        box: tuple[int, int, int, int],
+        cov: np.ndarray,
+        col: Colour | np.ndarray,
+        opacity: float = 1.0,
+        clip: np.ndarray | None = None,
+    ) -> None:
         x0, y0, x1, y1 = box
         a = cov if opacity == 1.0 else cov * opacity
         if clip is not None:
@@ -225,14 +247,28 @@ class Canvas:
             region[:, :, :3] += a3 * c[y0:y1, x0:x1]
         region[:, :, 3] += a
 
-    def fill(self, shapes: np.ndarray | Sequence[np.ndarray], col: Colour, opacity: float = 1.0,
-             clip: np.ndarray | None = None, blur: float = 0.0) -> None:
+    def fill(
+        self,
+        shapes: np.ndarray | Sequence[np.ndarray],
+        col: Colour,
+        opacity: float = 1.0,
+        clip: np.ndarray | None = None,
+        blur: float = 0.0,
+    ) -> None:
         got = self.mask(shapes, blur=blur)
         if got is not None:
             self.paint(got[0], got[1], col, opacity, clip)
 
-    def stroke(self, pts: np.ndarray, col: Colour, width: float, opacity: float = 1.0,
-               closed: bool = False, clip: np.ndarray | None = None, blur: float = 0.0) -> None:
+    def stroke(
+        self,
+        pts: np.ndarray,
+        col: Colour,
+        width: float,
+        opacity: float = 1.0,
+        closed: bool = False,
+        clip: np.ndarray | None = None,
+        blur: float = 0.0,
+    ) -> None:
         got = self.mask([pts], stroke=width, closed=closed, blur=blur)
         if got is not None:
             self.paint(got[0], got[1], col, opacity, clip)
@@ -241,7 +277,9 @@ class Canvas:
         """Blend a full-canvas coverage mask."""
         self.paint((0, 0, self.w, self.h), cov, col, opacity)
 
-    def vertical_gradient(self, top: Colour, bottom: Colour, y_top: float, y_bottom: float) -> np.ndarray:
+    def vertical_gradient(
+        self, top: Colour, bottom: Colour, y_top: float, y_bottom: float
+    ) -> np.ndarray:
         """An (h, w, 3) colour field varying with design-unit y (for skies, walls, backdrops)."""
         ys = (np.arange(self.h, dtype=np.float32) - self.origin[1]) / self.scale
         t = np.clip((ys - y_top) / max(y_bottom - y_top, 1e-6), 0, 1)[:, None, None]

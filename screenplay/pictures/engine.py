@@ -80,10 +80,13 @@ class PortraitFace:
         base = portrait.render(self.look, width, height).rgba8()
         layers = _Layers(base, boxes["mouth"], boxes["eyes"])
         for v in VISEMES:
-            layers.mouths[v] = portrait.render(self.look, width, height, viseme=v, roi=boxes["mouth"]).rgba8()
+            layers.mouths[v] = portrait.render(
+                self.look, width, height, viseme=v, roi=boxes["mouth"]
+            ).rgba8()
         for i in range(EYE_LEVELS + 1):
-            layers.eyes[i] = portrait.render(self.look, width, height, eyes=i / EYE_LEVELS,
-                                             roi=boxes["eyes"]).rgba8()
+            layers.eyes[i] = portrait.render(
+                self.look, width, height, eyes=i / EYE_LEVELS, roi=boxes["eyes"]
+            ).rgba8()
         if self._cache is not None:
             arrays = {"base": base}
             arrays.update({f"mouth_{v}": p for v, p in layers.mouths.items()})
@@ -97,7 +100,9 @@ class PortraitFace:
             layers = self._layers[(width, height)] = self._build(width, height)
         return layers.compose(viseme if viseme in layers.mouths else "rest", _eye_index(eyes))
 
-    def render_exact(self, width: int, height: int, viseme: str = "rest", eyes: float = 1.0) -> np.ndarray:
+    def render_exact(
+        self, width: int, height: int, viseme: str = "rest", eyes: float = 1.0
+    ) -> np.ndarray:
         """A full repaint (no layer cache); used by morphs and tests."""
         return portrait.render(self.look, width, height, viseme, eyes).rgba8()
 
@@ -159,12 +164,25 @@ class PhotoFace:
         ew = float(np.linalg.norm(lm[133] - lm[33]))
 
         def clamp(x0: float, y0: float, x1: float, y1: float) -> Box:
-            return (max(int(x0), 0), max(int(y0), 0), min(int(np.ceil(x1)), width), min(int(np.ceil(y1)), height))
+            return (
+                max(int(x0), 0),
+                max(int(y0), 0),
+                min(int(np.ceil(x1)), width),
+                min(int(np.ceil(y1)), height),
+            )
 
-        ebox = clamp(eye_pts[:, 0].min() - ew * 0.5, eye_pts[:, 1].min() - ew * 0.6,
-                     eye_pts[:, 0].max() + ew * 0.5, eye_pts[:, 1].max() + ew * 0.6)
-        mbox = clamp(mouth_pts[:, 0].min() - mw * 0.4, lm[2, 1],
-                     mouth_pts[:, 0].max() + mw * 0.4, mouth_pts[:, 1].max() + mw * 0.6)
+        ebox = clamp(
+            eye_pts[:, 0].min() - ew * 0.5,
+            eye_pts[:, 1].min() - ew * 0.6,
+            eye_pts[:, 0].max() + ew * 0.5,
+            eye_pts[:, 1].max() + ew * 0.6,
+        )
+        mbox = clamp(
+            mouth_pts[:, 0].min() - mw * 0.4,
+            lm[2, 1],
+            mouth_pts[:, 0].max() + mw * 0.4,
+            mouth_pts[:, 1].max() + mw * 0.6,
+        )
         if ebox[3] > mbox[1]:
             mid = (ebox[3] + mbox[1]) // 2
             ebox, mbox = (ebox[0], ebox[1], ebox[2], mid), (mbox[0], mid, mbox[2], mbox[3])
@@ -178,15 +196,20 @@ class PhotoFace:
         x0, y0, x1, y1 = layers.mouth_box
         if viseme in ("rest", "mbp") or x1 <= x0 or y1 <= y0:
             return layers.base[y0:y1, x0:x1].copy()
-        moved, inner = mouth_points(lm, viseme)
-        patch = warp_region(layers.base, lm, moved, layers.mouth_box).copy()
-        poly = np.round((inner - (x0, y0)) * 16).astype(np.int32)
+        src, dst, gap = mouth_points(lm, viseme)
+        patch = warp_region(layers.base, src, dst, layers.mouth_box).copy()
+        if len(gap) == 0:
+            return patch
+        poly = np.round((gap - (x0, y0)) * 16).astype(np.int32)
         mask = np.zeros(patch.shape[:2], np.uint8)
         cv2.fillPoly(mask, [poly], 255, cv2.LINE_AA, 4)
         m = cv2.GaussianBlur(mask, (0, 0), 0.8).astype(np.float32)[:, :, None] / 255.0
         # a dark mouth interior, a little lighter toward the bottom (tongue)
         ys = np.linspace(0, 1, patch.shape[0], dtype=np.float32)[:, None, None]
-        interior = np.array([45, 14, 18, 255], np.float32) + ys * np.array([40, 10, 10, 0], np.float32)
+        interior = np.array([40, 12, 16, 255], np.float32) + ys * np.array(
+            [50, 14, 14, 0], np.float32
+        )
+        m = m * 0.94
         out = patch.astype(np.float32) * (1 - m) + interior * m
         return np.clip(out + 0.5, 0, 255).astype(np.uint8)
 
@@ -196,7 +219,8 @@ class PhotoFace:
         x0, y0, x1, y1 = layers.eye_box
         if level >= EYE_LEVELS or x1 <= x0 or y1 <= y0:
             return layers.base[y0:y1, x0:x1].copy()
-        return warp_region(layers.base, lm, eye_points(lm, level / EYE_LEVELS), layers.eye_box).copy()
+        src, dst = eye_points(lm, level / EYE_LEVELS)
+        return warp_region(layers.base, src, dst, layers.eye_box).copy()
 
     def frame(self, width: int, height: int, viseme: str = "rest", eyes: float = 1.0) -> np.ndarray:
         layers = self._layers_for(width, height)
@@ -248,14 +272,18 @@ class FileSet:
             h, w = self.image.shape[:2]
             s, tx, ty = cover_fit((w, h), width, height)
             rgb = self.image[:, :, :3] if self.image.shape[2] == 4 else self.image
-            img = self._frames[(width, height)] = fit_image(np.ascontiguousarray(rgb), width, height, s, tx, ty)
+            img = self._frames[(width, height)] = fit_image(
+                np.ascontiguousarray(rgb), width, height, s, tx, ty
+            )
         return img.copy()
 
 
 def _path(spec: AssetSpec) -> Path:
     raw = spec.get("path")
     if not raw:
-        raise BackendError(BAD_PICTURE_PARAM, "file(...) needs a path", 'Write e.g. face: "faces/woman.png".')
+        raise BackendError(
+            BAD_PICTURE_PARAM, "file(...) needs a path", 'Write e.g. face: "faces/woman.png".'
+        )
     return Path(raw)
 
 
@@ -267,8 +295,11 @@ def _photo_landmarks(path: Path, image: np.ndarray, cache: Cache | None) -> np.n
         got = cache.get_json("faces", key)
         if got is not None:
             if got.get("none"):
-                warnings.warn(f"SP0504: no face found in {path.name}; it is shown as a still",
-                              BackendWarning, stacklevel=3)
+                warnings.warn(
+                    f"SP0504: no face found in {path.name}; it is shown as a still",
+                    BackendWarning,
+                    stacklevel=3,
+                )
                 return None
             return np.asarray(got["points"], dtype=np.float64)
     lm = find_landmarks(image, path.name)
@@ -284,8 +315,9 @@ class PictureEngine:
         if spec.constructor == "portrait":
             params = dict(spec.params)
             look = portrait.resolve_look(params)
-            name = f" '{spec.preset}'" if spec.preset else ""
-            return PortraitFace(look, f"procedural portrait{name} (seed {int(params.get('seed') or 0)})", cache)
+            return PortraitFace(
+                look, f"procedural portrait (seed {int(params.get('seed') or 0)})", cache
+            )
         if spec.constructor == "file":
             from screenplay.pictures.photo import load_image
 
@@ -293,8 +325,11 @@ class PictureEngine:
             image = load_image(path)
             lm = _photo_landmarks(path, image, cache)
             return PhotoFace(image, lm, f"photo: {path.name}")
-        raise BackendError(BAD_PICTURE_PARAM, f"unknown face constructor '{spec.constructor}'",
-                           'Use portrait(...) or a picture file ("faces/name.png").')
+        raise BackendError(
+            BAD_PICTURE_PARAM,
+            f"unknown face constructor '{spec.constructor}'",
+            'Use portrait(...) or a picture file ("faces/name.png").',
+        )
 
     def set(self, spec: AssetSpec, scene: SceneInfo, cache: Cache) -> ProceduralSet | FileSet:
         if spec.constructor == "file":
@@ -308,8 +343,10 @@ class PictureEngine:
 
 
 def auto_set_spec(scene: SceneInfo, seed: int | None = None) -> AssetSpec:
-    """The spec of an undeclared set: a room for INT., an exterior for EXT. or outdoor place words."""
-    outdoor = scene.interior is False or (scene.interior is None and sets.place_for(scene.location) is not None)
+    """The spec of an undeclared set: a room for INT., an exterior for EXT./outdoor words."""
+    outdoor = scene.interior is False or (
+        scene.interior is None and sets.place_for(scene.location) is not None
+    )
     params: dict[str, Any] = {"seed": seed} if seed is not None else {}
     return AssetSpec("set", "exterior" if outdoor else "room", params, label=scene.location)
 

@@ -66,8 +66,20 @@ EYE_TONES: dict[str, Colour] = {
     "grey": (0.50, 0.56, 0.60),
 }
 CLOTHING_TONES: tuple[str, ...] = (
-    "navy", "charcoal", "burgundy", "olive", "denim", "rust", "cream", "teal", "mustard",
-    "sage", "brown", "lavender", "white", "black",
+    "navy",
+    "charcoal",
+    "burgundy",
+    "olive",
+    "denim",
+    "rust",
+    "cream",
+    "teal",
+    "mustard",
+    "sage",
+    "brown",
+    "lavender",
+    "white",
+    "black",
 )
 BACKDROPS: tuple[str, ...] = ("sage", "sky", "beige", "lavender", "pink", "tan", "teal")
 
@@ -124,16 +136,24 @@ def _stream(seed: int, name: str) -> np.random.Generator:
     return np.random.default_rng([int(seed) & 0xFFFFFFFF, zlib.crc32(name.encode())])
 
 
-def _pick(params: dict[str, Any], seed: int, name: str, choices: tuple[str, ...],
-          weights: list[float] | None = None) -> str:
+def _pick(
+    params: dict[str, Any],
+    seed: int,
+    name: str,
+    choices: tuple[str, ...],
+    weights: list[float] | None = None,
+) -> str:
     param = schema.PORTRAIT.param(name)
     value = params.get(name, param.default if param is not None else schema.AUTO)
     if value is None or value == schema.AUTO:
         p = None if weights is None else np.asarray(weights, float) / sum(weights)
         return str(_stream(seed, name).choice(list(choices), p=p))
     if value not in choices:
-        raise BackendError(BAD_PICTURE_PARAM, f"portrait {name}={value!r} is not one of the choices",
-                           f"Use one of: {', '.join(choices)}.")
+        raise BackendError(
+            BAD_PICTURE_PARAM,
+            f"portrait {name}={value!r} is not one of the choices",
+            f"Use one of: {', '.join(choices)}.",
+        )
     return str(value)
 
 
@@ -147,17 +167,24 @@ def resolve_look(params: dict[str, Any]) -> Look:
     age_raw = params.get("age")
     age = float(age_raw) if age_raw is not None else float(_stream(seed, "age").integers(20, 70))
     if not 5 <= age <= 95:
-        raise BackendError(BAD_PICTURE_PARAM, f"portrait age={age:g} is out of range",
-                           "Ages from 5 to 95 are drawn.")
+        raise BackendError(
+            BAD_PICTURE_PARAM,
+            f"portrait age={age:g} is out of range",
+            "Ages from 5 to 95 are drawn.",
+        )
     skin_name = _pick(params, seed, "skin", schema.SKINS)
     hair_weights = (
-        [1, 1, 3, 3, 3, 4, 6, 4, 3, 2] if fem > 0.7 else
-        [3, 5, 7, 6, 3, 1, 1, 0.5, 0.5, 1.5] if fem < 0.3 else [1, 2, 3, 3, 3, 3, 3, 2, 2, 2]
+        [1, 1, 3, 3, 3, 4, 6, 4, 3, 2]
+        if fem > 0.7
+        else [3, 5, 7, 6, 3, 1, 1, 0.5, 0.5, 1.5]
+        if fem < 0.3
+        else [1, 2, 3, 3, 3, 3, 3, 2, 2, 2]
     )
     hair_style = _pick(params, seed, "hair", schema.HAIR_STYLES, hair_weights)
     hc_auto = params.get("hair_color", schema.AUTO) in (None, schema.AUTO)
-    hair_name = _pick(params, seed, "hair_color", schema.HAIR_COLOURS,
-                      [4, 5, 4, 2, 1, 2, 0.5, 0.1, 0.1])
+    hair_name = _pick(
+        params, seed, "hair_color", schema.HAIR_COLOURS, [4, 5, 4, 2, 1, 2, 0.5, 0.1, 0.1]
+    )
     hair = HAIR_TONES[hair_name]
     if hc_auto and age > 45:  # greying with age, only when the writer left it open
         hair = mix(hair, HAIR_TONES["grey"], min(1.0, (age - 45) / 30))
@@ -182,15 +209,25 @@ def resolve_look(params: dict[str, Any]) -> Look:
 
     child = float(np.clip((16 - age) / 11, 0, 1))
     shape_w = {"oval": 0.0, "round": 0.010, "square": 0.006, "long": -0.010, "heart": 0.004}[shape]
-    shape_jaw = {"oval": 0.0, "round": 0.008, "square": 0.022, "long": -0.004, "heart": -0.020}[shape]
-    shape_chin = {"oval": 0.0, "round": -0.012, "square": -0.004, "long": 0.022, "heart": 0.006}[shape]
+    shape_jaw = {"oval": 0.0, "round": 0.008, "square": 0.022, "long": -0.004, "heart": -0.020}[
+        shape
+    ]
+    shape_chin = {"oval": 0.0, "round": -0.012, "square": -0.004, "long": 0.022, "heart": 0.006}[
+        shape
+    ]
     skin = SKIN_TONES[skin_name]
     lips = mix(shade(skin, 0.78), (0.72, 0.32, 0.34), 0.35 + 0.35 * fem)
     smile = {"neutral": 0.15, "smile": 1.0, "serious": -0.1, "sad": -0.8}[expression]
     brow_raise = {"neutral": 0.0, "smile": 0.3, "serious": -0.6, "sad": 0.8}[expression]
     return Look(
-        skin=skin, hair=hair, eyes=EYE_TONES[eye_name], clothes=colour(str(cc)),
-        backdrop=colour(str(bc)), lips=lips, fem=fem, age=age,
+        skin=skin,
+        hair=hair,
+        eyes=EYE_TONES[eye_name],
+        clothes=colour(str(cc)),
+        backdrop=colour(str(bc)),
+        lips=lips,
+        fem=fem,
+        age=age,
         face_w=0.128 - 0.006 * fem + shape_w + 0.004 * jitter[0] + 0.004 * child,
         jaw_w=0.095 - 0.012 * fem + shape_jaw + 0.005 * jitter[1] + 0.004 * child,
         chin_y=0.190 - 0.006 * fem + shape_chin + 0.006 * jitter[2] - 0.02 * child,
@@ -204,7 +241,10 @@ def resolve_look(params: dict[str, Any]) -> Look:
         tilt=0.004 * jitter[10] + 0.002 * fem,
         smile=smile + 0.1 * jitter[11],
         brow_raise=brow_raise,
-        hair_style=hair_style, clothing=clothing, beard=beard, glasses=glasses,
+        hair_style=hair_style,
+        clothing=clothing,
+        beard=beard,
+        glasses=glasses,
         background=background,
     )
 
@@ -225,8 +265,14 @@ def lerp_look(a: Look, b: Look, t: float) -> Look:
 
 def with_discrete(look: Look, other: Look) -> Look:
     """``look`` with the discrete features (hair style, clothing…) of ``other``."""
-    return replace(look, hair_style=other.hair_style, clothing=other.clothing,
-                   beard=other.beard, glasses=other.glasses, background=other.background)
+    return replace(
+        look,
+        hair_style=other.hair_style,
+        clothing=other.clothing,
+        beard=other.beard,
+        glasses=other.glasses,
+        background=other.background,
+    )
 
 
 # --------------------------------------------------------------------------
@@ -310,15 +356,28 @@ def _hair_back(cv: Canvas, lk: Look) -> None:
     dark = shade(col, 0.78)
     style = lk.hair_style
     if style == "long":
-        pts = [(0.0, cy - lk.top_y - 0.03), (fw + 0.05, cy - lk.top_y + 0.03), (fw + 0.06, cy + 0.05),
-               (fw + 0.08, cy + 0.22), (fw + 0.10, cy + 0.38), (0.0, cy + 0.36)]
+        pts = [
+            (0.0, cy - lk.top_y - 0.03),
+            (fw + 0.05, cy - lk.top_y + 0.03),
+            (fw + 0.06, cy + 0.05),
+            (fw + 0.08, cy + 0.22),
+            (fw + 0.10, cy + 0.38),
+            (0.0, cy + 0.36),
+        ]
         half = np.array(pts)
         shape = smooth(np.vstack([half, mirror(half[1:-1][::-1])]), closed=True)
         cv.fill(shape, dark)
     elif style == "bob":
-        half = np.array([(0.0, cy - lk.top_y - 0.035), (fw + 0.045, cy - lk.top_y + 0.03),
-                         (fw + 0.05, cy + 0.05), (fw + 0.04, cy + 0.15), (fw - 0.01, cy + 0.165),
-                         (0.0, cy + 0.10)])
+        half = np.array(
+            [
+                (0.0, cy - lk.top_y - 0.035),
+                (fw + 0.045, cy - lk.top_y + 0.03),
+                (fw + 0.05, cy + 0.05),
+                (fw + 0.04, cy + 0.15),
+                (fw - 0.01, cy + 0.165),
+                (0.0, cy + 0.10),
+            ]
+        )
         shape = smooth(np.vstack([half, mirror(half[1:-1][::-1])]), closed=True)
         cv.fill(shape, dark)
     elif style == "afro":
@@ -333,9 +392,19 @@ def _hair_back(cv: Canvas, lk: Look) -> None:
         cv.fill(ellipse(0.0, cy - lk.top_y - 0.035, 0.065, 0.05), dark)
         cv.fill(ellipse(-0.015, cy - lk.top_y - 0.05, 0.03, 0.018), shade(col, 1.15), opacity=0.5)
     elif style == "ponytail":
-        tail = smooth(np.array([(fw - 0.02, cy - 0.06), (fw + 0.06, cy + 0.04), (fw + 0.07, cy + 0.20),
-                                (fw + 0.035, cy + 0.26), (fw + 0.02, cy + 0.12), (fw - 0.04, cy)]),
-                      closed=True)
+        tail = smooth(
+            np.array(
+                [
+                    (fw - 0.02, cy - 0.06),
+                    (fw + 0.06, cy + 0.04),
+                    (fw + 0.07, cy + 0.20),
+                    (fw + 0.035, cy + 0.26),
+                    (fw + 0.02, cy + 0.12),
+                    (fw - 0.04, cy),
+                ]
+            ),
+            closed=True,
+        )
         cv.fill(tail, dark)
 
 
@@ -343,8 +412,18 @@ def _body(cv: Canvas, lk: Look) -> None:
     cy = HEAD_Y
     skin = lk.skin
     neck_w = 0.045 - 0.007 * lk.fem
-    neck = smooth(np.array([(-neck_w, cy + 0.08), (neck_w, cy + 0.08), (neck_w + 0.004, cy + 0.28),
-                            (-neck_w - 0.004, cy + 0.28)]), closed=True, samples=4)
+    neck = smooth(
+        np.array(
+            [
+                (-neck_w, cy + 0.08),
+                (neck_w, cy + 0.08),
+                (neck_w + 0.004, cy + 0.28),
+                (-neck_w - 0.004, cy + 0.28),
+            ]
+        ),
+        closed=True,
+        samples=4,
+    )
     cv.fill(neck, shade(skin, 0.93))
     neck_clip = cv.full_mask(neck)
     # the jaw casts a hard shadow on the neck (cel shading)
@@ -354,61 +433,105 @@ def _body(cv: Canvas, lk: Look) -> None:
     cloth = lk.clothes
     sw = 0.33 - 0.035 * lk.fem
     shoulder_y = cy + 0.30
-    body_half = np.array([(0.0, cy + 0.27), (neck_w + 0.02, cy + 0.265), (0.16, cy + 0.285),
-                          (sw - 0.03, shoulder_y + 0.02), (sw + 0.03, shoulder_y + 0.12),
-                          (sw + 0.07, 1.2)])
-    body = smooth(np.vstack([body_half, [(0.0, 1.25)], mirror(body_half[1:][::-1])]), closed=True,
-                  samples=8)
+    body_half = np.array(
+        [
+            (0.0, cy + 0.27),
+            (neck_w + 0.02, cy + 0.265),
+            (0.16, cy + 0.285),
+            (sw - 0.03, shoulder_y + 0.02),
+            (sw + 0.03, shoulder_y + 0.12),
+            (sw + 0.07, 1.2),
+        ]
+    )
+    body = smooth(
+        np.vstack([body_half, [(0.0, 1.25)], mirror(body_half[1:][::-1])]), closed=True, samples=8
+    )
     kind = lk.clothing
     if kind == "dress":
         # bare shoulders first, then a dress with a scooped neckline and straps
         cv.fill(body, skin)
-        cv.paint_mask(cv.full_mask(body) * (1.0 - cv.full_mask(body + (-0.04, 0.0))), shade(skin, 0.82), 0.6)
-        dress_half = np.array([(0.0, cy + 0.43), (0.07, cy + 0.40), (0.12, cy + 0.33),
-                               (0.17, cy + 0.31), (0.24, cy + 0.34), (sw + 0.05, 1.2)])
-        dress = smooth(np.vstack([dress_half, [(0.0, 1.25)], mirror(dress_half[1:][::-1])]),
-                       closed=True, samples=8)
+        cv.paint_mask(
+            cv.full_mask(body) * (1.0 - cv.full_mask(body + (-0.04, 0.0))), shade(skin, 0.82), 0.6
+        )
+        dress_half = np.array(
+            [
+                (0.0, cy + 0.43),
+                (0.07, cy + 0.40),
+                (0.12, cy + 0.33),
+                (0.17, cy + 0.31),
+                (0.24, cy + 0.34),
+                (sw + 0.05, 1.2),
+            ]
+        )
+        dress = smooth(
+            np.vstack([dress_half, [(0.0, 1.25)], mirror(dress_half[1:][::-1])]),
+            closed=True,
+            samples=8,
+        )
         cv.fill(dress, cloth)
         dclip = cv.full_mask(dress)
         cv.paint_mask(dclip * (1.0 - cv.full_mask(dress + (-0.05, 0.0))), shade(cloth, 0.82), 0.7)
         for side in (-1, 1):  # soft fold lines
-            fold = smooth(np.array([(side * 0.06, cy + 0.47), (side * 0.08, cy + 0.56),
-                                    (side * 0.07, 1.05)]), closed=False)
+            fold = smooth(
+                np.array([(side * 0.06, cy + 0.47), (side * 0.08, cy + 0.56), (side * 0.07, 1.05)]),
+                closed=False,
+            )
             cv.stroke(fold, shade(cloth, 0.78), 0.004, opacity=0.5, clip=dclip)
         cv.stroke(smooth(dress_half[:4], closed=False), shade(cloth, 0.7), 0.003, opacity=0.6)
-        cv.stroke(mirror(smooth(dress_half[:4], closed=False)), shade(cloth, 0.7), 0.003, opacity=0.6)
+        cv.stroke(
+            mirror(smooth(dress_half[:4], closed=False)), shade(cloth, 0.7), 0.003, opacity=0.6
+        )
         return
     cv.fill(body, cloth)
     bclip = cv.full_mask(body)
     # form shadow on the far (right) side and under the chin
     cv.paint_mask(bclip * (1.0 - cv.full_mask(body + (-0.05, 0.0))), shade(cloth, 0.78), 0.8)
-    cv.fill(ellipse(0.0, cy + 0.27, 0.07, 0.025), shade(cloth, 0.7), opacity=0.45, clip=bclip,
-            blur=0.01)
+    cv.fill(
+        ellipse(0.0, cy + 0.27, 0.07, 0.025), shade(cloth, 0.7), opacity=0.45, clip=bclip, blur=0.01
+    )
     dark = shade(cloth, 0.62)
     if kind in ("tshirt", "sweater"):
-        neckline = smooth(np.array([(-neck_w - 0.012, cy + 0.265), (0.0, cy + 0.33),
-                                    (neck_w + 0.012, cy + 0.265)]), closed=False)
+        neckline = smooth(
+            np.array(
+                [(-neck_w - 0.012, cy + 0.265), (0.0, cy + 0.33), (neck_w + 0.012, cy + 0.265)]
+            ),
+            closed=False,
+        )
         opening = np.vstack([neckline, [(neck_w, cy + 0.24), (-neck_w, cy + 0.24)]])
         cv.fill(opening, shade(skin, 0.9))
-        cv.fill(neckline + (0.004, 0.02), shade(skin, 0.7), opacity=0.4,
-                clip=cv.full_mask(opening))
+        cv.fill(neckline + (0.004, 0.02), shade(skin, 0.7), opacity=0.4, clip=cv.full_mask(opening))
         band = 0.013 if kind == "sweater" else 0.006
         cv.stroke(neckline, shade(cloth, 0.85), band)
         if kind == "sweater":
             for x in np.linspace(-neck_w, neck_w, 9):
-                cv.stroke(np.array([(x, cy + 0.275 + 0.04 * (1 - (x / neck_w) ** 2) * 0.9),
-                                    (x * 1.1, cy + 0.29 + 0.045 * (1 - (x / neck_w) ** 2))]),
-                          dark, 0.0025, opacity=0.4)
+                cv.stroke(
+                    np.array(
+                        [
+                            (x, cy + 0.275 + 0.04 * (1 - (x / neck_w) ** 2) * 0.9),
+                            (x * 1.1, cy + 0.29 + 0.045 * (1 - (x / neck_w) ** 2)),
+                        ]
+                    ),
+                    dark,
+                    0.0025,
+                    opacity=0.4,
+                )
         return
     # collared garments: a V opening showing shirt or skin
     v_depth = {"shirt": 0.36, "jacket": 0.45, "suit": 0.47, "coat": 0.40}[kind]
-    v_open = np.array([(-neck_w - 0.01, cy + 0.26), (neck_w + 0.01, cy + 0.26), (0.0, cy + v_depth)])
+    v_open = np.array(
+        [(-neck_w - 0.01, cy + 0.26), (neck_w + 0.01, cy + 0.26), (0.0, cy + v_depth)]
+    )
     if kind == "shirt":
         cv.fill(v_open, shade(skin, 0.9))
         cv.fill(v_open + (0.0, 0.03), shade(skin, 0.7), opacity=0.35, clip=cv.full_mask(v_open))
         for side in (-1, 1):
-            wing = np.array([(side * (neck_w - 0.004), cy + 0.235), (side * (neck_w + 0.045), cy + 0.29),
-                             (side * 0.012, cy + 0.335)])
+            wing = np.array(
+                [
+                    (side * (neck_w - 0.004), cy + 0.235),
+                    (side * (neck_w + 0.045), cy + 0.29),
+                    (side * 0.012, cy + 0.335),
+                ]
+            )
             cv.fill(wing, shade(cloth, 1.12))
             cv.stroke(np.vstack([wing, wing[:1]]), dark, 0.002, opacity=0.5)
         cv.stroke(np.array([(0.0, cy + v_depth), (0.0, 1.05)]), dark, 0.002, opacity=0.5)
@@ -416,20 +539,45 @@ def _body(cv: Canvas, lk: Look) -> None:
             cv.fill(ellipse(0.006, y, 0.0045, 0.0045, n=16), dark, opacity=0.6)
         return
     shirt = colour("white") if kind != "coat" else shade(cloth, 0.5)
-    wide_v = np.array([(-neck_w - 0.02, cy + 0.25), (neck_w + 0.02, cy + 0.25), (0.0, cy + v_depth)])
+    wide_v = np.array(
+        [(-neck_w - 0.02, cy + 0.25), (neck_w + 0.02, cy + 0.25), (0.0, cy + v_depth)]
+    )
     cv.fill(wide_v, shirt)
     vclip = cv.full_mask(wide_v)
     cv.fill(wide_v + (0.02, 0.0), shade(shirt, 0.85), opacity=0.6, clip=vclip)
     if kind == "suit":
-        tie = np.array([(-0.012, cy + 0.275), (0.012, cy + 0.275), (0.018, cy + 0.45), (0.0, cy + 0.48),
-                        (-0.018, cy + 0.45)])
+        tie = np.array(
+            [
+                (-0.012, cy + 0.275),
+                (0.012, cy + 0.275),
+                (0.018, cy + 0.45),
+                (0.0, cy + 0.48),
+                (-0.018, cy + 0.45),
+            ]
+        )
         cv.fill(tie, shade(cloth, 0.55) if kind == "suit" else dark)
-        cv.fill(np.array([(-0.014, cy + 0.262), (0.014, cy + 0.262), (0.010, cy + 0.285),
-                          (-0.010, cy + 0.285)]), shade(cloth, 0.5))
+        cv.fill(
+            np.array(
+                [
+                    (-0.014, cy + 0.262),
+                    (0.014, cy + 0.262),
+                    (0.010, cy + 0.285),
+                    (-0.010, cy + 0.285),
+                ]
+            ),
+            shade(cloth, 0.5),
+        )
     for side in (-1, 1):  # lapels
-        lapel = np.array([(side * (neck_w + 0.02), cy + 0.245), (side * (neck_w + 0.07), cy + 0.31),
-                          (side * 0.045, cy + 0.35), (side * 0.0, cy + v_depth + 0.01),
-                          (side * 0.012, cy + v_depth - 0.01), (side * (neck_w + 0.004), cy + 0.27)])
+        lapel = np.array(
+            [
+                (side * (neck_w + 0.02), cy + 0.245),
+                (side * (neck_w + 0.07), cy + 0.31),
+                (side * 0.045, cy + 0.35),
+                (side * 0.0, cy + v_depth + 0.01),
+                (side * 0.012, cy + v_depth - 0.01),
+                (side * (neck_w + 0.004), cy + 0.27),
+            ]
+        )
         cv.fill(lapel, shade(cloth, 0.88 if side < 0 else 0.72))
         cv.stroke(np.vstack([lapel, lapel[:1]]), dark, 0.002, opacity=0.6)
 
@@ -438,8 +586,11 @@ def _ears(cv: Canvas, lk: Look) -> None:
     for side in (-1, 1):
         ear = ellipse(side * (lk.face_w - 0.002), HEAD_Y + 0.025, 0.020, 0.036, rot=side * 0.15)
         cv.fill(ear, shade(lk.skin, 0.95 if side < 0 else 0.82))
-        cv.fill(ellipse(side * (lk.face_w + 0.004), HEAD_Y + 0.025, 0.009, 0.02), shade(lk.skin, 0.72),
-                opacity=0.5)
+        cv.fill(
+            ellipse(side * (lk.face_w + 0.004), HEAD_Y + 0.025, 0.009, 0.02),
+            shade(lk.skin, 0.72),
+            opacity=0.5,
+        )
 
 
 def _eyes(cv: Canvas, lk: Look, openness: float) -> None:
@@ -469,12 +620,21 @@ def _eyes(cv: Canvas, lk: Look, openness: float) -> None:
             ir = eh * 1.02
             ix, iy = cx + side * ew * 0.04, cy - eh * 0.05
             cv.fill(ellipse(ix, iy, ir, ir, n=40), lk.eyes, clip=clip)
-            cv.fill(ellipse(ix, iy, ir, ir, n=40), shade(lk.eyes, 0.55), clip=clip, opacity=0.9,
-                    blur=0.0)
+            cv.fill(
+                ellipse(ix, iy, ir, ir, n=40),
+                shade(lk.eyes, 0.55),
+                clip=clip,
+                opacity=0.9,
+                blur=0.0,
+            )
             cv.fill(ellipse(ix, iy + ir * 0.1, ir * 0.78, ir * 0.78, n=40), lk.eyes, clip=clip)
             cv.fill(ellipse(ix, iy, ir * 0.45, ir * 0.45, n=32), (0.06, 0.05, 0.05), clip=clip)
-            cv.fill(ellipse(ix - ir * 0.35, iy - ir * 0.4, ir * 0.2, ir * 0.2, n=16), (1, 1, 1),
-                    clip=clip, opacity=0.9)
+            cv.fill(
+                ellipse(ix - ir * 0.35, iy - ir * 0.4, ir * 0.2, ir * 0.2, n=16),
+                (1, 1, 1),
+                clip=clip,
+                opacity=0.9,
+            )
             # the upper lid's shadow on the eyeball
             cv.fill(lid + (0.0, eh * 0.35), (0.3, 0.22, 0.2), opacity=0.25, clip=clip, blur=0.002)
         lash_w = (0.0034 + 0.0018 * lk.fem) * (0.7 + 0.3 * o)
@@ -498,8 +658,13 @@ def _brows(cv: Canvas, lk: Look) -> None:
         inner = side * (lk.eye_gap - 0.022)
         outer = side * (lk.eye_gap + 0.032)
         raise_inner = 0.006 * lk.brow_raise
-        arch = np.array([(inner, cy + 0.002 - raise_inner), (side * (lk.eye_gap + 0.004), cy - 0.008 - 0.003 * lk.fem),
-                         (outer, cy + 0.001)])
+        arch = np.array(
+            [
+                (inner, cy + 0.002 - raise_inner),
+                (side * (lk.eye_gap + 0.004), cy - 0.008 - 0.003 * lk.fem),
+                (outer, cy + 0.001),
+            ]
+        )
         top = smooth(arch, closed=False, samples=8)
         thick = np.linspace(0.0085, 0.0025, len(top))[:, None] * w
         bottom = top + np.hstack([np.zeros_like(thick), thick])
@@ -511,15 +676,38 @@ def _nose(cv: Canvas, lk: Look) -> None:
     ny = cy + 0.068 * lk.nose_len
     dark = shade(lk.skin, 0.66)
     # a shadow plane down the far side of the bridge, then the nose base
-    plane = smooth(np.array([(0.010, cy + 0.005), (0.016, ny - 0.02), (0.022, ny), (0.008, ny + 0.006),
-                             (0.006, ny - 0.02)]), closed=True, samples=6)
+    plane = smooth(
+        np.array(
+            [
+                (0.010, cy + 0.005),
+                (0.016, ny - 0.02),
+                (0.022, ny),
+                (0.008, ny + 0.006),
+                (0.006, ny - 0.02),
+            ]
+        ),
+        closed=True,
+        samples=6,
+    )
     cv.fill(plane, shade(lk.skin, 0.8), opacity=0.45)
-    base = smooth(np.array([(-0.019, ny - 0.004), (-0.012, ny + 0.006), (0.0, ny + 0.008),
-                            (0.012, ny + 0.006), (0.019, ny - 0.004)]), closed=False)
+    base = smooth(
+        np.array(
+            [
+                (-0.019, ny - 0.004),
+                (-0.012, ny + 0.006),
+                (0.0, ny + 0.008),
+                (0.012, ny + 0.006),
+                (0.019, ny - 0.004),
+            ]
+        ),
+        closed=False,
+    )
     cv.stroke(base, dark, 0.0028, opacity=0.8)
     for side in (-1, 1):
         cv.fill(ellipse(side * 0.009, ny + 0.002, 0.004, 0.0022), shade(lk.skin, 0.5), opacity=0.7)
-    cv.fill(ellipse(-0.004, ny - 0.012, 0.006, 0.008), shade(lk.skin, 1.12), opacity=0.5, blur=0.003)
+    cv.fill(
+        ellipse(-0.004, ny - 0.012, 0.006, 0.008), shade(lk.skin, 1.12), opacity=0.5, blur=0.003
+    )
 
 
 def _mouth(cv: Canvas, lk: Look, viseme: str) -> None:
@@ -536,7 +724,9 @@ def _mouth(cv: Canvas, lk: Look, viseme: str) -> None:
     lip_u = 0.0095 * lk.lip_full * thick
     lip_l = 0.0135 * lk.lip_full * thick
     bow = np.abs(np.abs(t) - 0.28)  # cupid's bow
-    upper_out = upper_in - np.stack([np.zeros(n), lip_u * (1 - t**2) ** 0.5 * (0.75 + 0.5 * np.clip(bow, 0, 0.5))], 1)
+    upper_out = upper_in - np.stack(
+        [np.zeros(n), lip_u * (1 - t**2) ** 0.5 * (0.75 + 0.5 * np.clip(bow, 0, 0.5))], 1
+    )
     lower_out = lower_in + np.stack([np.zeros(n), lip_l * (1 - t**2) ** 0.6], 1)
     if tuck > 0:  # F/V: the lower lip rolls up under the upper teeth
         lower_in = lower_in + (0.0, -gap * 0.7 * tuck)
@@ -547,7 +737,9 @@ def _mouth(cv: Canvas, lk: Look, viseme: str) -> None:
         clip = cv.full_mask(opening)
         cv.fill(opening, (0.24, 0.07, 0.08))
         if tongue:
-            cv.fill(ellipse(cx, my + gap * 0.75, w * 0.55, gap * 0.35), (0.70, 0.32, 0.33), clip=clip)
+            cv.fill(
+                ellipse(cx, my + gap * 0.75, w * 0.55, gap * 0.35), (0.70, 0.32, 0.33), clip=clip
+            )
         if top_teeth:
             teeth = np.vstack([upper_in, (upper_in + (0.0, min(0.011, gap * 0.6)))[::-1]])
             cv.fill(teeth, (0.96, 0.94, 0.90), clip=clip)
@@ -558,10 +750,18 @@ def _mouth(cv: Canvas, lk: Look, viseme: str) -> None:
     cv.fill(np.vstack([lower_in, lower_out[::-1]]), lip_col)
     # highlight on the lower lip and a shadow under it
     mid = n // 2
-    cv.fill(ellipse(cx - 0.004, (lower_in[mid, 1] + lower_out[mid, 1]) / 2, w * 0.3, lip_l * 0.22),
-            shade(lip_col, 1.3), opacity=0.45, blur=0.0015)
-    cv.fill(ellipse(cx, lower_out[mid, 1] + 0.007, w * 0.45, 0.004), shade(lk.skin, 0.75), opacity=0.35,
-            blur=0.003)
+    cv.fill(
+        ellipse(cx - 0.004, (lower_in[mid, 1] + lower_out[mid, 1]) / 2, w * 0.3, lip_l * 0.22),
+        shade(lip_col, 1.3),
+        opacity=0.45,
+        blur=0.0015,
+    )
+    cv.fill(
+        ellipse(cx, lower_out[mid, 1] + 0.007, w * 0.45, 0.004),
+        shade(lk.skin, 0.75),
+        opacity=0.35,
+        blur=0.003,
+    )
     cv.stroke(upper_in if gap <= 0.0005 else upper_in, shade(lip_col, 0.45), 0.0026, opacity=0.9)
     if gap > 0.0005:
         cv.stroke(lower_in, shade(lip_col, 0.5), 0.0016, opacity=0.5)
@@ -577,17 +777,30 @@ def _age_lines(cv: Canvas, lk: Look, face_clip: np.ndarray) -> None:
     col = shade(lk.skin, 0.62)
     cy = HEAD_Y
     for side in (-1, 1):  # nasolabial folds
-        fold = smooth(np.array([(side * 0.024, cy + 0.064), (side * 0.040, cy + 0.095),
-                                (side * 0.048, cy + 0.13)]), closed=False)
+        fold = smooth(
+            np.array(
+                [(side * 0.024, cy + 0.064), (side * 0.040, cy + 0.095), (side * 0.048, cy + 0.13)]
+            ),
+            closed=False,
+        )
         cv.stroke(fold, col, 0.0024, opacity=0.25 + 0.45 * k, clip=face_clip)
-        crow = [np.array([(side * (lk.eye_gap + 0.032), cy + 0.0 + d),
-                          (side * (lk.eye_gap + 0.044), cy - 0.004 + 2 * d)]) for d in (-0.004, 0.004)]
+        crow = [
+            np.array(
+                [
+                    (side * (lk.eye_gap + 0.032), cy + 0.0 + d),
+                    (side * (lk.eye_gap + 0.044), cy - 0.004 + 2 * d),
+                ]
+            )
+            for d in (-0.004, 0.004)
+        ]
         for c in crow:
             cv.stroke(c, col, 0.0016, opacity=0.5 * k, clip=face_clip)
     if k > 0.3:
         for i, y in enumerate((cy - 0.085, cy - 0.1)):
-            line = smooth(np.array([(-0.05 + 0.01 * i, y), (0.0, y - 0.004), (0.05 - 0.01 * i, y)]),
-                          closed=False)
+            line = smooth(
+                np.array([(-0.05 + 0.01 * i, y), (0.0, y - 0.004), (0.05 - 0.01 * i, y)]),
+                closed=False,
+            )
             cv.stroke(line, col, 0.0016, opacity=0.45 * (k - 0.3), clip=face_clip)
 
 
@@ -600,9 +813,19 @@ def _beard(cv: Canvas, lk: Look, face_clip: np.ndarray, part: str) -> None:
         outline = _face_outline(lk)
         jaw = outline[outline[:, 1] > cy + 0.045]  # right jaw → chin → left jaw
         jaw = jaw + (0.0, 0.006 if lk.beard == "full" else 0.0)
-        upper = np.array([(-lk.face_w * 0.9, cy + 0.04), (-0.072, cy + 0.085), (-0.05, my - 0.012),
-                          (-0.03, my + 0.022), (0.0, my + 0.026), (0.03, my + 0.022),
-                          (0.05, my - 0.012), (0.072, cy + 0.085), (lk.face_w * 0.9, cy + 0.04)])
+        upper = np.array(
+            [
+                (-lk.face_w * 0.9, cy + 0.04),
+                (-0.072, cy + 0.085),
+                (-0.05, my - 0.012),
+                (-0.03, my + 0.022),
+                (0.0, my + 0.026),
+                (0.03, my + 0.022),
+                (0.05, my - 0.012),
+                (0.072, cy + 0.085),
+                (lk.face_w * 0.9, cy + 0.04),
+            ]
+        )
         region = np.vstack([jaw, upper])
         if lk.beard == "stubble":
             cv.fill(region, col, opacity=0.28, clip=face_clip, blur=0.003)
@@ -610,12 +833,27 @@ def _beard(cv: Canvas, lk: Look, face_clip: np.ndarray, part: str) -> None:
             cv.fill(region, col, opacity=0.97)
             bmask = cv.full_mask(region)
             cv.paint_mask(bmask * (1.0 - cv.full_mask(region + (-0.03, 0.0))), shade(col, 0.7), 0.6)
-            cv.fill(region + (-0.004, -0.012), shade(col, 1.2), opacity=0.25, clip=bmask, blur=0.004)
+            cv.fill(
+                region + (-0.004, -0.012), shade(col, 1.2), opacity=0.25, clip=bmask, blur=0.004
+            )
     if part == "over" and lk.beard in ("mustache", "full"):
         w = lk.mouth_w + 0.012
-        stache = smooth(np.array([(-w, my + 0.004), (-w * 0.6, my - 0.016), (0.0, my - 0.022),
-                                  (w * 0.6, my - 0.016), (w, my + 0.004), (w * 0.5, my - 0.007),
-                                  (0.0, my - 0.009), (-w * 0.5, my - 0.007)]), closed=True, samples=6)
+        stache = smooth(
+            np.array(
+                [
+                    (-w, my + 0.004),
+                    (-w * 0.6, my - 0.016),
+                    (0.0, my - 0.022),
+                    (w * 0.6, my - 0.016),
+                    (w, my + 0.004),
+                    (w * 0.5, my - 0.007),
+                    (0.0, my - 0.009),
+                    (-w * 0.5, my - 0.007),
+                ]
+            ),
+            closed=True,
+            samples=6,
+        )
         cv.fill(stache, col)
         cv.fill(stache + (0.0, -0.006), shade(col, 1.2), opacity=0.3, clip=cv.full_mask(stache))
 
@@ -628,15 +866,38 @@ def _hair_front(cv: Canvas, lk: Look, face_clip: np.ndarray) -> None:
     if style == "bald":
         if lk.age > 45:  # a horseshoe of short hair above the ears
             for side in (-1, 1):
-                patch = smooth(np.array([(side * (fw + 0.006), cy - 0.075), (side * (fw + 0.01), cy - 0.01),
-                                         (side * (fw - 0.012), cy - 0.015), (side * (fw - 0.01), cy - 0.07)]),
-                               closed=True, samples=6)
+                patch = smooth(
+                    np.array(
+                        [
+                            (side * (fw + 0.006), cy - 0.075),
+                            (side * (fw + 0.01), cy - 0.01),
+                            (side * (fw - 0.012), cy - 0.015),
+                            (side * (fw - 0.01), cy - 0.07),
+                        ]
+                    ),
+                    closed=True,
+                    samples=6,
+                )
                 cv.fill(patch, col, opacity=0.85)
-        cv.fill(ellipse(-0.04, cy - top * 0.78, 0.04, 0.02, rot=-0.4), (1, 1, 1), opacity=0.18,
-                clip=face_clip, blur=0.006)
+        cv.fill(
+            ellipse(-0.04, cy - top * 0.78, 0.04, 0.02, rot=-0.4),
+            (1, 1, 1),
+            opacity=0.18,
+            clip=face_clip,
+            blur=0.006,
+        )
         return
-    vol = {"buzz": 0.006, "short": 0.022, "side-part": 0.03, "curly": 0.04, "bob": 0.03,
-           "long": 0.028, "ponytail": 0.012, "bun": 0.012, "afro": 0.02}[style]
+    vol = {
+        "buzz": 0.006,
+        "short": 0.022,
+        "side-part": 0.03,
+        "curly": 0.04,
+        "bob": 0.03,
+        "long": 0.028,
+        "ponytail": 0.012,
+        "bun": 0.012,
+        "afro": 0.02,
+    }[style]
     # the crown: the top of the face outline pushed outward by the hair's volume
     outline = _face_outline(lk)
     crown = outline[outline[:, 1] < cy - 0.01].copy()
@@ -650,23 +911,55 @@ def _hair_front(cv: Canvas, lk: Look, face_clip: np.ndarray) -> None:
         crown = crown + d / np.linalg.norm(d, axis=1, keepdims=True) * bumps[:, None]
     hl = cy - top * 0.55  # hairline height at the temples
     if style in ("short", "buzz", "ponytail", "bun", "afro", "curly"):
-        dip = {"short": 0.0, "buzz": 0.01, "ponytail": -0.01, "bun": -0.01, "afro": 0.0, "curly": 0.012}[style]
-        line = [(fw + 0.004, cy + 0.01 if style != "ponytail" else cy - 0.04),
-                (fw - 0.012, cy - 0.045), (fw * 0.55, hl - 0.02 + dip), (0.0, hl - 0.03 + dip),
-                (-fw * 0.55, hl - 0.02 + dip), (-fw + 0.012, cy - 0.045),
-                (-fw - 0.004, cy + 0.01 if style != "ponytail" else cy - 0.04)]
+        dip = {
+            "short": 0.0,
+            "buzz": 0.01,
+            "ponytail": -0.01,
+            "bun": -0.01,
+            "afro": 0.0,
+            "curly": 0.012,
+        }[style]
+        line = [
+            (fw + 0.004, cy + 0.01 if style != "ponytail" else cy - 0.04),
+            (fw - 0.012, cy - 0.045),
+            (fw * 0.55, hl - 0.02 + dip),
+            (0.0, hl - 0.03 + dip),
+            (-fw * 0.55, hl - 0.02 + dip),
+            (-fw + 0.012, cy - 0.045),
+            (-fw - 0.004, cy + 0.01 if style != "ponytail" else cy - 0.04),
+        ]
     elif style == "side-part":
-        line = [(fw + 0.004, cy + 0.0), (fw - 0.012, cy - 0.05), (fw * 0.4, hl - 0.02),
-                (-fw * 0.2, hl + 0.005), (-fw * 0.7, hl + 0.03), (-fw - 0.004, cy - 0.02),
-                (-fw - 0.006, cy + 0.01)]
+        line = [
+            (fw + 0.004, cy + 0.0),
+            (fw - 0.012, cy - 0.05),
+            (fw * 0.4, hl - 0.02),
+            (-fw * 0.2, hl + 0.005),
+            (-fw * 0.7, hl + 0.03),
+            (-fw - 0.004, cy - 0.02),
+            (-fw - 0.006, cy + 0.01),
+        ]
     elif style == "bob":
-        line = [(fw + 0.02, cy + 0.14), (fw - 0.008, cy + 0.02), (fw * 0.7, hl + 0.035),
-                (0.0, hl + 0.045), (-fw * 0.7, hl + 0.035), (-fw + 0.008, cy + 0.02),
-                (-fw - 0.02, cy + 0.14)]
+        line = [
+            (fw + 0.02, cy + 0.14),
+            (fw - 0.008, cy + 0.02),
+            (fw * 0.7, hl + 0.035),
+            (0.0, hl + 0.045),
+            (-fw * 0.7, hl + 0.035),
+            (-fw + 0.008, cy + 0.02),
+            (-fw - 0.02, cy + 0.14),
+        ]
     else:  # long: centre part, curtains down the sides of the face
-        line = [(fw + 0.03, cy + 0.30), (fw + 0.004, cy + 0.14), (fw - 0.01, cy - 0.02),
-                (fw * 0.45, hl - 0.005), (0.0, hl - 0.035), (-fw * 0.45, hl - 0.005),
-                (-fw + 0.01, cy - 0.02), (-fw - 0.004, cy + 0.14), (-fw - 0.03, cy + 0.30)]
+        line = [
+            (fw + 0.03, cy + 0.30),
+            (fw + 0.004, cy + 0.14),
+            (fw - 0.01, cy - 0.02),
+            (fw * 0.45, hl - 0.005),
+            (0.0, hl - 0.035),
+            (-fw * 0.45, hl - 0.005),
+            (-fw + 0.01, cy - 0.02),
+            (-fw - 0.004, cy + 0.14),
+            (-fw - 0.03, cy + 0.30),
+        ]
     inner = smooth(np.array(line), closed=False, samples=8)  # right → left
     # close the shape: crown runs left → right, the hairline runs back right → left
     shape = np.vstack([inner[-1:] + (-0.01, 0), crown, inner[:1] + (0.01, 0), inner])
@@ -678,22 +971,50 @@ def _hair_front(cv: Canvas, lk: Look, face_clip: np.ndarray) -> None:
     hclip = cv.full_mask(shape)
     cv.fill(shape + (0.03, 0.012), dark, opacity=0.55 * opacity, clip=hclip)
     # sheen: a light arc on the lit side
-    sheen = smooth(np.array([(-fw * 0.75, cy - top * 0.55), (-fw * 0.45, cy - top * 0.88),
-                             (-fw * 0.05, cy - top - vol * 0.6)]), closed=False)
-    cv.stroke(sheen, light, 0.010 if style != "buzz" else 0.004, opacity=0.35, clip=hclip, blur=0.002)
+    sheen = smooth(
+        np.array(
+            [
+                (-fw * 0.75, cy - top * 0.55),
+                (-fw * 0.45, cy - top * 0.88),
+                (-fw * 0.05, cy - top - vol * 0.6),
+            ]
+        ),
+        closed=False,
+    )
+    cv.stroke(
+        sheen, light, 0.010 if style != "buzz" else 0.004, opacity=0.35, clip=hclip, blur=0.002
+    )
     if style in ("side-part", "long", "bob", "short"):  # a few strands for texture
         rng = np.random.default_rng(len(line) + int(fw * 1e4))
         for _ in range(7):
             x0 = rng.uniform(-fw * 0.8, fw * 0.8)
-            strand = smooth(np.array([(x0, cy - top - vol * 0.5), (x0 * 1.15 + 0.01, hl - 0.04),
-                                      (x0 * 1.3 + 0.015, hl + 0.0)]), closed=False)
+            strand = smooth(
+                np.array(
+                    [
+                        (x0, cy - top - vol * 0.5),
+                        (x0 * 1.15 + 0.01, hl - 0.04),
+                        (x0 * 1.3 + 0.015, hl + 0.0),
+                    ]
+                ),
+                closed=False,
+            )
             cv.stroke(strand, dark, 0.0018, opacity=0.5, clip=hclip)
     if style == "side-part":
-        cv.stroke(np.array([(fw * 0.35, cy - top - vol * 0.7), (fw * 0.3, hl - 0.05)]), shade(col, 0.55),
-                  0.003, opacity=0.7, clip=hclip)
+        cv.stroke(
+            np.array([(fw * 0.35, cy - top - vol * 0.7), (fw * 0.3, hl - 0.05)]),
+            shade(col, 0.55),
+            0.003,
+            opacity=0.7,
+            clip=hclip,
+        )
     if style == "long":
-        cv.stroke(np.array([(0.0, cy - top - vol), (0.0, hl - 0.03)]), shade(col, 0.55), 0.003,
-                  opacity=0.7, clip=hclip)
+        cv.stroke(
+            np.array([(0.0, cy - top - vol), (0.0, hl - 0.03)]),
+            shade(col, 0.55),
+            0.003,
+            opacity=0.7,
+            clip=hclip,
+        )
 
 
 def _glasses(cv: Canvas, lk: Look) -> None:
@@ -707,21 +1028,48 @@ def _glasses(cv: Canvas, lk: Look) -> None:
         if lk.glasses == "round":
             rim = ellipse(cx, cy, r, r * 0.92)
         else:
-            rim = smooth(np.array([(cx - r * 1.1, cy - r * 0.7), (cx + r * 1.1, cy - r * 0.75),
-                                   (cx + r, cy + r * 0.7), (cx - r, cy + r * 0.72)]), closed=True, samples=5)
+            rim = smooth(
+                np.array(
+                    [
+                        (cx - r * 1.1, cy - r * 0.7),
+                        (cx + r * 1.1, cy - r * 0.75),
+                        (cx + r, cy + r * 0.7),
+                        (cx - r, cy + r * 0.72),
+                    ]
+                ),
+                closed=True,
+                samples=5,
+            )
         cv.fill(rim, (0.8, 0.88, 0.95), opacity=0.12)
         cv.stroke(rim, frame_col, 0.0045, closed=True)
-        cv.stroke(np.array([(cx - r * 0.5, cy - r * 0.3), (cx - r * 0.1, cy - r * 0.7)]), (1, 1, 1), 0.004,
-                  opacity=0.35)
-        cv.stroke(np.array([(side * (lk.eye_gap + r), cy - 0.006), (side * (lk.face_w + 0.002), cy - 0.01)]),
-                  frame_col, 0.004)
-    bridge = smooth(np.array([(-lk.eye_gap + r, cy - 0.004), (0.0, cy - 0.010), (lk.eye_gap - r, cy - 0.004)]),
-                    closed=False)
+        cv.stroke(
+            np.array([(cx - r * 0.5, cy - r * 0.3), (cx - r * 0.1, cy - r * 0.7)]),
+            (1, 1, 1),
+            0.004,
+            opacity=0.35,
+        )
+        cv.stroke(
+            np.array(
+                [(side * (lk.eye_gap + r), cy - 0.006), (side * (lk.face_w + 0.002), cy - 0.01)]
+            ),
+            frame_col,
+            0.004,
+        )
+    bridge = smooth(
+        np.array([(-lk.eye_gap + r, cy - 0.004), (0.0, cy - 0.010), (lk.eye_gap - r, cy - 0.004)]),
+        closed=False,
+    )
     cv.stroke(bridge, frame_col, 0.004)
 
 
-def render(lk: Look, width: int, height: int, viseme: str = "rest", eyes: float = 1.0,
-           roi: tuple[int, int, int, int] | None = None) -> Canvas:
+def render(
+    lk: Look,
+    width: int,
+    height: int,
+    viseme: str = "rest",
+    eyes: float = 1.0,
+    roi: tuple[int, int, int, int] | None = None,
+) -> Canvas:
     """Paint ``lk`` into a canvas covering ``roi`` (default: the whole frame)."""
     scale, origin = layout(width, height)
     cv = Canvas(width, height, scale, origin, roi)
@@ -732,12 +1080,17 @@ def render(lk: Look, width: int, height: int, viseme: str = "rest", eyes: float 
     outline = _face_outline(lk)
     cv.fill(outline, lk.skin)
     face_clip = cv.full_mask(outline)
-    # cel shadow: the far side of the face, a crescent left when the face is shifted toward the light
+    # cel shadow on the far side: the crescent left when the face shifts toward the light
     shadow = face_clip * (1.0 - cv.full_mask(outline + (-0.028, -0.012)))
     cv.paint_mask(shadow, shade(lk.skin, 0.80), opacity=0.75)
     for side in (-1, 1):  # cheeks
-        cv.fill(ellipse(side * 0.07, HEAD_Y + 0.07, 0.028, 0.02), (0.88, 0.42, 0.42),
-                opacity=0.10 + 0.12 * lk.fem, clip=face_clip, blur=0.012)
+        cv.fill(
+            ellipse(side * 0.07, HEAD_Y + 0.07, 0.028, 0.02),
+            (0.88, 0.42, 0.42),
+            opacity=0.10 + 0.12 * lk.fem,
+            clip=face_clip,
+            blur=0.012,
+        )
     cv.stroke(outline, shade(lk.skin, 0.62), 0.0022, closed=True, opacity=0.55)
     _age_lines(cv, lk, face_clip)
     _beard(cv, lk, face_clip, "under")

@@ -21,10 +21,27 @@ AUTO = "auto"
 PRESENTATIONS = ("feminine", "masculine", "androgynous")
 SKINS = ("porcelain", "fair", "light", "medium", "olive", "tan", "brown", "dark", "deep")
 HAIR_STYLES = (
-    "bald", "buzz", "short", "side-part", "curly", "bob", "long", "ponytail", "bun", "afro",
+    "bald",
+    "buzz",
+    "short",
+    "side-part",
+    "curly",
+    "bob",
+    "long",
+    "ponytail",
+    "bun",
+    "afro",
 )
 HAIR_COLOURS = (
-    "black", "dark-brown", "brown", "auburn", "red", "blonde", "platinum", "grey", "white",
+    "black",
+    "dark-brown",
+    "brown",
+    "auburn",
+    "red",
+    "blonde",
+    "platinum",
+    "grey",
+    "white",
 )
 EYE_COLOURS = ("brown", "dark", "hazel", "green", "blue", "grey")
 FACE_SHAPES = ("oval", "round", "square", "long", "heart")
@@ -59,26 +76,51 @@ PORTRAIT = Constructor(
     module=ENGINE,
     params=(
         _SEED,
-        Param("age", "int", None, "Age in years (5–95); drives wrinkles, greying, proportions.",
-              min=5, max=95),
-        Param("presentation", "choice", AUTO, "Feminine, masculine or androgynous features.",
-              choices=_auto(PRESENTATIONS)),
+        Param(
+            "age",
+            "int",
+            None,
+            "Age in years (5–95); drives wrinkles, greying, proportions.",
+            min=5,
+            max=95,
+        ),
+        Param(
+            "presentation",
+            "choice",
+            AUTO,
+            "Feminine, masculine or androgynous features.",
+            choices=_auto(PRESENTATIONS),
+        ),
         Param("skin", "choice", AUTO, "Skin tone.", choices=_auto(SKINS)),
         Param("hair", "choice", AUTO, "Hair style.", choices=_auto(HAIR_STYLES)),
         Param("hair_color", "choice", AUTO, "Hair colour.", choices=_auto(HAIR_COLOURS)),
         Param("eye_color", "choice", AUTO, "Iris colour.", choices=_auto(EYE_COLOURS)),
         Param("face_shape", "choice", AUTO, "Outline of the face.", choices=_auto(FACE_SHAPES)),
-        Param("beard", "choice", AUTO, "Facial hair ('auto' gives none for feminine faces).",
-              choices=_auto(BEARDS)),
+        Param(
+            "beard",
+            "choice",
+            AUTO,
+            "Facial hair ('auto' gives none for feminine faces).",
+            choices=_auto(BEARDS),
+        ),
         Param("glasses", "choice", "none", "Spectacles.", choices=GLASSES),
-        Param("expression", "choice", "neutral", "Resting expression (brows, mouth corners).",
-              choices=EXPRESSIONS),
+        Param(
+            "expression",
+            "choice",
+            "neutral",
+            "Resting expression (brows, mouth corners).",
+            choices=EXPRESSIONS,
+        ),
         Param("clothing", "choice", AUTO, "What they wear.", choices=_auto(CLOTHING)),
         Param("clothing_color", "str", AUTO, "A colour name (e.g. 'white', 'navy') or '#rrggbb'."),
-        Param("background", "choice", "none",
-              "'none' is transparent (for compositing over the set); 'soft'/'studio' "
-              "paint a backdrop (contact sheets, stand-alone portraits).",
-              choices=FACE_BACKGROUNDS),
+        Param(
+            "background",
+            "choice",
+            "none",
+            "'none' is transparent (for compositing over the set); 'soft'/'studio' "
+            "paint a backdrop (contact sheets, stand-alone portraits).",
+            choices=FACE_BACKGROUNDS,
+        ),
         Param("background_color", "str", AUTO, "Backdrop colour name or '#rrggbb'."),
     ),
 )
@@ -106,15 +148,25 @@ ROOM = Constructor(
     module=ENGINE,
     params=(
         _SEED,
-        Param("palette", "choice", AUTO, "Colour scheme of walls and floor.",
-              choices=_auto(PALETTES)),
+        Param(
+            "palette", "choice", AUTO, "Colour scheme of walls and floor.", choices=_auto(PALETTES)
+        ),
         Param("window", "choice", AUTO, "Where the window is, or none.", choices=_auto(WINDOWS)),
         Param("door", "bool", None, "Draw a door (default: derived from the seed)."),
-        Param("light", "choice", AUTO, "Time of day; 'auto' reads the scene heading.",
-              choices=_auto(LIGHTS)),
-        Param("furniture", "choice", AUTO,
-              "One piece of furniture ('auto' reads the place words: KITCHEN → table…).",
-              choices=_auto(FURNITURE)),
+        Param(
+            "light",
+            "choice",
+            AUTO,
+            "Time of day; 'auto' reads the scene heading.",
+            choices=_auto(LIGHTS),
+        ),
+        Param(
+            "furniture",
+            "choice",
+            AUTO,
+            "One piece of furniture ('auto' reads the place words: KITCHEN → table…).",
+            choices=_auto(FURNITURE),
+        ),
         Param("wall_color", "str", AUTO, "Override the wall colour (name or '#rrggbb')."),
         Param("lamp", "bool", None, "A ceiling lamp (default: on at night)."),
     ),
@@ -131,10 +183,20 @@ EXTERIOR = Constructor(
     module=ENGINE,
     params=(
         _SEED,
-        Param("place", "choice", AUTO, "Kind of place; 'auto' reads the scene heading.",
-              choices=_auto(PLACES)),
-        Param("light", "choice", AUTO, "Time of day; 'auto' reads the scene heading.",
-              choices=_auto(LIGHTS)),
+        Param(
+            "place",
+            "choice",
+            AUTO,
+            "Kind of place; 'auto' reads the scene heading.",
+            choices=_auto(PLACES),
+        ),
+        Param(
+            "light",
+            "choice",
+            AUTO,
+            "Time of day; 'auto' reads the scene heading.",
+            choices=_auto(LIGHTS),
+        ),
         Param("palette", "choice", AUTO, "Colour scheme.", choices=_auto(PALETTES)),
     ),
 )
