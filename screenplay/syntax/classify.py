@@ -86,8 +86,16 @@ def strip_hidden(source: Source) -> tuple[list[Line], list[Problem]]:
     hidden_at: list[int] = []  # ascending
     breaking: set[int] = set()
 
+    special = re.compile(r"/\*|\[\[|\\[*_\[\]/]")
     i = 0
     while i < n:
+        m = special.search(text, i)
+        nxt = m.start() if m else n
+        if nxt > i:  # copy plain text in bulk
+            out_chars.extend(text[i:nxt])
+            out_orig.extend(range(i, nxt))
+            i = nxt
+            continue
         if text.startswith("/*", i):
             close = text.find("*/", i + 2)
             if close < 0:

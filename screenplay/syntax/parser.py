@@ -14,7 +14,7 @@ from functools import cache
 from typing import Any
 
 from lark import Lark, Token, Transformer, Tree, v_args
-from lark.exceptions import LarkError, UnexpectedInput
+from lark.exceptions import LarkError, UnexpectedEOF, UnexpectedInput
 from lark.lexer import Lexer
 
 from screenplay.diagnostics import Diagnostics
@@ -181,13 +181,24 @@ def _strip_comment(text: str) -> str:
 
 
 def _report_value_error(exc: UnexpectedInput, text: str, base: Span, diags: Diagnostics) -> None:
-    col = getattr(exc, "column", 1) or 1
+    tok = getattr(exc, "token", None)
+    lines = text.split("\n")
+    if isinstance(exc, UnexpectedEOF) or getattr(tok, "type", "") == "$END":
+        stripped = text.rstrip()
+        line = stripped.count("\n") + 1
+        col = len(stripped.split("\n")[-1]) + 1
+    else:
+        line = getattr(exc, "line", 1) or 1
+        col = getattr(exc, "column", 1) or 1
+    if not isinstance(line, int) or not 1 <= line <= len(lines):
+        line = 1
     if not isinstance(col, int) or col < 1:
         col = 1
-    col = min(col, len(text) + 1)
-    start = base.col + col - 1
-    bad = text[col - 1 : col] or " "
-    span = Span(base.file, base.line, start, base.line, start + max(len(bad.strip()), 1))
+    col = min(col, len(lines[line - 1]) + 1)
+    bad = lines[line - 1][col - 1 : col] or " "
+    start = base.col + col - 1 if line == 1 else col
+    span = Span(base.file, base.line + line - 1, start, base.line + line - 1,
+                start + max(len(bad.strip()), 1))
     expected = sorted(getattr(exc, "expected", None) or getattr(exc, "allowed", None) or [])
     hint = ""
     if text.count('"') % 2 == 1:
@@ -197,7 +208,7 @@ def _report_value_error(exc: UnexpectedInput, text: str, base: Span, diags: Diag
     elif expected:
         pretty = ", ".join(_pretty_terminal(e) for e in expected[:6])
         hint = f"expected {pretty}"
-    at_end = col > len(text.rstrip())
+    at_end = line == len(text.rstrip().split("\n")) and col > len(text.rstrip().split("\n")[-1])
     diags.error(
         "SP0102",
         span,
@@ -236,14 +247,12 @@ def parse_directive(
                 "not a directive",
             )
         return ast.Note(span, text)
-    # Directive arguments live on one logical line; spans map to the note's first line.
-    base = inner if "\n" not in text else Span(inner.file, inner.line, inner.col, inner.line, inner.col + 1)
-    lead = len(text) - len(text.lstrip())
-    base = Span(base.file, base.line, base.col + lead, base.end_line, base.end_col)
+    # Parse the note as written (it may span lines) so spans map back exactly.
+    base = inner
     try:
-        tree = _production_parser().parse(flat, start="directive")
+        tree = _production_parser().parse(text, start="directive")
     except UnexpectedInput as exc:
-        _report_value_error(exc, flat, base, diags)
+        _report_value_error(exc, text, base, diags)
         return ast.Directive(span, word, (), text)
     name, name_span, args = _ValueBuilder(base).transform(tree)
     return ast.Directive(span, name, args, text, name_span)
