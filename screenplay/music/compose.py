@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     import pretty_midi
 
 #: Bump when any composer changes the notes it writes (part of the cache key).
-COMPOSER_VERSION = 2
+COMPOSER_VERSION = 3
 
 #: Seconds of score written past the end of the span, so releases and reverb
 #: tails at the cut are real music, not silence.
@@ -40,7 +40,7 @@ class Mood:
     velocity: int
     #: 0…1: how busy the ornamental parts are.
     density: float
-    #: Semitones to move the whole register (dark sits lower, playful higher).
+    #: Whole octaves (in semitones) to move the register; dark sits lower.
     register: int = 0
     #: Add the chord's seventh (softer, jazzier colour).
     sevenths: bool = False
@@ -51,7 +51,7 @@ MOODS: dict[str, Mood] = {
     "melancholy": Mood(((0, 5, 3, 4), (0, 3, 5, 4), (0, 5, 2, 6)), 56, 0.65, sevenths=True),
     "tense": Mood(((0, 1, 0, 4), (0, 6, 5, 1), (0, 1, 5, 4)), 70, 0.9),
     "hopeful": Mood(((0, 4, 5, 3), (0, 3, 4, 0), (5, 3, 0, 4)), 64, 0.75),
-    "dark": Mood(((0, 5, 0, 3), (0, 3, 1, 4), (0, 5, 3, 1)), 58, 0.5, register=-5),
+    "dark": Mood(((0, 5, 0, 3), (0, 3, 1, 4), (0, 5, 3, 1)), 58, 0.5, register=-12),
     "playful": Mood(((0, 3, 4, 0), (0, 5, 3, 4), (0, 1, 4, 0)), 74, 1.0, register=0),
 }
 
@@ -143,7 +143,11 @@ class Part:
         end = min(end, limit)
         if end - start < 0.02:
             return
-        pitch = int(min(108, max(21, pitch)))
+        # Fold by octaves into a playable range (keeps the pitch class, hence the key).
+        while pitch < 28:
+            pitch += 12
+        while pitch > 108:
+            pitch -= 12
         vel = int(min(127, max(1, round(velocity))))
         inst = self.insts[self.turn]
         # On one MIDI channel a note-off ends *every* sounding note of that pitch,
@@ -266,7 +270,8 @@ def _piano(plan: Plan) -> list[Any]:
                     melody = _nearest(melody + plan.rng.choice((-2, 0, 2)), classes)
                 else:
                     melody = _nearest(melody + plan.rng.choice((-2, -1, 1, 2)), plan.key.pitch_classes())
-                melody = min(max(melody, plan.key.pitch(0, 5) - 3), plan.key.pitch(0, 6) + 4)
+                low, high = plan.key.pitch(0, 5) - 3, plan.key.pitch(0, 6) + 4
+                melody = _nearest(min(max(melody, low), high), plan.key.pitch_classes())
                 length = plan.beat * plan.rng.choice((1, 2, 2, 3))
                 piano.note(melody, t, min(t + length, ch.end), _vel(plan, 8), end)
                 beat += max(1, round(length / plan.beat))
@@ -294,6 +299,7 @@ def _pulse(plan: Plan) -> list[Any]:
         root = plan.key.pitch(ch.degree, 1) + plan.mood.register
         if root < 33:
             root += 12
+        fifth = plan.key.pitch(ch.degree + 4, 1) - plan.key.pitch(ch.degree, 1)
         for p in plan.tones(ch.degree, 3):
             pad.note(p, ch.start, ch.end + plan.beat, _vel(plan, -16, 2), end)
         pad.flip()
@@ -303,7 +309,10 @@ def _pulse(plan: Plan) -> list[Any]:
             if ch.last and t > plan.duration:
                 break
             accent = 10 if k % 8 == 0 else (4 if k % 2 == 0 else 0)
-            bass.note(root + figure[k % 8], t, t + eighth * 0.8, _vel(plan, -6 + accent, 3), end)
+            step = figure[k % 8]
+            if step == 7:  # "the fifth": the chord's own (diminished on ii° in minor)
+                step = fifth
+            bass.note(root + step, t, t + eighth * 0.8, _vel(plan, -6 + accent, 3), end)
             drums.note(42, t, t + 0.05, _vel(plan, -20 + accent, 4), end)  # closed hi-hat
             if kick and k % 4 == 0:
                 drums.note(36, t, t + 0.1, _vel(plan, -4, 3), end)  # kick on beats 1 and 3
