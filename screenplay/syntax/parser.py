@@ -358,13 +358,17 @@ class _Builder:
     def dialogue(self, tree: Tree[Token]) -> ast.DialogueBlock:
         cue = self.lt(tree.children[0])  # type: ignore[arg-type]
         exts = cue.data.get("extensions", ())
+        name = str(cue.data.get("name", cue.text))
+        start = cue.span.col + (1 if cue.data.get("forced") else 0)
+        name_span = Span(cue.span.file, cue.span.line, start, cue.span.line, start + max(len(name), 1))
         character = ast.Character(
             cue.span,
-            str(cue.data.get("name", cue.text)),
+            name,
             tuple(exts),  # type: ignore[arg-type]
             bool(cue.data.get("dual")),
             bool(cue.data.get("forced")),
             cue.text,
+            name_span,
         )
         parts: list[ast.Speech] = []
         pending: list[LineToken] = []
