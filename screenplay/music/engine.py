@@ -147,7 +147,8 @@ def _level(audio: np.ndarray, volume_db: float) -> np.ndarray:
 def _quantize(audio: np.ndarray) -> np.ndarray:
     """16-bit PCM with TPDF dither: cues sit at −23 LUFS, far above 16-bit noise."""
     rng = np.random.default_rng(0)  # fixed: the same cue always quantizes the same way
-    dither = (rng.random(audio.shape, dtype=np.float32) - rng.random(audio.shape, dtype=np.float32))
+    dither = rng.random(audio.shape, dtype=np.float32) - rng.random(audio.shape, dtype=np.float32)
+    dither *= audio != 0  # digital silence stays silent
     return np.clip(np.round(audio * 32767.0 + dither), -32768, 32767).astype(np.int16)
 
 
