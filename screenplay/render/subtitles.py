@@ -216,10 +216,14 @@ class SubtitleBurner:
         found = self._cache.get(runs)
         if found is not None:
             return found
+        key = runs
         from screenplay.render.text import render_lines, wrap_runs
 
         max_w = self.width - 2 * self.margin_x
         size = self.size
+        if size <= 12:
+            # Hairline strokes vanish into the outline at preview sizes: use the bold face.
+            runs = tuple(StyledRun(r.text, r.italic, True, r.underline) for r in runs)
         lines = wrap_runs(runs, "sans", size, max_w)
         # Prefer two lines: shrink a long cue a little before giving it a third.
         while len(lines) > 2 and size > max(7, round(self.size * 0.75)):
@@ -234,7 +238,7 @@ class SubtitleBurner:
             outline=max(1, round(size / 11)),
             outline_color=(0, 0, 0),
         )
-        self._cache[runs] = img
+        self._cache[key] = img
         return img
 
     def burn(self, frame: np.ndarray, subs: Sequence[Subtitle | Cue]) -> np.ndarray:

@@ -1,0 +1,508 @@
+"""The encoder: a Timeline plus its soundtrack in, a finished MP4 out.
+
+:func:`render_film` runs four stages, reporting each to ``progress``:
+
+1. **render** – every shot segment that is not in the cache is composited
+   and encoded (H.264, libx264, yuv420p), in ``jobs`` worker processes
+   (:mod:`screenplay.render.segments`);
+2. **audio** – the soundtrack is encoded once to AAC (48 kHz stereo) and
+   cached under the digest of its samples;
+3. **mux** – the segments are joined by *stream copy* (packets demuxed and
+   re-timestamped, never re-encoded) and muxed with the AAC track, a
+   ``mov_text`` subtitle track, chapters and the title into a temporary
+   file beside the output, with ``movflags=faststart``; the result is
+   checked (H.264 + AAC, exact frame count) and only then renamed onto the
+   output, so a failed or interrupted build never leaves a broken film;
+4. **subtitles** – ``OUT.srt`` and ``OUT.vtt`` sidecars, written atomically.
+"""
+
+from __future__ import annotations
+
+import errno
+import heapq
+import os
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from screenplay.cache import Cache, atomic_path, digest
+from screenplay.render import errors
+from screenplay.render.segments import (
+    PRESETS,
+    Quality,
+    SegmentTask,
+    _part_suffix,
+    plan_segments,
+    render_segment,
+    sweep_stale,
+    worker_init,
+    worker_render,
+)
+from screenplay.timeline import Timeline
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from screenplay.render.assets import AssetProvider
+
+Progress = Callable[[str, int, int], None]
+
+#: Bump when the audio encoding changes (part of the AAC cache key).
+AUDIO_VERSION = 1
+
+
+@dataclass
+class RenderReport:
+    """What a render did: sizes, cache use and where the time went."""
+
+    output: Path
+    srt: Path
+    vtt: Path
+    frames: int
+    seconds: float  # film duration
+    segments: int
+    segments_rendered: int
+    segments_reused: int
+    frames_rendered: int
+    audio_reused: bool
+    subtitle_track: bool
+    chapters: int
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def realtime(self) -> float:
+        """Film seconds per wall-clock second of the whole render."""
+        total = self.timings.get("total", 0.0)
+        return self.seconds / total if total > 0 else float("inf")
+
+
+def render_film(
+    timeline: Timeline,
+    assets: AssetProvider,
+    soundtrack: np.ndarray,
+    out: Path,
+    cache: Cache,
+    *,
+    quality: Quality = "default",
+    jobs: int = 1,
+    progress: Progress | None = None,
+    burn_subtitles: bool = False,
+) -> RenderReport:
+    """Render ``timeline`` with ``soundtrack`` (float32 ``(timeline.samples, 2)``) to ``out``.
+
+    Writes ``out`` (MP4: H.264 + AAC + mov_text subtitles + chapters) and the
+    sidecars ``out.with_suffix('.srt')``/``'.vtt'``.  Raises
+    :class:`~screenplay.backends.protocols.BackendError` (codes in
+    :mod:`screenplay.render.errors`) for failures the user can fix.
+    """
+    started = time.perf_counter()
+    timings: dict[str, float] = {}
+    report_progress: Progress = progress or (lambda stage, done, total: None)
+    out = Path(out)
+    if quality not in PRESETS:
+        raise ValueError(f"unknown quality preset {quality!r}")
+    _check_timeline(timeline)
+    _check_encoders()
+    audio = _prepare_soundtrack(soundtrack, timeline)
+    _check_output(out)
+    cache_root = Path(cache.root)
+    segments_dir = cache_root / "segments"
+    _ensure_writable(segments_dir)
+
+    # Temp files of builds that were killed (SIGKILL, power loss) are never
+    # mistaken for results; delete the ones whose process is gone.
+    sweep_stale(out.parent, (out.name, out.with_suffix(".srt").name, out.with_suffix(".vtt").name))
+    for sub in segments_dir.iterdir():
+        if sub.is_dir():
+            sweep_stale(sub)
+
+    t0 = time.perf_counter()
+    tasks = plan_segments(timeline, assets, cache_root, quality=quality, burn=burn_subtitles)
+    missing = [t for t in tasks if not (cache.enabled and Path(t.path).is_file())]
+    reused = len(tasks) - len(missing)
+    cache.hits["segments"] += reused
+    cache.misses["segments"] += len(missing)
+    timings["plan"] = time.perf_counter() - t0
+
+    audio_reused = False
+    try:
+        t0 = time.perf_counter()
+        audio_path: Path | None = None
+
+        def encode_audio_stage() -> None:
+            nonlocal audio_path, audio_reused
+            a0 = time.perf_counter()
+            report_progress("audio", 0, 1)
+            audio_path, audio_reused = _encode_audio(audio, timeline.sample_rate, quality, cache)
+            report_progress("audio", 1, 1)
+            timings["audio"] = time.perf_counter() - a0
+
+        _render_segments(
+            tasks, missing, assets, jobs, report_progress, timeline.frames, encode_audio_stage
+        )
+        # Wall time of the stage; the audio encode runs inside it (alongside
+        # the workers when there are any).
+        timings["render"] = time.perf_counter() - t0
+        assert audio_path is not None
+
+        t0 = time.perf_counter()
+        srt, vtt = out.with_suffix(".srt"), out.with_suffix(".vtt")
+        from screenplay.render.subtitles import write_srt, write_vtt
+
+        write_srt(timeline, srt)
+        write_vtt(timeline, vtt)
+        timings["subtitles"] = time.perf_counter() - t0
+
+        t0 = time.perf_counter()
+        with atomic_path(out, _part_suffix(".mp4")) as tmp:
+            sub_track = _mux(timeline, tasks, audio_path, tmp, report_progress)
+            _verify(tmp, timeline)
+        timings["mux"] = time.perf_counter() - t0
+    except OSError as e:
+        if getattr(e, "errno", None) == errno.ENOSPC:
+            raise errors.error(
+                errors.DISK_FULL, f"the disk is full while writing {out.name}: {e}"
+            ) from e
+        raise
+
+    timings["total"] = time.perf_counter() - started
+    return RenderReport(
+        output=out,
+        srt=srt,
+        vtt=vtt,
+        frames=timeline.frames,
+        seconds=float(timeline.duration),
+        segments=len(tasks),
+        segments_rendered=len(missing),
+        segments_reused=reused,
+        frames_rendered=sum(t.count for t in missing),
+        audio_reused=audio_reused,
+        subtitle_track=sub_track,
+        chapters=len(_chapters(timeline)),
+        timings=timings,
+    )
+
+
+# --------------------------------------------------------------------------
+# Checks
+# --------------------------------------------------------------------------
+
+
+def _check_timeline(timeline: Timeline) -> None:
+    """The timing pass guarantees these; a violation is a bug, not a user error."""
+    if timeline.width % 2 or timeline.height % 2 or timeline.width < 2 or timeline.height < 2:
+        raise ValueError(f"frame size {timeline.width}x{timeline.height} must be even (yuv420p)")
+    pos = 0
+    for shot in timeline.shots:
+        if shot.start != pos or shot.frames < 1:
+            raise ValueError(f"shot {shot.id} starts at {shot.start}, expected {pos} (shots must tile)")
+        pos = shot.end
+    if pos != timeline.frames or pos == 0:
+        raise ValueError(f"shots cover {pos} frames, the timeline has {timeline.frames}")
+
+
+def _check_encoders() -> None:
+    import av
+
+    missing = {"libx264", "aac"} - set(av.codecs_available)
+    if missing:
+        raise errors.error(
+            errors.ENCODER_MISSING, f"PyAV has no {', '.join(sorted(missing))} encoder"
+        )
+
+
+def _check_output(out: Path) -> None:
+    if out.is_dir():
+        raise errors.error(errors.OUTPUT_IS_DIRECTORY, f"{out} is a folder")
+    _ensure_writable(out.parent, code=errors.OUTPUT_NOT_WRITABLE)
+
+
+def _ensure_writable(folder: Path, code: str = errors.CACHE_NOT_WRITABLE) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise errors.error(code, f"cannot create {folder}: {e.strerror or e}") from e
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise errors.error(code, f"{folder} is not writable")
+
+
+def _prepare_soundtrack(soundtrack: np.ndarray, timeline: Timeline) -> np.ndarray:
+    """Stereo float32 exactly ``timeline.samples`` long (mono is duplicated)."""
+    import numpy as np
+
+    a = np.asarray(soundtrack)
+    if a.ndim == 1:
+        a = np.stack([a, a], axis=1)
+    if a.ndim != 2 or a.shape[1] not in (1, 2) or not np.issubdtype(a.dtype, np.number):
+        raise errors.error(errors.BAD_SOUNDTRACK, f"soundtrack has shape {a.shape}, dtype {a.dtype}")
+    if a.shape[1] == 1:
+        a = np.repeat(a, 2, axis=1)
+    a = a.astype(np.float32, copy=False)
+    if not np.isfinite(a).all():
+        raise errors.error(errors.BAD_SOUNDTRACK, "soundtrack contains NaN or infinite samples")
+    n = timeline.samples
+    # The mixer renders exactly timeline.samples; tolerate rounding at the end.
+    if a.shape[0] < n:
+        a = np.concatenate([a, np.zeros((n - a.shape[0], 2), np.float32)])
+    return np.ascontiguousarray(np.clip(a[:n], -1.0, 1.0))
+
+
+# --------------------------------------------------------------------------
+# Stage 1: segments
+# --------------------------------------------------------------------------
+
+
+def _render_segments(
+    tasks: list[SegmentTask],
+    missing: list[SegmentTask],
+    assets: AssetProvider,
+    jobs: int,
+    progress: Progress,
+    total_frames: int,
+    side_job: Callable[[], None],
+) -> None:
+    """Render ``missing`` segments; run ``side_job`` (the audio) meanwhile."""
+    done = sum(t.count for t in tasks) - sum(t.count for t in missing)
+    progress("render", done, total_frames)
+    # The slowest segments first, so the last worker does not finish alone.
+    order = sorted(missing, key=lambda t: -t.cost)
+    workers = min(max(1, jobs), len(order))
+    if workers <= 1:
+        side_job()
+
+        def advance(n: int) -> None:
+            nonlocal done
+            done += n
+            progress("render", done, total_frames)
+
+        for task in order:
+            render_segment(task, assets, on_frames=advance)
+        return
+
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")
+    pool = ctx.Pool(workers, initializer=worker_init, initargs=(assets,))
+    try:
+        results = pool.imap_unordered(worker_render, order)
+        side_job()
+        for _, frames, _ in results:
+            done += frames
+            progress("render", done, total_frames)
+        pool.close()
+    except BaseException:
+        # Interrupted or failed: stop the workers now (they delete their temp files).
+        pool.terminate()
+        raise
+    finally:
+        pool.join()
+
+
+# --------------------------------------------------------------------------
+# Stage 2: audio
+# --------------------------------------------------------------------------
+
+
+def _encode_audio(audio: np.ndarray, rate: int, quality: Quality, cache: Cache) -> tuple[Path, bool]:
+    """The soundtrack as AAC in an M4A, from the cache when the same samples were encoded before."""
+    import av
+    import numpy as np
+
+    bitrate = PRESETS[quality].audio_bitrate
+    key = digest("aac", AUDIO_VERSION, audio, rate, bitrate, av.__version__)
+    path = cache.path("segments", key, ".m4a")
+    if cache.enabled and path.is_file():
+        cache.hits["segments"] += 1
+        return path, True
+    cache.misses["segments"] += 1
+    with atomic_path(path, _part_suffix(".m4a")) as tmp:
+        with av.open(str(tmp), "w", format="mp4") as out:
+            # The "fast" coder is 3× quicker than the default two-loop search and
+            # indistinguishable at these bitrates for dialogue and music.
+            stream = out.add_stream(
+                "aac", rate=rate, bit_rate=bitrate, options={"aac_coder": "fast"}
+            )
+            stream.layout = "stereo"
+            block = 1024  # the AAC frame size
+            planar = np.ascontiguousarray(audio.T)
+            for start in range(0, planar.shape[1], block):
+                chunk = np.ascontiguousarray(planar[:, start : start + block])
+                frame = av.AudioFrame.from_ndarray(chunk, format="fltp", layout="stereo")
+                frame.sample_rate = rate
+                frame.pts = start
+                frame.time_base = Fraction(1, rate)
+                for packet in stream.encode(frame):
+                    out.mux(packet)
+            for packet in stream.encode(None):
+                out.mux(packet)
+    return path, False
+
+
+# --------------------------------------------------------------------------
+# Stage 3: join, mux, verify
+# --------------------------------------------------------------------------
+
+
+def _chapters(timeline: Timeline) -> list[dict[str, Any]]:
+    starts: dict[int, str] = {}
+    for ch in sorted(timeline.chapters, key=lambda c: c.start):
+        if 0 <= ch.start < timeline.frames:
+            starts.setdefault(ch.start, ch.title)
+    items = sorted(starts.items())
+    out = []
+    for n, (start, title) in enumerate(items):
+        end = items[n + 1][0] if n + 1 < len(items) else timeline.frames
+        out.append(
+            {
+                "id": n + 1,
+                "start": start,
+                "end": end,
+                "time_base": Fraction(1) / timeline.fps,
+                "metadata": {"title": title},
+            }
+        )
+    return out
+
+
+def _video_packets(tasks: list[SegmentTask], fps: Fraction, stream: Any) -> Iterator[tuple[Fraction, int, Any]]:
+    """The segments' packets, re-timestamped to follow each other (no decoding)."""
+    import av
+
+    offset = 0
+    extradata: bytes | None = None
+    frame_tb = Fraction(1) / fps
+    for task in tasks:
+        with av.open(task.path) as seg:
+            vs = seg.streams.video[0]
+            data = vs.codec_context.extradata
+            if extradata is None:
+                extradata = data
+            elif data != extradata:
+                # All segments share one set of encoder settings, so x264 writes
+                # identical SPS/PPS; anything else cannot be stream-copied.
+                raise RuntimeError(f"segment {task.key} has different H.264 parameter sets")
+            tb = vs.time_base
+            for packet in seg.demux(vs):
+                if packet.size == 0 or packet.pts is None:
+                    continue
+                pts = round(packet.pts * tb / frame_tb) + offset
+                dts = round(packet.dts * tb / frame_tb) + offset
+                packet.stream = stream
+                packet.time_base = frame_tb
+                packet.pts = pts
+                packet.dts = dts
+                packet.duration = 1
+                yield dts * frame_tb, 0, packet
+        offset += task.count
+
+
+def _audio_packets(path: Path, stream: Any) -> Iterator[tuple[Fraction, int, Any]]:
+    import av
+
+    with av.open(str(path)) as src:
+        a = src.streams.audio[0]
+        for packet in src.demux(a):
+            if packet.size == 0 or packet.dts is None:
+                continue
+            t = packet.dts * a.time_base
+            packet.stream = stream
+            yield t, 1, packet
+
+
+def _subtitle_packets(timeline: Timeline, stream: Any) -> Iterator[tuple[Fraction, int, Any]]:
+    import av
+
+    from screenplay.render.subtitles import movtext_samples
+
+    frame_tb = Fraction(1) / timeline.fps
+    for start, end, payload in movtext_samples(timeline):
+        packet = av.Packet(payload)
+        packet.stream = stream
+        packet.time_base = frame_tb
+        packet.pts = packet.dts = start
+        packet.duration = end - start
+        yield start * frame_tb, 2, packet
+
+
+def _mux(
+    timeline: Timeline, tasks: list[SegmentTask], audio_path: Path, tmp: Path, progress: Progress
+) -> bool:
+    """Join segments + audio (+ subtitles, chapters) into ``tmp``.  Returns whether subtitles were muxed."""
+    import av
+
+    from screenplay.render.subtitles import MOVTEXT_HEADER, cues
+
+    total = len(tasks)
+    progress("mux", 0, total)
+    with av.open(str(tmp), "w", format="mp4", options={"movflags": "faststart"}) as out:
+        with av.open(tasks[0].path) as first, av.open(str(audio_path)) as aud:
+            vstream = out.add_stream_from_template(first.streams.video[0])
+            astream = out.add_stream_from_template(aud.streams.audio[0])
+        sub_stream = None
+        if cues(timeline):
+            sub_stream = out.add_stream("mov_text")
+            # FFmpeg's mov_text encoder builds the track's sample description
+            # (default style and font table) from an ASS header; the samples
+            # themselves are written by _subtitle_packets.
+            sub_stream.codec_context.subtitle_header = MOVTEXT_HEADER
+            sub_stream.time_base = Fraction(1, 1000)
+            sub_stream.metadata["language"] = "eng"
+        chapters = _chapters(timeline)
+        if chapters:
+            out.set_chapters(chapters)
+        if timeline.title:
+            out.metadata["title"] = timeline.title
+        for k, v in timeline.metadata.items():
+            out.metadata[str(k)] = str(v)
+        streams = [_video_packets(tasks, timeline.fps, vstream), _audio_packets(audio_path, astream)]
+        if sub_stream is not None:
+            streams.append(_subtitle_packets(timeline, sub_stream))
+        # Interleave by decode time so players and faststart get a well-ordered file.
+        merged = heapq.merge(*streams, key=lambda item: (item[0], item[1]))
+        muxed = 0
+        for _, _, packet in merged:
+            out.mux(packet)
+            muxed += 1
+        progress("mux", total, total)
+    return sub_stream is not None
+
+
+def _verify(path: Path, timeline: Timeline) -> None:
+    """Refuse to publish a film whose streams are not what was asked for (reads the index only)."""
+    import av
+
+    with av.open(str(path)) as c:
+        video = c.streams.video
+        audio = c.streams.audio
+        if not video or video[0].codec_context.name != "h264":
+            raise RuntimeError("muxed film has no H.264 video stream")
+        if not audio or audio[0].codec_context.name != "aac":
+            raise RuntimeError("muxed film has no AAC audio stream")
+        if video[0].frames != timeline.frames:
+            raise RuntimeError(
+                f"muxed film has {video[0].frames} video frames, expected {timeline.frames}"
+            )
+
+
+def probe(path: Path, *, count_frames: bool = True) -> dict[str, Any]:
+    """ffprobe's view of a film (streams, format, chapters), for checks and tests.
+
+    Uses the ``ffprobe`` command (Debian ``ffmpeg``); ``count_frames``
+    decodes the video to count frames rather than trusting the index.
+    """
+    import json
+    import shutil
+    import subprocess
+
+    exe = shutil.which("ffprobe")
+    if exe is None:
+        raise FileNotFoundError("ffprobe is not installed")
+    cmd = [exe, "-v", "error", "-print_format", "json", "-show_streams", "-show_format", "-show_chapters"]
+    if count_frames:
+        cmd.append("-count_frames")
+    result = subprocess.run([*cmd, str(path)], capture_output=True, text=True, check=True)
+    data: dict[str, Any] = json.loads(result.stdout)
+    return data

@@ -1,0 +1,405 @@
+"""Shot segments: the unit of rendering, caching and parallelism.
+
+Every shot (long shots in chunks of at most :data:`MAX_SEGMENT_SECONDS`) is
+encoded on its own as a short H.264 MP4 — one GOP that starts on a
+keyframe, no audio — stored in the cache namespace ``segments`` under the
+hash of everything that affects its pixels and bytes:
+
+* the shot *normalized*: its picture, length, transition (with the previous
+  picture reduced to the frame the transition holds on), fade out and
+  retiming — but not its id, source span or start frame, so a shot that an
+  edit merely moves along the film is reused;
+* the chunk's range inside the shot;
+* width, height, frame rate, quality preset, the burn-in flag and the
+  subtitles overlapping the shot (relative to its start, text and style);
+* the renderer's version, fonts, animation timing, picture provider and the
+  PyAV/FFmpeg build (encoders are deterministic for a given build).
+
+Audio reaches pixels only through a shot's length and visemes, which are in
+the shot, so an edit that changes a line's speech re-renders that line's
+shot (and nothing else).
+
+Segments are rendered by :func:`render_segment`, either in the build's own
+process or in ``spawn`` worker processes (:func:`worker_init` receives the
+asset provider once per worker).  Each segment is written to a temporary
+file named after the writing process and renamed into the cache when whole,
+so killing a build never leaves a truncated entry; :func:`sweep_stale`
+removes temporary files whose process is gone.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import signal
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from screenplay.cache import atomic_path, digest
+from screenplay.syntax.source import Span
+from screenplay.timeline import Shot, Subtitle, Timeline, Transition
+
+if TYPE_CHECKING:
+    from screenplay.render.assets import AssetProvider
+
+Quality = Literal["preview", "default", "final"]
+
+#: Longest segment; longer shots are split so both cores get work and an
+#: edit near the end of a long shot re-encodes at most this much.
+MAX_SEGMENT_SECONDS = 10
+
+
+@dataclass(frozen=True)
+class Preset:
+    """x264 settings of a quality preset (always ``threads=1``: see :func:`x264_options`)."""
+
+    preset: str
+    crf: int
+    tune: str | None
+    audio_bitrate: int
+    x264_params: str = ""
+
+
+PRESETS: dict[str, Preset] = {
+    # Small and fast: the lead also passes a small timeline (e.g. 640×360).
+    "preview": Preset("ultrafast", 30, None, 96_000),
+    # Most shots are near-still pictures and talking faces.  Measured at 720p
+    # (docs/render.md): diamond motion search, subme 1, one reference and a
+    # fixed run of B-frames encode still/talking shots ~30 % and camera moves
+    # ~60 % faster than plain veryfast for ~10-20 % more bytes at the same CRF,
+    # which is what lets a 2-core machine render well above 8× realtime.
+    "default": Preset(
+        "veryfast", 21, None, 160_000, "me=dia:subme=1:bframes=8:b-adapt=0:ref=1"
+    ),
+    "final": Preset("slow", 18, "animation", 192_000),
+}
+
+
+def x264_options(quality: Quality) -> dict[str, str]:
+    p = PRESETS[quality]
+    opts = {
+        "preset": p.preset,
+        "crf": str(p.crf),
+        # One thread per encoder: x264's output depends on its thread count, and
+        # segment bytes must not depend on --jobs or the machine.  Parallelism
+        # comes from encoding several segments at once.
+        "threads": "1",
+    }
+    if p.tune:
+        opts["tune"] = p.tune
+    if p.x264_params:
+        opts["x264-params"] = p.x264_params
+    return opts
+
+
+_NO_SPAN = Span("", 0, 0, 0, 0)
+
+
+@dataclass(frozen=True)
+class SegmentTask:
+    """One segment to render: a normalized shot's frames ``first`` … ``first+count-1``."""
+
+    key: str
+    index: int  # position in the film
+    shot: Shot  # normalized: start 0, no id/span, held previous picture
+    first: int
+    count: int
+    subtitles: tuple[Subtitle, ...]  # relative to the shot, burned in only if burn
+    width: int
+    height: int
+    fps: Fraction
+    quality: Quality
+    burn: bool
+    path: str  # where the finished segment lives in the cache
+
+    @property
+    def cost(self) -> float:
+        """Rough relative render cost, to start the slowest segments first."""
+        moving = self.shot.retime_from is not None or self.shot.picture.kind == "morph"
+        cam = getattr(self.shot.picture, "camera", None)
+        if cam is not None and (cam.zoom_start != cam.zoom_end or cam.pan_start != cam.pan_end):
+            moving = True
+        return self.count * (4.0 if moving else 1.0)
+
+
+def normalize_shot(shot: Shot) -> Shot:
+    """The shot as far as its pixels are concerned (see the module docstring)."""
+    from screenplay.render.compositor import held_picture
+
+    tr = shot.transition
+    previous = held_picture(tr.previous) if tr.previous is not None else None
+    if tr.kind in ("cut", "smash", "fade_in") or tr.frames <= 0:
+        previous = None  # these transitions never show the previous picture
+    return dataclasses.replace(
+        shot,
+        id="",
+        start=0,
+        span=_NO_SPAN,
+        transition=Transition(tr.kind, tr.frames, previous),
+    )
+
+
+def _subtitle_key(subs: tuple[Subtitle, ...]) -> list[Any]:
+    return [[s.start, s.end, [[r.text, r.italic, r.bold, r.underline] for r in s.runs]] for s in subs]
+
+
+def environment_key(assets: AssetProvider) -> list[Any]:
+    """What, besides a shot, decides a segment's bytes (versions, fonts, engines)."""
+    import av
+
+    from screenplay.render.assets import provider_identity
+    from screenplay.render.compositor import RENDERER_VERSION
+    from screenplay.render.motion import animation
+    from screenplay.render.text import font_identity
+
+    return [
+        RENDERER_VERSION,
+        list(font_identity()),
+        animation()[2],
+        provider_identity(assets),
+        av.__version__,
+        {k: list(v) for k, v in av.library_versions.items()},
+    ]
+
+
+def plan_segments(
+    timeline: Timeline,
+    assets: AssetProvider,
+    cache_root: Path,
+    *,
+    quality: Quality,
+    burn: bool,
+) -> list[SegmentTask]:
+    """The segments of ``timeline`` in film order, with their cache keys and paths."""
+    from screenplay.render.compositor import shot_subtitles
+
+    env = environment_key(assets)
+    chunk = max(1, int(MAX_SEGMENT_SECONDS * timeline.fps))
+    tasks: list[SegmentTask] = []
+    for shot in timeline.shots:
+        norm = normalize_shot(shot)
+        subs = shot_subtitles(timeline, shot) if burn else ()
+        subs = tuple(dataclasses.replace(s, span=_NO_SPAN, speaker="") for s in subs)
+        for first in range(0, shot.frames, chunk):
+            count = min(chunk, shot.frames - first)
+            # Only the subtitles this chunk shows change its pixels.
+            chunk_subs = tuple(s for s in subs if s.start < first + count and s.end > first)
+            key = digest(
+                "segment",
+                env,
+                norm,
+                first,
+                count,
+                _subtitle_key(chunk_subs),
+                timeline.width,
+                timeline.height,
+                str(timeline.fps),
+                quality,
+                dataclasses.asdict(PRESETS[quality]),
+                burn,
+            )
+            path = cache_root / "segments" / key[:2] / f"{key}.mp4"
+            tasks.append(
+                SegmentTask(
+                    key,
+                    len(tasks),
+                    norm,
+                    first,
+                    count,
+                    chunk_subs,
+                    timeline.width,
+                    timeline.height,
+                    timeline.fps,
+                    quality,
+                    burn,
+                    str(path),
+                )
+            )
+    return tasks
+
+
+# --------------------------------------------------------------------------
+# Rendering one segment
+# --------------------------------------------------------------------------
+
+
+def _part_suffix(ext: str) -> str:
+    """Temp-file suffix carrying the writer's pid, so :func:`sweep_stale` can tell orphans."""
+    return f".{os.getpid()}{ext}"
+
+
+def render_segment(
+    task: SegmentTask,
+    assets: AssetProvider,
+    on_frames: Callable[[int], None] | None = None,
+) -> tuple[int, int, float]:
+    """Render and encode ``task`` into its cache path.  Returns ``(index, frames, seconds)``."""
+    from screenplay.render.compositor import Compositor
+
+    started = time.perf_counter()
+    timeline = Timeline(
+        fps=task.fps,
+        width=task.width,
+        height=task.height,
+        frames=task.shot.frames,
+        shots=(task.shot,),
+        subtitles=task.subtitles,
+    )
+    comp = Compositor(timeline, assets, burn_subtitles=task.burn)
+    target = Path(task.path)
+    with atomic_path(target, _part_suffix(".mp4")) as tmp:
+        encode_frames(
+            lambda i: comp.frame_key(task.shot, i),
+            lambda i: comp.frame(task.shot, i),
+            range(task.first, task.first + task.count),
+            tmp,
+            task.width,
+            task.height,
+            task.fps,
+            task.quality,
+            on_frames,
+        )
+    return task.index, task.count, time.perf_counter() - started
+
+
+def encode_frames(
+    key_of: Callable[[int], Hashable],
+    frame_of: Callable[[int], Any],
+    indices: range,
+    path: Path,
+    width: int,
+    height: int,
+    fps: Fraction,
+    quality: Quality,
+    on_frames: Callable[[int], None] | None = None,
+) -> None:
+    """Encode frames ``indices`` to an H.264 MP4 at ``path``.
+
+    Frames with equal keys are converted to YUV once and the same picture is
+    handed to x264 again (which notices it barely changed and spends almost
+    nothing on it): that is what makes still and talking shots cheap.
+    """
+    import av
+    import cv2
+
+    yuv_memo: OrderedDict[Hashable, Any] = OrderedDict()
+    memo_limit = max(8, (96 * 1024 * 1024) // (width * height * 3 // 2))
+    with av.open(str(path), "w", format="mp4") as out:
+        stream = out.add_stream("libx264", rate=fps, options=x264_options(quality))
+        stream.width = width
+        stream.height = height
+        stream.pix_fmt = "yuv420p"
+        cc = stream.codec_context
+        cc.time_base = Fraction(1) / fps
+        # One GOP per segment (x264 may still add I-frames at scene cuts).
+        cc.gop_size = max(1, len(indices))
+        # OpenCV converts with the BT.601 matrix in limited range; say so, so
+        # players do not assume BT.709 for HD and shift the colours.
+        cc.colorspace = 6  # AVCOL_SPC_SMPTE170M
+        cc.color_primaries = 1  # AVCOL_PRI_BT709 (sRGB primaries)
+        cc.color_trc = 13  # AVCOL_TRC_IEC61966_2_1 (sRGB)
+        cc.color_range = 1  # AVCOL_RANGE_MPEG (limited)
+        done = 0
+        for n, i in enumerate(indices):
+            key = key_of(i)
+            vf = yuv_memo.get(key)
+            if vf is None:
+                rgb = frame_of(i)
+                yuv = cv2.cvtColor(rgb, cv2.COLOR_RGB2YUV_I420)
+                vf = av.VideoFrame.from_ndarray(yuv, format="yuv420p")
+                yuv_memo[key] = vf
+                while len(yuv_memo) > memo_limit:
+                    yuv_memo.popitem(last=False)
+            else:
+                yuv_memo.move_to_end(key)
+            vf.pts = n
+            for packet in stream.encode(vf):
+                out.mux(packet)
+            done += 1
+            if on_frames is not None and done == 12:
+                on_frames(done)
+                done = 0
+        for packet in stream.encode(None):
+            out.mux(packet)
+        if on_frames is not None and done:
+            on_frames(done)
+
+
+# --------------------------------------------------------------------------
+# Worker processes
+# --------------------------------------------------------------------------
+
+_WORKER_ASSETS: AssetProvider | None = None
+
+
+def _terminate(signum: int, frame: Any) -> None:
+    # Pool.terminate() sends SIGTERM: unwind so atomic_path deletes its temp file.
+    raise SystemExit(128 + signum)
+
+
+def worker_init(assets: AssetProvider) -> None:
+    """Pool initializer: keep the provider (and its memo) for the worker's lifetime."""
+    global _WORKER_ASSETS
+    _WORKER_ASSETS = assets
+    # Ctrl-C reaches the whole process group; only the build process decides
+    # what to do about it (it terminates the pool).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _terminate)
+
+
+def worker_render(task: SegmentTask) -> tuple[int, int, float]:
+    assert _WORKER_ASSETS is not None, "worker_init was not called"
+    return render_segment(task, _WORKER_ASSETS)
+
+
+# --------------------------------------------------------------------------
+# Orphaned temporary files
+# --------------------------------------------------------------------------
+
+_PART = re.compile(r"^\..+\.(\d+)\.[A-Za-z0-9]+\.part$")
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's live process
+    return True
+
+
+def sweep_stale(folder: Path, prefixes: tuple[str, ...] | None = None) -> int:
+    """Delete ``.….<pid>.<ext>.part`` temp files in ``folder`` whose writer is dead.
+
+    ``prefixes`` limits the sweep to temp files of those target names (in an
+    output folder we only touch our own film's temporaries).  Returns how
+    many files were removed.
+    """
+    removed = 0
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return 0
+    for entry in entries:
+        m = _PART.match(entry.name)
+        if not m:
+            continue
+        if prefixes is not None and not any(entry.name.startswith(f".{p}.") for p in prefixes):
+            continue
+        if _alive(int(m.group(1))):
+            continue
+        try:
+            os.unlink(entry.path)
+            removed += 1
+        except OSError:
+            pass
+    return removed
