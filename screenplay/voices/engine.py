@@ -51,7 +51,7 @@ from screenplay.voices.timings import (
 )
 
 #: Bump when the processing below changes what a cached line sounds like.
-PIPELINE_VERSION = 3
+PIPELINE_VERSION = 4
 NAMESPACE = "voices"
 #: Sentences are grouped into engine calls of at most this many characters.
 MAX_CHUNK_CHARS = 350
@@ -347,6 +347,10 @@ def _emphasized(words: list[Timed], emphasis: tuple[str, ...]) -> list[Timed]:
     return out
 
 
+#: Silence between the sentence chunks of a long line (engines pad their ends differently).
+CHUNK_GAP = 0.35
+
+
 def _join(pieces: list[Raw]) -> Raw:
     if len(pieces) == 1:
         return pieces[0]
@@ -356,13 +360,19 @@ def _join(pieces: list[Raw]) -> Raw:
     spans: list[tuple[float, float]] | None = [] if all(p.word_spans is not None for p in pieces) else None
     ipa: list[str] = []
     offset = 0.0
-    for p in pieces:
-        audio.append(p.audio)
-        phones += _shift(p.phones, offset)
+    gap = np.zeros(int(CHUNK_GAP * sr), np.float32)
+    for i, p in enumerate(pieces):
+        # Each chunk's own padding is cut to nothing and one even pause put between.
+        trimmed, cut = dsp.trim_silence(p.audio, sr, keep=0.0)
+        if i:
+            audio.append(gap)
+            offset += len(gap) / sr
+        audio.append(trimmed)
+        phones += _shift(p.phones, offset - cut)
         if spans is not None and p.word_spans is not None:
-            spans += [(s + offset, e + offset) for s, e in p.word_spans]
+            spans += [(s + offset - cut, e + offset - cut) for s, e in p.word_spans]
         ipa += p.ipa_words
-        offset += len(p.audio) / sr
+        offset += len(trimmed) / sr
     return Raw(
         np.concatenate(audio), sr, phones=phones, alphabet=pieces[0].alphabet, word_spans=spans,
         ipa_words=ipa, whisper_done=all(p.whisper_done for p in pieces),

@@ -75,3 +75,26 @@ def test_label_words_when_counts_differ() -> None:
     assert [w.label for w in out] == ["at", "12", "sharp", "please"]
     assert out[0].start == 0.0 and abs(out[-1].end - 1.0) < 1e-9
     assert all(a.end <= b.start + 1e-6 for a, b in zip(out, out[1:], strict=False))
+
+
+def test_espeak_without_its_library_estimates_from_the_envelope(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only the espeak-ng program (no libespeak-ng): phonemes spread over the voiced audio."""
+    from screenplay.voices import engines
+
+    monkeypatch.setenv("SCREENPLAY_ESPEAK_CLI", "1")
+    engines._espeak_library.cache_clear()
+    try:
+        spec = AssetSpec("voice", "espeak", {"variant": "f3"})
+        est = VoiceEngines().synthesize(spec, LINE, Delivery())
+    finally:
+        monkeypatch.delenv("SCREENPLAY_ESPEAK_CLI")
+        engines._espeak_library.cache_clear()
+    exact = VoiceEngines().synthesize(spec, LINE, Delivery())
+    assert [w.label for w in est.words] == WORDS
+    assert {v.label for v in est.visemes} <= set(VISEMES)
+    # Same engine, same voice: the estimate lands within ~0.25 s of the exact word starts.
+    assert abs(est.duration - exact.duration) < 0.2
+    errs = [abs(a.start - b.start) for a, b in zip(est.words, exact.words, strict=True)]
+    assert float(np.median(errs)) < 0.25
