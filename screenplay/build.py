@@ -16,6 +16,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from fractions import Fraction
 from pathlib import Path
 from typing import Any, Literal
 
@@ -47,8 +48,12 @@ def _noop(stage: str, done: int, total: int) -> None:
     pass
 
 
-def apply_quality(film: Film, quality: Quality, size: tuple[int, int] | None = None) -> None:
+def apply_quality(
+    film: Film, quality: Quality, size: tuple[int, int] | None = None, fps: Fraction | None = None
+) -> None:
     s = film.settings
+    if fps is not None:
+        s.fps = Fraction(fps)
     if size is not None:
         s.width, s.height = size
     elif quality == "preview" and s.width > PREVIEW_WIDTH:
@@ -128,6 +133,7 @@ def build(
     cache: Cache | None = None,
     progress: Progress = _noop,
     size: tuple[int, int] | None = None,
+    fps: Fraction | None = None,
     burn_subtitles: bool | None = None,
     get_model: Callable[[str | None], Any] | None = None,
 ) -> BuildResult:
@@ -140,7 +146,7 @@ def build(
     timings["check"] = time.perf_counter() - t0
     if film is None or diags.has_errors:
         return BuildResult(False, film, diags.items, timings=timings)
-    apply_quality(film, quality, size)
+    apply_quality(film, quality, size, fps)
     film, timeline = prepare(film, diags, cache, locked=locked, jobs=jobs, progress=progress,
                              get_model=get_model, timings=timings)
     if timeline is None or diags.has_errors:

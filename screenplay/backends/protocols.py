@@ -92,6 +92,21 @@ class Constructor:
 # --------------------------------------------------------------------------
 
 
+class FrozenParams(dict):  # type: ignore[type-arg]
+    """A read-only, hashable, picklable dict of constructor parameters."""
+
+    def _readonly(self, *args: Any, **kwargs: Any) -> None:
+        raise TypeError("asset parameters are read-only; build a new spec instead")
+
+    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = _readonly  # type: ignore[assignment]
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return hash(tuple(sorted((k, repr(v)) for k, v in self.items())))
+
+    def __reduce__(self) -> Any:
+        return (FrozenParams, (dict(self),))
+
+
 @dataclass(frozen=True)
 class AssetSpec:
     """A fully resolved request for one asset.

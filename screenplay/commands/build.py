@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import re
+from fractions import Fraction
 from pathlib import Path
 
 from rich.console import Console
@@ -46,6 +47,7 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("--locked", action="store_true",
                    help="never run the dialogue model: an unlocked [[generate]] hole is an error")
     p.add_argument("--size", type=_size, help="override the frame size, e.g. 320x180")
+    p.add_argument("--fps", type=Fraction, help="override the frame rate, e.g. 12 or 30000/1001")
     p.add_argument("--burn-subtitles", action="store_true", default=None,
                    help="burn subtitles into the picture (they are always written as .srt/.vtt)")
 
@@ -72,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
 
         result = build(
             args.file, args.output, quality=args.quality, jobs=max(1, args.jobs),
-            locked=args.locked, progress=progress, size=args.size,
+            locked=args.locked, progress=progress, size=args.size, fps=args.fps,
             burn_subtitles=args.burn_subtitles,
         )
     failed = report(result.diagnostics, result.film, console=console)

@@ -24,10 +24,11 @@ import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from dataclasses import replace as dc_replace
 from typing import Any
 
 from screenplay.backends import registry
-from screenplay.backends.protocols import AssetSpec, BackendError, Delivery, Timed
+from screenplay.backends.protocols import AssetSpec, BackendError, Delivery, SceneInfo, Timed
 from screenplay.cache import Cache
 from screenplay.diagnostics import Diagnostics
 from screenplay.directives import interpret
@@ -192,6 +193,12 @@ def collect(film: Film, diags: Diagnostics) -> Bound:
         if isinstance(el, ast.SceneHeading):
             info = scene_info(el.text)
             current_set = film.sets.get(info.location)
+            if current_set is not None:
+                # The heading, not the declaration, says when and (if it can) whether inside.
+                decl = current_set.scene
+                scene = SceneInfo(info.interior if info.interior is not None else decl.interior,
+                                  info.location, info.time or decl.time)
+                current_set = dc_replace(current_set, scene=scene)
             beats.append(Beat("scene", el.span, text=el.text, set=current_set))
         elif isinstance(el, ast.Action):
             text = el.text.strip()

@@ -20,11 +20,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 from screenplay.backends import registry
-from screenplay.backends.protocols import AssetKind, AssetSpec, Constructor, Param
+from screenplay.backends.protocols import AssetKind, AssetSpec, Constructor, FrozenParams, Param
 from screenplay.diagnostics import Diagnostics
 from screenplay.diagnostics.core import suggestion
 from screenplay.syntax import ast
@@ -48,7 +47,7 @@ def make_spec(
     label: str = "",
     preset: str | None = None,
 ) -> AssetSpec:
-    return AssetSpec(kind, constructor, MappingProxyType(dict(params)), label, preset)
+    return AssetSpec(kind, constructor, FrozenParams(params), label, preset)
 
 
 class SpecBuilder:
