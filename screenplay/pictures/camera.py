@@ -23,7 +23,12 @@ def _ease(t: float) -> float:
 def camera_matrix(
     image_size: tuple[int, int], camera: Camera, t: float, width: int, height: int
 ) -> np.ndarray:
-    """The 2×3 matrix mapping image pixels to output pixels at time ``t`` ∈ [0, 1]."""
+    """The 2×3 matrix mapping image to output coordinates at time ``t`` ∈ [0, 1].
+
+    Coordinates are continuous with pixel *edges* at integers (the image
+    spans [0, iw]); :func:`apply_camera` converts to OpenCV's pixel-centre
+    convention.
+    """
     iw, ih = image_size
     k = _ease(t)
     zoom = max(1.0, camera.zoom_start + (camera.zoom_end - camera.zoom_start) * k)
@@ -39,19 +44,24 @@ def camera_matrix(
     return np.array([[s, 0.0, width / 2 - cx * s], [0.0, s, height / 2 - cy * s]], dtype=np.float64)
 
 
-def apply_camera(
-    image: np.ndarray, camera: Camera, t: float, width: int, height: int
-) -> np.ndarray:
+def apply_camera(image: np.ndarray, camera: Camera, t: float, width: int, height: int) -> np.ndarray:
     """``image`` through ``camera`` at shot progress ``t`` in [0, 1], sized ``width``×``height``."""
     ih, iw = image.shape[:2]
     m = camera_matrix((iw, ih), camera, t, width, height)
     src = image
-    if m[0, 0] < 0.5:  # strong downscale: pre-shrink with area averaging so it does not alias
-        k = m[0, 0] * 2.0
-        src = cv2.resize(
-            image, (max(1, round(iw * k)), max(1, round(ih * k))), interpolation=cv2.INTER_AREA
-        )
-        m = camera_matrix((src.shape[1], src.shape[0]), camera, t, width, height)
+    # A downscale would alias under bilinear sampling: shrink with area averaging first.
+    # The shrink factor is the smallest scale of the whole shot (not this frame's), so
+    # every frame samples the same pre-shrunk image and the motion stays smooth.
+    s_min = max(width / iw, height / ih) * max(1.0, min(camera.zoom_start, camera.zoom_end))
+    m = m.copy()
+    if s_min < 0.9:
+        pw, ph = max(1, round(iw * s_min)), max(1, round(ih * s_min))
+        src = cv2.resize(image, (pw, ph), interpolation=cv2.INTER_AREA)
+        m[0, 0] /= pw / iw
+        m[1, 1] /= ph / ih
+    # edges-at-integers → OpenCV's centres-at-integers: out + ½ = s·(in + ½) + t
+    m[0, 2] += 0.5 * m[0, 0] - 0.5
+    m[1, 2] += 0.5 * m[1, 1] - 0.5
     return cv2.warpAffine(
         src, m, (width, height), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT
     )

@@ -163,12 +163,15 @@ class Canvas:
     def length(self, d: float) -> float:
         return d * self.scale
 
-    def _bbox(self, px: np.ndarray, pad: float) -> tuple[int, int, int, int] | None:
-        x0 = max(int(np.floor(px[:, 0].min() - pad)), 0)
-        y0 = max(int(np.floor(px[:, 1].min() - pad)), 0)
-        x1 = min(int(np.ceil(px[:, 0].max() + pad)) + 1, self.w)
-        y1 = min(int(np.ceil(px[:, 1].max() + pad)) + 1, self.h)
-        if x1 <= x0 or y1 <= y0:
+    def _bbox(
+        self, px: np.ndarray, pad: float, margin: int = 0
+    ) -> tuple[int, int, int, int] | None:
+        """Bounding box of ``px`` grown by ``pad``, clipped to the canvas grown by ``margin``."""
+        x0 = max(int(np.floor(px[:, 0].min() - pad)), -margin)
+        y0 = max(int(np.floor(px[:, 1].min() - pad)), -margin)
+        x1 = min(int(np.ceil(px[:, 0].max() + pad)) + 1, self.w + margin)
+        y1 = min(int(np.ceil(px[:, 1].max() + pad)) + 1, self.h + margin)
+        if x1 <= max(x0, 0) or y1 <= max(y0, 0) or x0 >= self.w or y0 >= self.h:
             return None
         return x0, y0, x1, y1
 
@@ -194,7 +197,11 @@ class Canvas:
         width_px = self.length(stroke)
         sigma = self.length(blur)
         pad = width_px + 3 * sigma + 2
-        box = self._bbox(np.vstack(pxs), pad)
+        # a blurred shape needs its surroundings beyond the canvas edge, or a canvas
+        # covering only a region (talking-face patches) would blur differently
+        # (and OpenCV anti-aliases polygon edges that cross the image border differently)
+        margin = int(np.ceil(3 * sigma)) + 2 if sigma > 0.3 else 2
+        box = self._bbox(np.vstack(pxs), pad, margin)
         if box is None:
             return None
         x0, y0, x1, y1 = box
@@ -213,6 +220,11 @@ class Canvas:
         cov = m.astype(np.float32) * (gain / 255.0)
         if sigma > 0.3:
             cov = cv2.GaussianBlur(cov, (0, 0), sigma)
+        if margin:
+            cx0, cy0 = max(x0, 0), max(y0, 0)
+            cx1, cy1 = min(x1, self.w), min(y1, self.h)
+            cov = cov[cy0 - y0 : cy1 - y0, cx0 - x0 : cx1 - x0]
+            box = (cx0, cy0, cx1, cy1)
         return box, cov
 
     def full_mask(self, shapes: np.ndarray | Sequence[np.ndarray], **kw: float) -> np.ndarray:

@@ -137,22 +137,25 @@ def _flow_morph(fa: np.ndarray, fb: np.ndarray) -> Callable[[float], np.ndarray]
         if t >= 1.0:
             return fb.copy()
         k = _ease(t)
-        # backward warps: the flow is smooth, so sampling it at the target pixel is close enough
-        wa = cv2.remap(
-            fa,
-            gx - k * f_ab[..., 0],
-            gy - k * f_ab[..., 1],
-            cv2.INTER_LINEAR,
-            borderMode=cv2.BORDER_REPLICATE,
-        )
-        wb = cv2.remap(
-            fb,
-            gx - (1 - k) * f_ba[..., 0],
-            gy - (1 - k) * f_ba[..., 1],
-            cv2.INTER_LINEAR,
-            borderMode=cv2.BORDER_REPLICATE,
-        )
+        wa = cv2.remap(fa, *_inverse(f_ab, k), cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        wb = cv2.remap(fb, *_inverse(f_ba, 1 - k), cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
         return _blend(wa, wb, k)
+
+    def _inverse(flow: np.ndarray, k: float) -> tuple[np.ndarray, np.ndarray]:
+        """Sampling maps for pushing an image by ``k`` × ``flow``.
+
+        The flow is anchored at the *source* pixels, but a backward warp needs
+        it at the *target* pixels: solve ``q = p - k·flow(q)`` by fixed-point
+        iteration (a few steps converge for smooth flow), so a moving object
+        arrives whole instead of leaving a ghost where it started.
+        """
+        fx, fy = flow[..., 0], flow[..., 1]
+        qx, qy = gx - k * fx, gy - k * fy
+        for _ in range(4):
+            sx = cv2.remap(fx, qx, qy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+            sy = cv2.remap(fy, qx, qy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+            qx, qy = gx - k * sx, gy - k * sy
+        return qx, qy
 
     return at
 

@@ -173,6 +173,12 @@ def load_image(path: Path) -> np.ndarray:
                 arr = np.asarray(im.convert("RGBA" if has_alpha else "RGB"))
     except BackendError:
         raise
+    except Image.DecompressionBombError as exc:  # Pillow's own guard fires above ~179 MP at open
+        raise BackendError(
+            IMAGE_TOO_LARGE,
+            f"image is too large to decode safely ({exc}): {path}",
+            "Downscale it first, e.g. `ffmpeg -i big.png -vf scale=4096:-1 smaller.png`.",
+        ) from None
     except (
         UnidentifiedImageError,
         OSError,

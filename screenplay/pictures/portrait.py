@@ -299,7 +299,7 @@ def regions(look: Look, width: int, height: int) -> dict[str, tuple[int, int, in
 
     my = HEAD_Y + 0.118
     eye_y = HEAD_Y + 0.005
-    mouth = box(0.0, my + 0.012, look.mouth_w * 1.35 + 0.012, 0.040)
+    mouth = box(0.0, my + 0.02, look.mouth_w * 1.35 + 0.012, 0.05)
     eyes = box(0.0, eye_y, look.eye_gap + 0.036 * look.eye_size + 0.012, 0.026)
     if eyes[3] > mouth[1]:  # never overlap (tiny frames): split the difference
         mid = (eyes[3] + mouth[1]) // 2
