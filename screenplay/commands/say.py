@@ -24,7 +24,9 @@ HELP = "speak one line with a voice preset and write it to a WAV file"
 
 
 def configure(p: argparse.ArgumentParser) -> None:
-    p.add_argument("preset", metavar="PRESET", help="voice preset (see `screenplay voices`) or engine name")
+    p.add_argument(
+        "preset", metavar="PRESET", help="voice preset (see `screenplay voices`) or engine name"
+    )
     p.add_argument("text", metavar="TEXT", help="what to say")
     p.add_argument("-o", "--output", type=Path, default=Path("say.wav"), help="WAV file to write")
     p.add_argument("--parenthetical", "-p", default=None, help='delivery, e.g. "(whispering)"')
@@ -65,18 +67,26 @@ def write_wav(path: Path, audio: np.ndarray, rate: int = PROJECT_RATE) -> None:
         w.writeframes(pcm.tobytes())
 
 
-def say(spec: AssetSpec, text: str, output: Path, parenthetical: str | None = None,
-        extension: str | None = None) -> Speech:
+def say(
+    spec: AssetSpec,
+    text: str,
+    output: Path,
+    parenthetical: str | None = None,
+    extension: str | None = None,
+) -> Speech:
     """Speak ``text`` with ``spec`` (cached) and write ``output``; BackendError on failure."""
+    import re
+
     from screenplay.cache import Cache
     from screenplay.voices.delivery import delivery_for
     from screenplay.voices.engine import backend
 
-    import re
-
     # Fountain emphasis in the text (*word*, **word**, _word_) stresses those words.
-    stressed = tuple(w for m in re.finditer(r"(\*{1,3}|_)(?=\S)(.+?)(?<=\S)\1", text)
-                     for w in re.findall(r"[\w'’]+", m.group(2)))
+    stressed = tuple(
+        w
+        for m in re.finditer(r"(\*{1,3}|_)(?=\S)(.+?)(?<=\S)\1", text)
+        for w in re.findall(r"[\w'’]+", m.group(2))
+    )
     delivery = delivery_for(parenthetical, extension, stressed)
     speech = backend().speak(spec, text, delivery, Cache())
     write_wav(output, speech.audio)

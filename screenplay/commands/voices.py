@@ -19,8 +19,11 @@ SAMPLE_LINE = "It still hasn't begun. The room is empty, and the light is going.
 
 
 def configure(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--measure", action="store_true",
-                   help="speak a sample line with every preset and measure pitch and brightness")
+    p.add_argument(
+        "--measure",
+        action="store_true",
+        help="speak a sample line with every preset and measure pitch and brightness",
+    )
     p.add_argument("--markdown", action="store_true", help="with --measure: print a Markdown table")
 
 
@@ -46,23 +49,29 @@ def measure(presets: dict[str, AssetSpec], line: str = SAMPLE_LINE) -> list[dict
     for name, spec in presets.items():
         t0 = time.perf_counter()
         speech = backend().speak(spec, line, Delivery(), cache)
-        rows.append({
-            "preset": name,
-            "engine": spec.constructor,
-            "seconds": speech.duration,
-            "median_f0_hz": dsp.median_pitch(speech.audio, PROJECT_RATE),
-            "centroid_hz": dsp.spectral_centroid(speech.audio, PROJECT_RATE),
-            "wall_s": time.perf_counter() - t0,
-        })
+        rows.append(
+            {
+                "preset": name,
+                "engine": spec.constructor,
+                "seconds": speech.duration,
+                "median_f0_hz": dsp.median_pitch(speech.audio, PROJECT_RATE),
+                "centroid_hz": dsp.spectral_centroid(speech.audio, PROJECT_RATE),
+                "wall_s": time.perf_counter() - t0,
+            }
+        )
     return rows
 
 
 def markdown_table(rows: list[dict[str, Any]]) -> str:
-    lines = ["| preset | engine | length (s) | median pitch (Hz) | spectral centroid (Hz) |",
-             "|---|---|---:|---:|---:|"]
+    lines = [
+        "| preset | engine | length (s) | median pitch (Hz) | spectral centroid (Hz) |",
+        "|---|---|---:|---:|---:|",
+    ]
     for r in rows:
-        lines.append(f"| {r['preset']} | {r['engine']} | {r['seconds']:.2f} | "
-                     f"{r['median_f0_hz']:.0f} | {r['centroid_hz']:.0f} |")
+        lines.append(
+            f"| {r['preset']} | {r['engine']} | {r['seconds']:.2f} | "
+            f"{r['median_f0_hz']:.0f} | {r['centroid_hz']:.0f} |"
+        )
     return "\n".join(lines)
 
 
@@ -87,8 +96,14 @@ def run(args: argparse.Namespace) -> int:
         for col in ("preset", "engine", "length s", "median pitch Hz", "centroid Hz", "time s"):
             t.add_column(col, justify="left" if col in ("preset", "engine") else "right")
         for r in rows:
-            t.add_row(r["preset"], r["engine"], f"{r['seconds']:.2f}", f"{r['median_f0_hz']:.0f}",
-                      f"{r['centroid_hz']:.0f}", f"{r['wall_s']:.2f}")
+            t.add_row(
+                r["preset"],
+                r["engine"],
+                f"{r['seconds']:.2f}",
+                f"{r['median_f0_hz']:.0f}",
+                f"{r['centroid_hz']:.0f}",
+                f"{r['wall_s']:.2f}",
+            )
         console.print(t)
         return 0
 
@@ -100,8 +115,13 @@ def run(args: argparse.Namespace) -> int:
     t.add_column("here?")
     for name, spec in presets.items():
         ok = status.get(spec.constructor, (False, ""))[0]
-        t.add_row(name, spec.constructor, _params_text(spec), spec.label,
-                  "[green]yes[/]" if ok else "[red]no[/]")
+        t.add_row(
+            name,
+            spec.constructor,
+            _params_text(spec),
+            spec.label,
+            "[green]yes[/]" if ok else "[red]no[/]",
+        )
     console.print(t)
 
     e = Table(title="Speech engines on this machine")

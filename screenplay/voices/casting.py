@@ -26,16 +26,76 @@ from collections import Counter
 from screenplay.backends.protocols import AssetSpec
 
 _FEMALE = {
-    "WOMAN", "WOMEN", "GIRL", "MRS", "MS", "MISS", "LADY", "MOTHER", "MOM", "MUM", "MA",
-    "SISTER", "AUNT", "AUNTIE", "QUEEN", "WIFE", "GRANDMA", "GRANDMOTHER", "DAUGHTER",
-    "NUN", "ACTRESS", "WAITRESS", "PRINCESS", "MADAM", "MADAME", "BRIDE", "HER", "SHE",
-    "NIECE", "DUCHESS", "GIRLFRIEND", "MAID", "WITCH", "HOSTESS", "MISTRESS",
+    "WOMAN",
+    "WOMEN",
+    "GIRL",
+    "MRS",
+    "MS",
+    "MISS",
+    "LADY",
+    "MOTHER",
+    "MOM",
+    "MUM",
+    "MA",
+    "SISTER",
+    "AUNT",
+    "AUNTIE",
+    "QUEEN",
+    "WIFE",
+    "GRANDMA",
+    "GRANDMOTHER",
+    "DAUGHTER",
+    "NUN",
+    "ACTRESS",
+    "WAITRESS",
+    "PRINCESS",
+    "MADAM",
+    "MADAME",
+    "BRIDE",
+    "HER",
+    "SHE",
+    "NIECE",
+    "DUCHESS",
+    "GIRLFRIEND",
+    "MAID",
+    "WITCH",
+    "HOSTESS",
+    "MISTRESS",
 }
 _MALE = {
-    "MAN", "MEN", "BOY", "MR", "SIR", "LORD", "FATHER", "DAD", "PA", "BROTHER", "UNCLE",
-    "KING", "HUSBAND", "GRANDPA", "GRANDFATHER", "SON", "PRIEST", "MONK", "ACTOR",
-    "WAITER", "PRINCE", "GROOM", "HIM", "HE", "NEPHEW", "DUKE", "BOYFRIEND", "GUY",
-    "GENTLEMAN", "FELLOW", "WIZARD", "HOST", "MASTER",
+    "MAN",
+    "MEN",
+    "BOY",
+    "MR",
+    "SIR",
+    "LORD",
+    "FATHER",
+    "DAD",
+    "PA",
+    "BROTHER",
+    "UNCLE",
+    "KING",
+    "HUSBAND",
+    "GRANDPA",
+    "GRANDFATHER",
+    "SON",
+    "PRIEST",
+    "MONK",
+    "ACTOR",
+    "WAITER",
+    "PRINCE",
+    "GROOM",
+    "HIM",
+    "HE",
+    "NEPHEW",
+    "DUKE",
+    "BOYFRIEND",
+    "GUY",
+    "GENTLEMAN",
+    "FELLOW",
+    "WIZARD",
+    "HOST",
+    "MASTER",
 }
 
 
@@ -88,8 +148,9 @@ def default_voices(
         want = sex_of_name(character)
         narrator = character.strip().upper() == "NARRATOR"
 
-        def rank(p: str, character: str = character, want: str | None = want,
-                 narrator: bool = narrator) -> tuple[int, int, int, str]:
+        def rank(
+            p: str, character: str = character, want: str | None = want, narrator: bool = narrator
+        ) -> tuple[int, int, int, str]:
             spec = presets[p]
             sex = sex_of_preset(p, spec)
             sex_miss = 0 if want is None or sex == want else (1 if sex is None else 2)

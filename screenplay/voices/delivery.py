@@ -34,21 +34,62 @@ class _Cue:
 # Word stems (matched at the start of a word, lower case).  Order does not
 # matter; every matching cue contributes.
 _CUES: tuple[_Cue, ...] = (
-    _Cue(("whisper", "murmur", "breath", "hush", "under her breath", "under his breath"),
-         volume_db=-9.0, rate=0.95, whisper=True),
-    _Cue(("quiet", "soft", "gentl", "low", "barely audible", "mutter", "mumbl", "sotto"),
-         volume_db=-6.0, rate=0.95, pitch=-0.5),
-    _Cue(("shout", "yell", "scream", "holler", "bellow", "cries out", "cry out", "loud",
-          "roar", "furious", "screech"),
-         volume_db=6.0, rate=1.05, pitch=2.5, shout=True),
-    _Cue(("angr", "anger", "fierce", "snap", "bark", "heated", "rage", "irritat"),
-         volume_db=3.0, rate=1.08, pitch=1.5, shout=True),
-    _Cue(("laugh", "giggl", "chuckl", "amused", "grinning", "smiling", "snicker"),
-         pitch=1.0, rate=1.03, laugh=True),
-    _Cue(("sad", "tearful", "crying", "sobb", "weep", "wistful", "tired", "weary"),
-         volume_db=-2.0, rate=0.9, pitch=-1.0),
-    _Cue(("excit", "eager", "happy", "cheerful", "delight", "brightly"),
-         volume_db=1.5, rate=1.08, pitch=1.5),
+    _Cue(
+        ("whisper", "murmur", "breath", "hush", "under her breath", "under his breath"),
+        volume_db=-9.0,
+        rate=0.95,
+        whisper=True,
+    ),
+    _Cue(
+        ("quiet", "soft", "gentl", "low", "barely audible", "mutter", "mumbl", "sotto"),
+        volume_db=-6.0,
+        rate=0.95,
+        pitch=-0.5,
+    ),
+    _Cue(
+        (
+            "shout",
+            "yell",
+            "scream",
+            "holler",
+            "bellow",
+            "cries out",
+            "cry out",
+            "loud",
+            "roar",
+            "furious",
+            "screech",
+        ),
+        volume_db=6.0,
+        rate=1.05,
+        pitch=2.5,
+        shout=True,
+    ),
+    _Cue(
+        ("angr", "anger", "fierce", "snap", "bark", "heated", "rage", "irritat"),
+        volume_db=3.0,
+        rate=1.08,
+        pitch=1.5,
+        shout=True,
+    ),
+    _Cue(
+        ("laugh", "giggl", "chuckl", "amused", "grinning", "smiling", "snicker"),
+        pitch=1.0,
+        rate=1.03,
+        laugh=True,
+    ),
+    _Cue(
+        ("sad", "tearful", "crying", "sobb", "weep", "wistful", "tired", "weary"),
+        volume_db=-2.0,
+        rate=0.9,
+        pitch=-1.0,
+    ),
+    _Cue(
+        ("excit", "eager", "happy", "cheerful", "delight", "brightly"),
+        volume_db=1.5,
+        rate=1.08,
+        pitch=1.5,
+    ),
     _Cue(("slow", "deliberate", "drawl", "hesitant", "haltingly", "measured"), rate=0.8),
     _Cue(("quick", "fast", "rapid", "hurried", "rushed", "breathless"), rate=1.25),
     _Cue(("beat",), pause=0.6),
@@ -78,7 +119,7 @@ def _matches(text: str, stem: str) -> bool:
 
 
 def placement_for(extension: str | None) -> str:
-    """``"vo"``, ``"os"`` or ``"on"`` for a cue extension such as ``"V.O."`` or ``"O.S., CONT'D"``."""
+    """``"vo"``, ``"os"`` or ``"on"`` for a cue extension (``"V.O."``, ``"O.S., CONT'D"``)."""
     if not extension:
         return "on"
     parts = re.split(r"[,;]| AND ", extension.upper().strip("() "))

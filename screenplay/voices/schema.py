@@ -20,9 +20,25 @@ FLITE_VOICES: tuple[str, ...] = ("slt", "rms", "awb", "kal", "kal16", "awb_time"
 
 def _common() -> tuple[Param, ...]:
     return (
-        Param("rate", "float", 1.0, "speaking speed; 1 is the engine's natural speed", min=0.3, max=3.0),
-        Param("pitch", "float", 0.0, "pitch shift in semitones from the voice's own", min=-12, max=12),
-        Param("volume", "float", 0.0, "gain in dB after per-line loudness normalization", min=-40, max=12),
+        Param(
+            "rate",
+            "float",
+            1.0,
+            "speaking speed; 1 is the engine's natural speed",
+            min=0.3,
+            max=3.0,
+        ),
+        Param(
+            "pitch", "float", 0.0, "pitch shift in semitones from the voice's own", min=-12, max=12
+        ),
+        Param(
+            "volume",
+            "float",
+            0.0,
+            "gain in dB after per-line loudness normalization",
+            min=-40,
+            max=12,
+        ),
     )
 
 
@@ -70,7 +86,8 @@ CONSTRUCTORS: tuple[Constructor, ...] = (
                 "voice",
                 "str",
                 "cmu_us_slt_arctic_hts",
-                "an installed festival voice (Debian: festvox-us-slt-hts gives cmu_us_slt_arctic_hts)",
+                "an installed festival voice "
+                "(Debian: festvox-us-slt-hts gives cmu_us_slt_arctic_hts)",
             ),
             *_common(),
         ),

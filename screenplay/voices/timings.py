@@ -45,12 +45,36 @@ IPA_MODIFIERS = frozenset("ˈˌːˑ̩̯̃ʰʲʷ̥̬͡‿ᵻ")
 PIPER_SEPARATORS = frozenset(" .,!?;:—–-…\"'()^$_¡¿«»")
 
 _ARPA_VISEME: dict[str, str] = {
-    "p": "mbp", "b": "mbp", "m": "mbp", "em": "mbp",
-    "f": "fv", "v": "fv",
-    "ao": "o", "ow": "o", "oy": "o", "uw": "o", "uh": "o", "w": "o", "r": "o",
-    "sh": "o", "zh": "o", "ch": "o", "jh": "o", "er": "o", "axr": "o",
-    "aa": "a", "ae": "a", "ah": "a", "ay": "a", "aw": "a", "hh": "a",
-    "pau": "rest", "h#": "rest", "sil": "rest", "ssil": "rest", "#": "rest",
+    "p": "mbp",
+    "b": "mbp",
+    "m": "mbp",
+    "em": "mbp",
+    "f": "fv",
+    "v": "fv",
+    "ao": "o",
+    "ow": "o",
+    "oy": "o",
+    "uw": "o",
+    "uh": "o",
+    "w": "o",
+    "r": "o",
+    "sh": "o",
+    "zh": "o",
+    "ch": "o",
+    "jh": "o",
+    "er": "o",
+    "axr": "o",
+    "aa": "a",
+    "ae": "a",
+    "ah": "a",
+    "ay": "a",
+    "aw": "a",
+    "hh": "a",
+    "pau": "rest",
+    "h#": "rest",
+    "sil": "rest",
+    "ssil": "rest",
+    "#": "rest",
 }
 
 
@@ -152,7 +176,9 @@ def label_words(words: Sequence[str], spans: Sequence[tuple[float, float]]) -> l
     return out
 
 
-def phone_runs(phones: Sequence[Timed], is_break: set[str] | frozenset[str]) -> list[tuple[float, float]]:
+def phone_runs(
+    phones: Sequence[Timed], is_break: set[str] | frozenset[str]
+) -> list[tuple[float, float]]:
     """Contiguous runs of non-break phones (phrases between pauses)."""
     runs: list[tuple[float, float]] = []
     cur: list[float] | None = None
@@ -193,7 +219,9 @@ def split_ipa_word(word: str) -> list[tuple[str, float]]:
     return out
 
 
-def voiced_frames(audio: np.ndarray, sr: int, hop: float = 0.01, floor_db: float = -32.0) -> np.ndarray:
+def voiced_frames(
+    audio: np.ndarray, sr: int, hop: float = 0.01, floor_db: float = -32.0
+) -> np.ndarray:
     """A boolean per ``hop`` seconds: is there speech energy there?"""
     n = max(1, int(round(hop * sr)))
     frames = len(audio) // n
@@ -203,7 +231,7 @@ def voiced_frames(audio: np.ndarray, sr: int, hop: float = 0.01, floor_db: float
     peak = float(rms.max())
     if peak <= 1e-9:
         return np.zeros(frames, dtype=bool)
-    return rms > peak * 10 ** (floor_db / 20)
+    return np.asarray(rms > peak * 10 ** (floor_db / 20), dtype=bool)
 
 
 def estimate_phones(

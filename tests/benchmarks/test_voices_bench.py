@@ -8,6 +8,8 @@ measures the engines plus the shared processing (pitch, resampling, loudness).
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from screenplay.backends.protocols import AssetSpec, Delivery
@@ -29,7 +31,7 @@ SPECS = {
 
 @pytest.mark.benchmark(group="voices")
 @pytest.mark.parametrize("engine", list(SPECS))
-def test_synthesis_throughput(benchmark: pytest.FixtureRequest, engine: str) -> None:
+def test_synthesis_throughput(benchmark: Any, engine: str) -> None:
     b = VoiceEngines()
     cache = Cache(enabled=False)
     spec = SPECS[engine]

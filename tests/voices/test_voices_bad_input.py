@@ -41,8 +41,10 @@ def test_empty_dialogue_is_silence_without_an_engine_call(tmp_path: Path, text: 
 
 
 def test_two_thousand_word_monologue_is_chunked_and_whole(tmp_path: Path) -> None:
-    sentence = ("The room was empty when I came back, and the light was going out of the "
-                "window slowly, the way it always does in the evening here. ")
+    sentence = (
+        "The room was empty when I came back, and the light was going out of the "
+        "window slowly, the way it always does in the evening here. "
+    )
     words_per = len(sentence.split())
     text = sentence * (2000 // words_per + 1)
     n_words = len(text.split())
@@ -73,7 +75,9 @@ def test_chunks_respect_the_limit_and_keep_every_word() -> None:
     ("text", "lang"),
     [("Привет, как дела?", "ru"), ("こんにちは、元気ですか", "ja"), ("Γειά σου κόσμε", "el")],
 )
-def test_non_latin_text_with_an_english_voice_is_a_clear_error(tmp_path: Path, text: str, lang: str) -> None:
+def test_non_latin_text_with_an_english_voice_is_a_clear_error(
+    tmp_path: Path, text: str, lang: str
+) -> None:
     with pytest.raises(BackendError) as exc:
         VoiceEngines().speak(AssetSpec("voice", "flite", {}), text, Delivery(), Cache(tmp_path))
     assert exc.value.code == errors.UNREADABLE_SCRIPT
@@ -81,8 +85,12 @@ def test_non_latin_text_with_an_english_voice_is_a_clear_error(tmp_path: Path, t
 
 
 def test_non_latin_text_with_a_voice_for_it_speaks(tmp_path: Path) -> None:
-    speech = VoiceEngines().speak(AssetSpec("voice", "espeak", {"voice": "ru"}), "Привет, как дела?",
-                                  Delivery(), Cache(tmp_path))
+    speech = VoiceEngines().speak(
+        AssetSpec("voice", "espeak", {"voice": "ru"}),
+        "Привет, как дела?",
+        Delivery(),
+        Cache(tmp_path),
+    )
     assert speech.duration > 0.5 and np.sqrt(np.mean(speech.audio**2)) > 0.01
     assert [w.label for w in speech.words] == ["Привет", "как", "дела"]
 
@@ -92,12 +100,15 @@ def test_accented_latin_text_is_fine(tmp_path: Path) -> None:
     assert speech.duration > 0.5
 
 
-def test_missing_engine_names_the_install_step(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(engines.shutil, "which", lambda name: None)
+def test_missing_engine_names_the_install_step(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("shutil.which", lambda name: None)
     engines._flite_version.cache_clear()
     with pytest.raises(BackendError) as exc:
-        VoiceEngines().speak(AssetSpec("voice", "flite", {"voice": "slt"}), "Hello.", Delivery(),
-                             Cache(tmp_path))
+        VoiceEngines().speak(
+            AssetSpec("voice", "flite", {"voice": "slt"}), "Hello.", Delivery(), Cache(tmp_path)
+        )
     assert exc.value.code == errors.ENGINE_MISSING
     assert "apt-get install flite" in exc.value.help
     from screenplay.voices.engine import engine_status
@@ -116,24 +127,42 @@ def test_missing_piper_package_names_the_install_step(monkeypatch: pytest.Monkey
     assert exc.value.code == errors.ENGINE_MISSING and "pip install piper-tts" in exc.value.help
 
 
-def test_unknown_piper_model_and_voice_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unknown_piper_model_and_voice_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SCREENPLAY_PIPER_VOICES", str(tmp_path))
     monkeypatch.setenv("HOME", str(tmp_path))
     b = VoiceEngines()
     with pytest.raises(BackendError) as exc:
-        b.speak(AssetSpec("voice", "piper", {"model": "en_US-lessac-medium"}), "Hi.", Delivery(),
-                Cache(tmp_path))
+        b.speak(
+            AssetSpec("voice", "piper", {"model": "en_US-lessac-medium"}),
+            "Hi.",
+            Delivery(),
+            Cache(tmp_path),
+        )
     assert exc.value.code == errors.MODEL_NOT_FOUND and "SCREENPLAY_PIPER_VOICES" in exc.value.help
     with pytest.raises(BackendError) as exc:
-        b.speak(AssetSpec("voice", "piper", {"model": str(tmp_path / "nope.onnx")}), "Hi.",
-                Delivery(), Cache(tmp_path))
+        b.speak(
+            AssetSpec("voice", "piper", {"model": str(tmp_path / "nope.onnx")}),
+            "Hi.",
+            Delivery(),
+            Cache(tmp_path),
+        )
     assert exc.value.code == errors.MODEL_NOT_FOUND
     with pytest.raises(BackendError) as exc:
-        b.speak(AssetSpec("voice", "festival", {"voice": "cmu_us_slt_arctic"}), "Hi.", Delivery(),
-                Cache(tmp_path))
-    assert exc.value.code == errors.UNKNOWN_ENGINE_VOICE and "cmu_us_slt_arctic_hts" in exc.value.help
+        b.speak(
+            AssetSpec("voice", "festival", {"voice": "cmu_us_slt_arctic"}),
+            "Hi.",
+            Delivery(),
+            Cache(tmp_path),
+        )
+    assert (
+        exc.value.code == errors.UNKNOWN_ENGINE_VOICE and "cmu_us_slt_arctic_hts" in exc.value.help
+    )
     with pytest.raises(BackendError) as exc:
-        b.speak(AssetSpec("voice", "espeak", {"variant": "f33"}), "Hi.", Delivery(), Cache(tmp_path))
+        b.speak(
+            AssetSpec("voice", "espeak", {"variant": "f33"}), "Hi.", Delivery(), Cache(tmp_path)
+        )
     assert exc.value.code == errors.UNKNOWN_ENGINE_VOICE and "did you mean" in exc.value.help
 
 

@@ -20,7 +20,9 @@ SCRIPT = [
 ]
 
 
-def _build(b: VoiceEngines, cache: Cache, lines: list[tuple[AssetSpec, str, str | None]]) -> list[str]:
+def _build(
+    b: VoiceEngines, cache: Cache, lines: list[tuple[AssetSpec, str, str | None]]
+) -> list[str]:
     keys = []
     for spec, text, paren in lines:
         d = delivery_for(paren)
@@ -55,11 +57,18 @@ def test_changing_one_word_resynthesizes_exactly_one_line(tmp_path: Path) -> Non
     assert [a == c for a, c in zip(before, after, strict=True)] == [True, True, False, True]
 
 
-def test_key_covers_voice_parameters_delivery_and_engine_version(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_key_covers_voice_parameters_delivery_and_engine_version(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     spec = AssetSpec("voice", "espeak", {"variant": "m3"})
     base = speech_key(spec, "Hello.", Delivery())
     assert speech_key(spec, "Hello.", Delivery()) == base
-    assert speech_key(AssetSpec("voice", "espeak", {"variant": "m3", "rate": 1.1}), "Hello.", Delivery()) != base
+    assert (
+        speech_key(
+            AssetSpec("voice", "espeak", {"variant": "m3", "rate": 1.1}), "Hello.", Delivery()
+        )
+        != base
+    )
     assert speech_key(spec, "Hello.", Delivery(whisper=True)) != base
     assert speech_key(spec, "Hello!", Delivery()) != base
     from screenplay.voices import engines

@@ -41,7 +41,10 @@ def test_parenthetical_numbers() -> None:
     assert delivery_for("(slowly)").rate < 1 < delivery_for("(quickly)").rate
     assert delivery_for("(pause)").pause_before > 0
     assert 0 < delivery_for("(beat)").pause_before < delivery_for("(a long pause)").pause_before
-    assert delivery_for("(quietly, slowly)").rate < 1 and delivery_for("(quietly, slowly)").volume_db < 0
+    assert (
+        delivery_for("(quietly, slowly)").rate < 1
+        and delivery_for("(quietly, slowly)").volume_db < 0
+    )
     # Stage business changes nothing; nor does "slowly" contain "low".
     assert delivery_for("(looking out of the window)") == Delivery()
     assert delivery_for("(slowly)").volume_db == 0
@@ -108,13 +111,17 @@ def test_shout_is_louder_higher_and_brighter(takes: dict[str, Speech]) -> None:
     plain, shout = takes["plain"].audio, takes["shout"].audio
     assert _rms_db(shout) > _rms_db(plain) + 3
     assert dsp.median_pitch(shout, PROJECT_RATE) > dsp.median_pitch(plain, PROJECT_RATE) * 1.08
-    assert dsp.spectral_centroid(shout, PROJECT_RATE) > 1.2 * dsp.spectral_centroid(plain, PROJECT_RATE)
+    assert dsp.spectral_centroid(shout, PROJECT_RATE) > 1.2 * dsp.spectral_centroid(
+        plain, PROJECT_RATE
+    )
 
 
 def test_laugh_pulses_at_a_laughing_rate(takes: dict[str, Speech]) -> None:
     def envelope_spectrum(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         hop = PROJECT_RATE // 100
-        env = np.sqrt(np.mean(a[: len(a) // hop * hop].reshape(-1, hop).astype(np.float64) ** 2, axis=1))
+        env = np.sqrt(
+            np.mean(a[: len(a) // hop * hop].reshape(-1, hop).astype(np.float64) ** 2, axis=1)
+        )
         spec = np.abs(np.fft.rfft(env - env.mean()))
         freqs = np.fft.rfftfreq(len(env), 0.01)
         keep = (freqs > 1) & (freqs < 20)
@@ -145,7 +152,9 @@ def test_pause_is_leading_silence_and_shifts_timings(takes: dict[str, Speech]) -
     assert abs(pause.duration - takes["plain"].duration - 1.0) < 0.02
 
 
-def test_off_screen_is_duller_and_quieter_voice_over_keeps_the_voice(takes: dict[str, Speech]) -> None:
+def test_off_screen_is_duller_and_quieter_voice_over_keeps_the_voice(
+    takes: dict[str, Speech],
+) -> None:
     plain, os_, vo = takes["plain"].audio, takes["os"].audio, takes["vo"].audio
     assert _rms_db(os_) < _rms_db(plain) - 4
     # Muffled: the share of energy above 2 kHz (consonants) drops by more than half.
@@ -172,4 +181,6 @@ def test_emphasis_stresses_the_marked_word(tmp_path: Path) -> None:
     # espeak-ng does it natively (SSML); the audio differs.
     e_plain = b.speak(ESPEAK, text, Delivery(), cache)
     e_stressed = b.speak(ESPEAK, text, Delivery(emphasis=("empty",)), cache)
-    assert len(e_plain.audio) != len(e_stressed.audio) or not np.allclose(e_plain.audio, e_stressed.audio)
+    assert len(e_plain.audio) != len(e_stressed.audio) or not np.allclose(
+        e_plain.audio, e_stressed.audio
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import math
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -24,7 +25,7 @@ WORDS = 13
 
 
 @pytest.fixture(scope="module")
-def spoken(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, float]]:
+def spoken(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
     cache = Cache(tmp_path_factory.mktemp("voices-cache"))
     out = {}
     for name, spec in load_presets("voice").items():
@@ -43,13 +44,13 @@ def spoken(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, floa
     return out
 
 
-def test_at_least_eight_presets_across_engines(spoken: dict[str, dict[str, float]]) -> None:
+def test_at_least_eight_presets_across_engines(spoken: dict[str, dict[str, Any]]) -> None:
     assert len(spoken) >= 8
     assert {"dicka", "carlos", "audrey"} <= set(spoken)
     assert {v["engine"] for v in spoken.values()} == {"piper", "flite", "festival", "espeak"}
 
 
-def test_every_preset_is_audible_and_plausibly_long(spoken: dict[str, dict[str, float]]) -> None:
+def test_every_preset_is_audible_and_plausibly_long(spoken: dict[str, dict[str, Any]]) -> None:
     for name, m in spoken.items():
         assert m["dtype_ok"], name
         assert m["rms"] > 0.01, f"{name} is (nearly) silent"
@@ -59,13 +60,13 @@ def test_every_preset_is_audible_and_plausibly_long(spoken: dict[str, dict[str, 
         assert m["words"] == WORDS, name
 
 
-def test_loudness_is_normalized_per_line(spoken: dict[str, dict[str, float]]) -> None:
+def test_loudness_is_normalized_per_line(spoken: dict[str, dict[str, Any]]) -> None:
     # Same LUFS target: RMS levels of different engines land within ~6 dB.
     levels = [20 * math.log10(m["rms"]) for m in spoken.values()]
     assert max(levels) - min(levels) < 6.0
 
 
-def test_sexes_sound_like_it(spoken: dict[str, dict[str, float]]) -> None:
+def test_sexes_sound_like_it(spoken: dict[str, dict[str, Any]]) -> None:
     presets = load_presets("voice")
     from screenplay.voices.casting import sex_of_preset
 
@@ -77,7 +78,7 @@ def test_sexes_sound_like_it(spoken: dict[str, dict[str, float]]) -> None:
             assert 60 < m["f0"] < 140, f"{name} is described male but speaks at {m['f0']:.0f} Hz"
 
 
-def test_presets_are_pairwise_distinct(spoken: dict[str, dict[str, float]]) -> None:
+def test_presets_are_pairwise_distinct(spoken: dict[str, dict[str, Any]]) -> None:
     """Two presets differ if median pitch is ≥ 1.5 semitones apart or the centroid ≥ 15 %."""
     for (a, ma), (b, mb) in itertools.combinations(spoken.items(), 2):
         semis = abs(12 * math.log2(ma["f0"] / mb["f0"]))
@@ -88,7 +89,7 @@ def test_presets_are_pairwise_distinct(spoken: dict[str, dict[str, float]]) -> N
         )
 
 
-def test_docs_table_matches_the_presets(spoken: dict[str, dict[str, float]]) -> None:
+def test_docs_table_matches_the_presets(spoken: dict[str, dict[str, Any]]) -> None:
     """docs/voices.md tabulates every preset with figures close to today's measurement."""
     doc = (Path(__file__).resolve().parents[2] / "docs" / "voices.md").read_text(encoding="utf-8")
     for name, m in spoken.items():

@@ -42,7 +42,9 @@ def test_timings_for_every_engine(tmp_path: Path, spec: AssetSpec) -> None:
     assert any(v.label == "fv" for v in vis)  # "before"
     # Loud frames are mostly under an open-mouth viseme, quiet ones under rest.
     hop = PROJECT_RATE // 100
-    rms = np.sqrt(np.mean(speech.audio[: len(speech.audio) // hop * hop].reshape(-1, hop) ** 2, axis=1))
+    rms = np.sqrt(
+        np.mean(speech.audio[: len(speech.audio) // hop * hop].reshape(-1, hop) ** 2, axis=1)
+    )
     loud = np.flatnonzero(rms > rms.max() * 0.3) * 0.01 + 0.005
     open_ = sum(any(v.start <= t < v.end and v.label != "rest" for v in vis) for t in loud)
     assert open_ / len(loud) > 0.85
@@ -51,7 +53,9 @@ def test_timings_for_every_engine(tmp_path: Path, spec: AssetSpec) -> None:
 def test_piper_alignment_is_exact_to_the_phoneme(tmp_path: Path) -> None:
     # Piper's word boundaries come from the model's own durations: the gaps between
     # words fall where the audio is quiet (the pause at the comma especially).
-    speech = VoiceEngines().speak(AssetSpec("voice", "piper", {}), LINE, Delivery(), Cache(tmp_path))
+    speech = VoiceEngines().speak(
+        AssetSpec("voice", "piper", {}), LINE, Delivery(), Cache(tmp_path)
+    )
     words = {w.label: w for w in speech.words}
     gap_start, gap_end = words["open"].end, words["before"].start
     assert gap_end - gap_start > 0.05
