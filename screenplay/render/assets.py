@@ -34,10 +34,11 @@ class AssetProvider(Protocol):
 
     def set(self, spec: AssetSpec, scene: SceneInfo) -> SetImage: ...
 
-    def morph(
-        self, a: AssetSpec, b: AssetSpec, w: int, h: int
-    ) -> Callable[[float], np.ndarray]:
-        """``t ↦`` RGBA ``(h, w, 4)`` portrait turning from face ``a`` (t=0) into ``b`` (t=1)."""
+    def morph(self, a: AssetSpec, b: AssetSpec, w: int, h: int) -> Callable[[float], np.ndarray]:
+        """``t ↦`` RGBA ``(h, w, 4)`` portrait turning from face ``a`` (t=0) into ``b`` (t=1).
+
+        ``t`` is linear progress; the provider chooses the easing.
+        """
         ...
 
 
@@ -97,9 +98,7 @@ class PicturesAssetProvider:
             found = self._sets[key] = backend().set(spec, scene, self.cache)
         return found
 
-    def morph(
-        self, a: AssetSpec, b: AssetSpec, w: int, h: int
-    ) -> Callable[[float], np.ndarray]:
+    def morph(self, a: AssetSpec, b: AssetSpec, w: int, h: int) -> Callable[[float], np.ndarray]:
         from screenplay.pictures.morph import morph_frames
 
         return morph_frames(self.face(a), self.face(b), w, h)

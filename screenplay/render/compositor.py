@@ -131,7 +131,7 @@ class Compositor:
 
     # -- geometry shared by the pictures --------------------------------------
     def closeup_box(self) -> tuple[int, int, int, int]:
-        """(x, y, w, h) of a close-up face: 90 % of the frame height, standing on the bottom edge."""
+        """(x, y, w, h) of a close-up face: 90 % of the frame height, on the bottom edge."""
         fh = max(8, round(self.height * 0.9))
         fw = min(self.width, max(6, round(fh * 0.8)))
         return (self.width - fw) // 2, self.height - fh, fw, fh
@@ -370,20 +370,20 @@ class _LazyFrames(Sequence["np.ndarray"]):
 
     def __init__(self, render: Callable[[float], np.ndarray], count: int) -> None:
         self.render = render
-        self.count = count
+        self.n = count
         self._memo: OrderedDict[int, np.ndarray] = OrderedDict()
 
     def __len__(self) -> int:
-        return self.count
+        return self.n
 
     def __getitem__(self, k: Any) -> Any:
         if isinstance(k, slice):
-            return [self[j] for j in range(*k.indices(self.count))]
-        if not 0 <= k < self.count:
+            return [self[j] for j in range(*k.indices(self.n))]
+        if not 0 <= k < self.n:
             raise IndexError(k)
         found = self._memo.get(k)
         if found is None:
-            t = k / (self.count - 1) if self.count > 1 else 1.0
+            t = k / (self.n - 1) if self.n > 1 else 1.0
             found = self._memo[k] = self.render(t)
             while len(self._memo) > 2:
                 self._memo.popitem(last=False)
@@ -464,7 +464,7 @@ class _PictureRenderer:
         if self._morph is None:
             self._morph = comp.assets.morph(p.source, p.target, fw, fh)
         out = bg.copy()
-        over(out, _rgba(self._morph(ease(t))), x, y)
+        over(out, _rgba(self._morph(t)), x, y)  # the provider eases
         return out
 
     def _split_background(self) -> np.ndarray:
@@ -630,7 +630,7 @@ class _ShotRenderer:
             assert self.prev_renderer is not None
             bg = mix(self.prev_renderer.background(0), self.main.background(i), t)
             x, y, _, _ = self.comp.closeup_box()
-            over(bg, _rgba(self.morph_fn(ease(t))), x, y)
+            over(bg, _rgba(self.morph_fn(t)), x, y)
             out = bg
         else:
             out = self.main.render(i)

@@ -198,7 +198,9 @@ def _check_timeline(timeline: Timeline) -> None:
     pos = 0
     for shot in timeline.shots:
         if shot.start != pos or shot.frames < 1:
-            raise ValueError(f"shot {shot.id} starts at {shot.start}, expected {pos} (shots must tile)")
+            raise ValueError(
+                f"shot {shot.id} starts at {shot.start}, expected {pos} (shots must tile)"
+            )
         pos = shot.end
     if pos != timeline.frames or pos == 0:
         raise ValueError(f"shots cover {pos} frames, the timeline has {timeline.frames}")
@@ -237,7 +239,9 @@ def _prepare_soundtrack(soundtrack: np.ndarray, timeline: Timeline) -> np.ndarra
     if a.ndim == 1:
         a = np.stack([a, a], axis=1)
     if a.ndim != 2 or a.shape[1] not in (1, 2) or not np.issubdtype(a.dtype, np.number):
-        raise errors.error(errors.BAD_SOUNDTRACK, f"soundtrack has shape {a.shape}, dtype {a.dtype}")
+        raise errors.error(
+            errors.BAD_SOUNDTRACK, f"soundtrack has shape {a.shape}, dtype {a.dtype}"
+        )
     if a.shape[1] == 1:
         a = np.repeat(a, 2, axis=1)
     a = a.astype(np.float32, copy=False)
@@ -306,7 +310,9 @@ def _render_segments(
 # --------------------------------------------------------------------------
 
 
-def _encode_audio(audio: np.ndarray, rate: int, quality: Quality, cache: Cache) -> tuple[Path, bool]:
+def _encode_audio(
+    audio: np.ndarray, rate: int, quality: Quality, cache: Cache
+) -> tuple[Path, bool]:
     """The soundtrack as AAC in an M4A, from the cache when the same samples were encoded before."""
     import av
     import numpy as np
@@ -367,7 +373,9 @@ def _chapters(timeline: Timeline) -> list[dict[str, Any]]:
     return out
 
 
-def _video_packets(tasks: list[SegmentTask], fps: Fraction, stream: Any) -> Iterator[tuple[Fraction, int, Any]]:
+def _video_packets(
+    tasks: list[SegmentTask], fps: Fraction, stream: Any
+) -> Iterator[tuple[Fraction, int, Any]]:
     """The segments' packets, re-timestamped to follow each other (no decoding)."""
     import av
 
@@ -385,8 +393,9 @@ def _video_packets(tasks: list[SegmentTask], fps: Fraction, stream: Any) -> Iter
                 # identical SPS/PPS; anything else cannot be stream-copied.
                 raise RuntimeError(f"segment {task.key} has different H.264 parameter sets")
             tb = vs.time_base
+            assert tb is not None
             for packet in seg.demux(vs):
-                if packet.size == 0 or packet.pts is None:
+                if packet.size == 0 or packet.pts is None or packet.dts is None:
                     continue
                 pts = round(packet.pts * tb / frame_tb) + offset
                 dts = round(packet.dts * tb / frame_tb) + offset
@@ -404,12 +413,13 @@ def _audio_packets(path: Path, stream: Any) -> Iterator[tuple[Fraction, int, Any
 
     with av.open(str(path)) as src:
         a = src.streams.audio[0]
+        tb = a.time_base
+        assert tb is not None
         for packet in src.demux(a):
             if packet.size == 0 or packet.dts is None:
                 continue
-            t = packet.dts * a.time_base
             packet.stream = stream
-            yield t, 1, packet
+            yield Fraction(packet.dts) * tb, 1, packet
 
 
 def _subtitle_packets(timeline: Timeline, stream: Any) -> Iterator[tuple[Fraction, int, Any]]:
@@ -430,7 +440,7 @@ def _subtitle_packets(timeline: Timeline, stream: Any) -> Iterator[tuple[Fractio
 def _mux(
     timeline: Timeline, tasks: list[SegmentTask], audio_path: Path, tmp: Path, progress: Progress
 ) -> bool:
-    """Join segments + audio (+ subtitles, chapters) into ``tmp``.  Returns whether subtitles were muxed."""
+    """Join segments, audio, subtitles and chapters into ``tmp``; True if subtitles were muxed."""
     import av
 
     from screenplay.render.subtitles import MOVTEXT_HEADER, cues
@@ -452,12 +462,15 @@ def _mux(
             sub_stream.metadata["language"] = "eng"
         chapters = _chapters(timeline)
         if chapters:
-            out.set_chapters(chapters)
+            out.set_chapters(chapters)  # type: ignore[arg-type]
         if timeline.title:
             out.metadata["title"] = timeline.title
         for k, v in timeline.metadata.items():
             out.metadata[str(k)] = str(v)
-        streams = [_video_packets(tasks, timeline.fps, vstream), _audio_packets(audio_path, astream)]
+        streams = [
+            _video_packets(tasks, timeline.fps, vstream),
+            _audio_packets(audio_path, astream),
+        ]
         if sub_stream is not None:
             streams.append(_subtitle_packets(timeline, sub_stream))
         # Interleave by decode time so players and faststart get a well-ordered file.
@@ -500,7 +513,16 @@ def probe(path: Path, *, count_frames: bool = True) -> dict[str, Any]:
     exe = shutil.which("ffprobe")
     if exe is None:
         raise FileNotFoundError("ffprobe is not installed")
-    cmd = [exe, "-v", "error", "-print_format", "json", "-show_streams", "-show_format", "-show_chapters"]
+    cmd = [
+        exe,
+        "-v",
+        "error",
+        "-print_format",
+        "json",
+        "-show_streams",
+        "-show_format",
+        "-show_chapters",
+    ]
     if count_frames:
         cmd.append("-count_frames")
     result = subprocess.run([*cmd, str(path)], capture_output=True, text=True, check=True)

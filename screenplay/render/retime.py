@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -39,16 +40,14 @@ class Retimer:
     DIS preset name (``ultrafast``, ``fast``, ``medium``) or ``auto``.
     """
 
-    def __init__(
-        self, frames: Sequence[np.ndarray], n_out: int, *, preset: str = "auto"
-    ) -> None:
+    def __init__(self, frames: Sequence[np.ndarray], n_out: int, *, preset: str = "auto") -> None:
         if len(frames) < 1 or n_out < 1:
             raise ValueError("retime needs at least one source frame and one output frame")
         self.frames = frames
         self.n_out = n_out
         self.preset = preset
         self._pair: tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
-        self._dis: object | None = None
+        self._dis: Any = None
 
     def __len__(self) -> int:
         return self.n_out
@@ -80,6 +79,7 @@ class Retimer:
         if self._pair is not None and self._pair[0] == k:
             return self._pair
         import cv2
+
         f0 = np.ascontiguousarray(self.frames[k])
         f1 = np.ascontiguousarray(self.frames[k + 1])
         if self._dis is None:
@@ -93,12 +93,12 @@ class Retimer:
                 "fast": cv2.DISOPTICAL_FLOW_PRESET_FAST,
                 "medium": cv2.DISOPTICAL_FLOW_PRESET_MEDIUM,
             }[name]
-            self._dis = cv2.DISOpticalFlow_create(preset)
+            self._dis = _cv(cv2).DISOpticalFlow_create(preset)
         g0 = cv2.cvtColor(f0, cv2.COLOR_RGB2GRAY)
         g1 = cv2.cvtColor(f1, cv2.COLOR_RGB2GRAY)
         dis = self._dis
-        fwd = dis.calc(g0, g1, None)  # type: ignore[attr-defined]
-        bwd = dis.calc(g1, g0, None)  # type: ignore[attr-defined]
+        fwd = dis.calc(g0, g1, None)
+        bwd = dis.calc(g1, g0, None)
         self._pair = (k, f0, f1, fwd, bwd)
         return self._pair
 
@@ -106,6 +106,12 @@ class Retimer:
 def retime(frames: Sequence[np.ndarray], n_out: int) -> Iterator[np.ndarray]:
     """Yield ``n_out`` frames spanning ``frames``, in-betweens made by DIS optical flow."""
     yield from Retimer(frames, n_out)
+
+
+def _cv(module: Any) -> Any:
+    # OpenCV's type stubs reject a None second map (which cv2.remap accepts
+    # with a two-channel first map) and miss DISOpticalFlow_create.
+    return module
 
 
 _SUM2 = np.array([[1 / 1.5**2, 1 / 1.5**2]], dtype=np.float32)
@@ -126,7 +132,9 @@ def _sample(field: np.ndarray, where: np.ndarray) -> np.ndarray:
     """``field`` (h, w, C) sampled bilinearly at the (x, y) points ``where`` (h, w, 2)."""
     import cv2
 
-    out: np.ndarray = cv2.remap(field, where, None, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    out: np.ndarray = _cv(cv2).remap(
+        field, where, None, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+    )
     return out
 
 
@@ -149,7 +157,7 @@ def _confidence(flow: np.ndarray, other: np.ndarray, p: np.ndarray, weight: floa
     s = cv2.add(f, back)
     # |s|² / 1.5² + 1 as one channel, in OpenCV (a numpy reduction over the last axis is slow).
     denom = cv2.transform(cv2.multiply(s, s), _SUM2, None)
-    denom += 1.0
+    denom = _cv(cv2).add(denom, 1.0)
     out: np.ndarray = cv2.divide(weight, denom)
     return out
 
@@ -163,8 +171,8 @@ def _interpolate(
     grid = _grid(h, w)
     p = _trace(fwd, a, grid)
     q = _trace(bwd, 1.0 - a, grid)
-    warped0 = cv2.remap(f0, p, None, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-    warped1 = cv2.remap(f1, q, None, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    warped0 = _cv(cv2).remap(f0, p, None, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    warped1 = _cv(cv2).remap(f1, q, None, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
     # Forward/backward consistency at the traced points: a pixel of frame k
     # whose motion is not undone by the backward flow is hidden in frame k+1
     # (and vice versa), so it should not pull the blend towards itself.

@@ -74,9 +74,7 @@ PRESETS: dict[str, Preset] = {
     # fixed run of B-frames encode still/talking shots ~30 % and camera moves
     # ~60 % faster than plain veryfast for ~10-20 % more bytes at the same CRF,
     # which is what lets a 2-core machine render well above 8× realtime.
-    "default": Preset(
-        "veryfast", 21, None, 160_000, "me=dia:subme=1:bframes=8:b-adapt=0:ref=1"
-    ),
+    "default": Preset("veryfast", 21, None, 160_000, "me=dia:subme=1:bframes=8:b-adapt=0:ref=1"),
     "final": Preset("slow", 18, "animation", 192_000),
 }
 
@@ -146,7 +144,9 @@ def normalize_shot(shot: Shot) -> Shot:
 
 
 def _subtitle_key(subs: tuple[Subtitle, ...]) -> list[Any]:
-    return [[s.start, s.end, [[r.text, r.italic, r.bold, r.underline] for r in s.runs]] for s in subs]
+    return [
+        [s.start, s.end, [[r.text, r.italic, r.bold, r.underline] for r in s.runs]] for s in subs
+    ]
 
 
 def environment_key(assets: AssetProvider) -> list[Any]:
@@ -190,6 +190,9 @@ def plan_segments(
             count = min(chunk, shot.frames - first)
             # Only the subtitles this chunk shows change its pixels.
             chunk_subs = tuple(s for s in subs if s.start < first + count and s.end > first)
+            # Burning nothing changes nothing: chunks without subtitles are shared
+            # between burned and clean builds.
+            burn_here = burn and bool(chunk_subs)
             key = digest(
                 "segment",
                 env,
@@ -202,7 +205,7 @@ def plan_segments(
                 str(timeline.fps),
                 quality,
                 dataclasses.asdict(PRESETS[quality]),
-                burn,
+                burn_here,
             )
             path = cache_root / "segments" / key[:2] / f"{key}.mp4"
             tasks.append(
@@ -217,7 +220,7 @@ def plan_segments(
                     timeline.height,
                     timeline.fps,
                     quality,
-                    burn,
+                    burn_here,
                     str(path),
                 )
             )

@@ -136,13 +136,13 @@ def write_vtt(timeline: Timeline, path: Path) -> None:
 #: TextSampleEntry (default style, font table).  Only the encoder's
 #: initialisation uses it; the samples themselves are built here.
 MOVTEXT_HEADER = (
-    "[Script Info]\nScriptType: v4.00+\nPlayResX: 384\nPlayResY: 288\n\n"
-    "[V4+ Styles]\nFormat: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, "
-    "OutlineColour, BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, "
-    "Angle, BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding\n"
-    "Style: Default,Sans,18,&Hffffff,&Hffffff,&H0,&H0,0,0,0,0,100,100,0,0,1,1,0,2,10,10,10,0\n\n"
-    "[Events]\nFormat: Layer, Start, End, Style, Name, Text, Effect, MarginL, MarginR, MarginV\n"
-).encode()
+    b"[Script Info]\nScriptType: v4.00+\nPlayResX: 384\nPlayResY: 288\n\n"
+    b"[V4+ Styles]\nFormat: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, "
+    b"OutlineColour, BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, "
+    b"Angle, BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding\n"
+    b"Style: Default,Sans,18,&Hffffff,&Hffffff,&H0,&H0,0,0,0,0,100,100,0,0,1,1,0,2,10,10,10,0\n\n"
+    b"[Events]\nFormat: Layer, Start, End, Style, Name, Text, Effect, MarginL, MarginR, MarginV\n"
+)
 
 _FONT_SIZE = 18
 
@@ -157,7 +157,9 @@ def _movtext_payload(runs: tuple[StyledRun, ...]) -> bytes:
         flags = (1 if r.bold else 0) | (2 if r.italic else 0) | (4 if r.underline else 0)
         if flags and len(text) > start:
             # Offsets are in characters (what FFmpeg's reader and QuickTime expect).
-            styles.append(struct.pack(">HHHBBI", start, len(text), 1, flags, _FONT_SIZE, 0xFFFFFFFF))
+            styles.append(
+                struct.pack(">HHHBBI", start, len(text), 1, flags, _FONT_SIZE, 0xFFFFFFFF)
+            )
     data = text.encode("utf-8")[:65535]
     payload = struct.pack(">H", len(data)) + data
     if styles:

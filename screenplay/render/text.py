@@ -20,7 +20,7 @@ from __future__ import annotations
 import importlib.util
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -64,7 +64,7 @@ def _font_dirs() -> list[Path]:
     return dirs
 
 
-@lru_cache(maxsize=None)
+@cache
 def _font_file(family: str, bold: bool, italic: bool) -> Path | None:
     name = _FILES[(family, bold, italic)]
     for d in _font_dirs():

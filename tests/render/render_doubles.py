@@ -35,9 +35,21 @@ class FlatFace:
         cv2.ellipse(img, (cx, cy), (int(width * 0.36), int(height * 0.4)), 0, 0, 360, c, -1)
         ew, eh = max(1, width // 14), max(1, round(height * 0.05 * eyes))
         for ex in (cx - width // 7, cx + width // 7):
-            cv2.rectangle(img, (ex - ew, cy - height // 10 - eh), (ex + ew, cy - height // 10 + eh), (20, 20, 30, 255), -1)
+            cv2.rectangle(
+                img,
+                (ex - ew, cy - height // 10 - eh),
+                (ex + ew, cy - height // 10 + eh),
+                (20, 20, 30, 255),
+                -1,
+            )
         mh = max(1, round(height * 0.12 * MOUTH_OPEN.get(viseme, 0.3)))
-        cv2.rectangle(img, (cx - width // 8, cy + height // 6 - mh), (cx + width // 8, cy + height // 6 + mh), (90, 10, 20, 255), -1)
+        cv2.rectangle(
+            img,
+            (cx - width // 8, cy + height // 6 - mh),
+            (cx + width // 8, cy + height // 6 + mh),
+            (90, 10, 20, 255),
+            -1,
+        )
         return img
 
 
@@ -51,8 +63,12 @@ class FlatSet:
         ramp = np.linspace(0.6, 1.0, height)[:, None, None]
         img[...] = (np.array(self.color)[None, None, :] * ramp).astype(np.uint8)
         # A window and a door: structure for camera moves and optical flow.
-        cv2.rectangle(img, (width // 8, height // 6), (width // 3, height // 2), (230, 230, 200), -1)
-        cv2.rectangle(img, (int(width * 0.65), height // 3), (int(width * 0.8), height - 1), (60, 40, 30), -1)
+        cv2.rectangle(
+            img, (width // 8, height // 6), (width // 3, height // 2), (230, 230, 200), -1
+        )
+        cv2.rectangle(
+            img, (int(width * 0.65), height // 3), (int(width * 0.8), height - 1), (60, 40, 30), -1
+        )
         return img
 
 
@@ -71,6 +87,8 @@ class FlatAssets:
         fa, fb = self.face(a).frame(w, h), self.face(b).frame(w, h)
 
         def at(t: float) -> np.ndarray:
-            return (fa.astype(np.float32) * (1 - t) + fb.astype(np.float32) * t + 0.5).astype(np.uint8)
+            return (fa.astype(np.float32) * (1 - t) + fb.astype(np.float32) * t + 0.5).astype(
+                np.uint8
+            )
 
         return at

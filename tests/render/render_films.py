@@ -63,18 +63,55 @@ def small_film(
     subtitles: bool = True,
 ) -> Timeline:
     words = line.split()
-    speak_frames = int((0.25 + 0.42 * len(words)) * fps) + 1
+    # Like real speech, the line's length follows its letters: a longer word
+    # lengthens the shot and shifts every later one.
+    speak_frames = int((0.4 + 0.07 * len(line)) * fps) + 1
     cam = Camera(zoom_start=1.0, zoom_end=1.25, pan_start=(0.0, 0.0), pan_end=(0.08, -0.03))
     pics = [
-        (CardPicture("title", ("The *Empty* Room", "written by", "A. Writer")), 24, Transition("fade_in", 6), 0),
+        (
+            CardPicture("title", ("The *Empty* Room", "written by", "A. Writer")),
+            24,
+            Transition("fade_in", 6),
+            0,
+        ),
         (SetPicture(ROOM, SCENE, cam), 24, Transition("cut"), 0),
-        (SpeakerPicture(ROOM, SCENE, ANNA, visemes_for(words, fps), blink_seed=3), speak_frames, Transition("dissolve", 6), 0),
-        (SpeakerPicture(ROOM, SCENE, BEN, visemes_for(["Yes", "you", "did"], fps), blink_seed=4), 30, Transition("cut"), 0),
-        (SplitPicture(STREET, STREET_SCENE, ANNA, BEN, visemes_for(["No"], fps), visemes_for(["Yes"], fps)), 20, Transition("fade_black", 8), 0),
+        (
+            SpeakerPicture(ROOM, SCENE, ANNA, visemes_for(words, fps), blink_seed=3),
+            speak_frames,
+            Transition("dissolve", 6),
+            0,
+        ),
+        (
+            SpeakerPicture(ROOM, SCENE, BEN, visemes_for(["Yes", "you", "did"], fps), blink_seed=4),
+            30,
+            Transition("cut"),
+            0,
+        ),
+        (
+            SplitPicture(
+                STREET, STREET_SCENE, ANNA, BEN, visemes_for(["No"], fps), visemes_for(["Yes"], fps)
+            ),
+            20,
+            Transition("fade_black", 8),
+            0,
+        ),
         (MorphPicture(STREET, STREET_SCENE, ANNA, BEN), 20, Transition("cut"), 0),
-        (SpeakerPicture(STREET, STREET_SCENE, BEN, visemes_for(["Gone"], fps), blink_seed=9), 18, Transition("morph", 6), 0),
+        (
+            SpeakerPicture(STREET, STREET_SCENE, BEN, visemes_for(["Gone"], fps), blink_seed=9),
+            18,
+            Transition("morph", 6),
+            0,
+        ),
         (CardPicture("centered", ("THE END",)), 16, Transition("cut"), 0),
-        (CardPicture("credits", ("CAST", "ANNA\tflat face · voice: espeak", "BEN\tflat face · voice: flite")), 24, Transition("dissolve", 4), 8),
+        (
+            CardPicture(
+                "credits",
+                ("CAST", "ANNA\tflat face · voice: espeak", "BEN\tflat face · voice: flite"),
+            ),
+            24,
+            Transition("dissolve", 4),
+            8,
+        ),
     ]
     shots = []
     start = 0
@@ -90,8 +127,16 @@ def small_film(
         s2, s3, s4 = shots[2], shots[3], shots[4]
         subs = [
             Subtitle(s2.start + 2, s2.end - 1, tuple(_styled(line)), span(12), "ANNA"),
-            Subtitle(s3.start + 1, s3.end - 1, (StyledRun("Yes you "), StyledRun("did", bold=True)), span(13), "BEN"),
-            Subtitle(s4.start + 1, s4.end - 2, (StyledRun("No.", underline=True),), span(14), "ANNA"),
+            Subtitle(
+                s3.start + 1,
+                s3.end - 1,
+                (StyledRun("Yes you "), StyledRun("did", bold=True)),
+                span(13),
+                "BEN",
+            ),
+            Subtitle(
+                s4.start + 1, s4.end - 2, (StyledRun("No.", underline=True),), span(14), "ANNA"
+            ),
             Subtitle(s4.start + 3, s4.end - 1, (StyledRun("Yes.", italic=True),), span(14), "BEN"),
         ]
     chapters = (Chapter(0, "Opening", span(1)), Chapter(shots[4].start, "Street", span(14)))
@@ -141,7 +186,12 @@ def feature_film(
     total = int(seconds * fps)
     faces = [ANNA, BEN]
     plan: list[tuple[object, int, Transition, int]] = [
-        (CardPicture("title", ("The *Empty* Room", "written by", "A. Writer")), int(4 * fps), Transition("fade_in", 12), 0)
+        (
+            CardPicture("title", ("The *Empty* Room", "written by", "A. Writer")),
+            int(4 * fps),
+            Transition("fade_in", 12),
+            0,
+        )
     ]
     used = plan[0][1]
     scene = 0
@@ -150,18 +200,64 @@ def feature_film(
         set_spec, info = (ROOM, SCENE) if scene % 2 == 0 else (STREET, STREET_SCENE)
         moving = scene % 2 == 1
         cam = Camera(1.0, 1.15, (0.0, 0.0), (0.05, 0.0)) if moving else Camera()
-        plan.append((SetPicture(set_spec, info, cam), int(3 * fps), Transition("dissolve", 12) if scene else Transition("cut"), 0))
+        plan.append(
+            (
+                SetPicture(set_spec, info, cam),
+                int(3 * fps),
+                Transition("dissolve", 12) if scene else Transition("cut"),
+                0,
+            )
+        )
         for k in range(4):
             words = ["word"] * int(rng.integers(5, 12))
             frames = int((0.3 + 0.4 * len(words)) * fps)
-            plan.append((SpeakerPicture(set_spec, info, faces[k % 2], visemes_for(words, fps), blink_seed=scene * 10 + k), frames, Transition("cut"), 0))
+            plan.append(
+                (
+                    SpeakerPicture(
+                        set_spec,
+                        info,
+                        faces[k % 2],
+                        visemes_for(words, fps),
+                        blink_seed=scene * 10 + k,
+                    ),
+                    frames,
+                    Transition("cut"),
+                    0,
+                )
+            )
         if scene % 2 == 1:
-            plan.append((SplitPicture(set_spec, info, ANNA, BEN, visemes_for(["a"] * 5, fps), visemes_for(["b"] * 6, fps)), int(2.5 * fps), Transition("cut"), 0))
+            plan.append(
+                (
+                    SplitPicture(
+                        set_spec,
+                        info,
+                        ANNA,
+                        BEN,
+                        visemes_for(["a"] * 5, fps),
+                        visemes_for(["b"] * 6, fps),
+                    ),
+                    int(2.5 * fps),
+                    Transition("cut"),
+                    0,
+                )
+            )
         if scene == 1:
-            plan.append((MorphPicture(set_spec, info, ANNA, BEN), int(2 * fps), Transition("cut"), 0))
+            plan.append(
+                (MorphPicture(set_spec, info, ANNA, BEN), int(2 * fps), Transition("cut"), 0)
+            )
         used = sum(p[1] for p in plan)
         scene += 1
-    plan.append((CardPicture("credits", ("CAST", "ANNA\tflat face · voice: espeak", "BEN\tflat face · voice: flite")), credits_frames, Transition("dissolve", 12), 24))
+    plan.append(
+        (
+            CardPicture(
+                "credits",
+                ("CAST", "ANNA\tflat face · voice: espeak", "BEN\tflat face · voice: flite"),
+            ),
+            credits_frames,
+            Transition("dissolve", 12),
+            24,
+        )
+    )
     shots = []
     start = 0
     prev = None
@@ -172,8 +268,22 @@ def feature_film(
         start += frames
         prev = pic
     subs = tuple(
-        Subtitle(s.start + 2, s.end - 2, (StyledRun("Some words spoken here, "), StyledRun("really", italic=True)), s.span, "X")
+        Subtitle(
+            s.start + 2,
+            s.end - 2,
+            (StyledRun("Some words spoken here, "), StyledRun("really", italic=True)),
+            s.span,
+            "X",
+        )
         for s in shots
         if isinstance(s.picture, SpeakerPicture)
     )
-    return Timeline(fps=fps, width=width, height=height, frames=start, shots=tuple(shots), subtitles=subs, title="Benchmark")
+    return Timeline(
+        fps=fps,
+        width=width,
+        height=height,
+        frames=start,
+        shots=tuple(shots),
+        subtitles=subs,
+        title="Benchmark",
+    )

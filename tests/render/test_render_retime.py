@@ -52,6 +52,7 @@ def test_stretch_positions_and_random_access() -> None:
     # Random access equals sequential iteration.
     seq = list(r)
     np.testing.assert_array_equal(Retimer(src, 10).frame(5), seq[5])
+
     # Output motion is monotonic: the square's centroid moves right every frame.
     def centroid(im: np.ndarray) -> float:
         diff = np.abs(im.astype(int) - background().astype(int)).sum(axis=2)

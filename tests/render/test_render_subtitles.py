@@ -32,7 +32,12 @@ def _timeline(*subs: Subtitle, frames: int = 240, fps: Fraction = Fraction(24)) 
 def test_srt_order_times_and_styles(tmp_path: Path) -> None:
     tl = _timeline(
         Subtitle(48, 96, (StyledRun("Second "), StyledRun("line", italic=True)), span(3)),
-        Subtitle(0, 24, (StyledRun("First", bold=True), StyledRun(" & "), StyledRun("u", underline=True)), span(2)),
+        Subtitle(
+            0,
+            24,
+            (StyledRun("First", bold=True), StyledRun(" & "), StyledRun("u", underline=True)),
+            span(2),
+        ),
         Subtitle(230, 300, (StyledRun("Runs past the end"),), span(4)),
         Subtitle(250, 260, (StyledRun("After the end"),), span(5)),
         Subtitle(10, 20, (StyledRun("   "),), span(6)),

@@ -57,6 +57,7 @@ def test_missing_italic_font_is_synthesized(monkeypatch: pytest.MonkeyPatch) -> 
         upright = text.render_lines(
             text.wrap_runs((StyledRun("Slant"),), "serif", 30, 500), "serif", 30
         )
+
         # Sheared about the baseline: the glyphs' top rows move right relative to the bottom.
         def ink_x(img: np.ndarray, rows: slice) -> float:
             a = img[rows, :, 3].astype(float)

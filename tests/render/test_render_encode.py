@@ -1,0 +1,199 @@
+"""End to end: timelines become MP4s (H.264 + AAC + subtitles + chapters), incrementally."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+from render_doubles import FlatAssets
+from render_films import small_film, soundtrack
+
+from screenplay.backends.protocols import BackendError
+from screenplay.cache import Cache
+from screenplay.render import errors
+from screenplay.render.encode import probe, render_film
+
+needs_ffprobe = pytest.mark.skipif(shutil.which("ffprobe") is None, reason="ffprobe not installed")
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Cache:
+    monkeypatch.setenv("SCREENPLAY_CACHE_DIR", str(tmp_path / "cache"))
+    return Cache(tmp_path / "cache")
+
+
+def video_packets(path: Path) -> list[bytes]:
+    with av.open(str(path)) as c:
+        return [bytes(p) for p in c.demux(c.streams.video[0]) if p.size]
+
+
+def srt_cues(path: Path) -> list[tuple[float, float, str]]:
+    out = []
+    for block in path.read_text("utf-8").strip().split("\n\n"):
+        lines = block.splitlines()
+        a, b = re.findall(r"(\d\d):(\d\d):(\d\d),(\d{3})", lines[1])
+        secs = [int(h) * 3600 + int(m) * 60 + int(s) + int(ms) / 1000 for h, m, s, ms in (a, b)]
+        out.append((secs[0], secs[1], "\n".join(lines[2:])))
+    return out
+
+
+@needs_ffprobe
+def test_small_film_end_to_end(tmp_path: Path, cache: Cache) -> None:
+    tl = small_film()
+    out = tmp_path / "out" / "film.mp4"
+    stages: list[str] = []
+    report = render_film(
+        tl, FlatAssets(), soundtrack(tl), out, cache, progress=lambda s, d, n: stages.append(s)
+    )
+    assert {"render", "audio", "mux"} <= set(stages)
+    assert report.frames == tl.frames and report.segments == len(tl.shots)
+    assert report.segments_rendered == len(tl.shots) and report.segments_reused == 0
+    info = probe(out)
+    streams = {s["codec_type"]: s for s in info["streams"]}
+    v, a = streams["video"], streams["audio"]
+    assert (v["codec_name"], v["pix_fmt"], v["width"], v["height"]) == ("h264", "yuv420p", 128, 72)
+    assert int(v["nb_read_frames"]) == tl.frames
+    assert Fraction(v["avg_frame_rate"]) == 24
+    assert abs(float(v["duration"]) - float(tl.duration)) < 1 / 24
+    assert (a["codec_name"], a["sample_rate"], a["channels"]) == ("aac", "48000", 2)
+    assert abs(float(a["duration"]) - float(tl.duration)) < 0.03
+    assert abs(float(info["format"]["duration"]) - float(tl.duration)) < 0.03
+    assert streams["subtitle"]["codec_name"] == "mov_text" and report.subtitle_track
+    assert [c["tags"]["title"] for c in info["chapters"]] == ["Opening", "Street"]
+    assert float(info["chapters"][1]["start_time"]) == pytest.approx(
+        tl.chapters[1].start / 24, abs=1e-3
+    )
+    assert info["format"]["tags"]["title"] == "The Empty Room"
+    # faststart: the index (moov) comes before the media data (mdat).
+    head = out.read_bytes()
+    assert head.find(b"moov") < head.find(b"mdat")
+    # Sidecars: one cue per spoken line, in order, inside the film.
+    cues = srt_cues(report.srt)
+    assert len(cues) == len(tl.subtitles)
+    assert [c[0] for c in cues] == sorted(c[0] for c in cues)
+    assert all(0 <= s < e <= float(tl.duration) + 1e-3 for s, e, _ in cues)
+    assert "<i>said</i>" in cues[0][2] and "<b>did</b>" in cues[1][2]
+    assert report.vtt.read_text("utf-8").startswith("WEBVTT")
+    assert not list(out.parent.glob(".*part"))
+    # The first frame is the title card fading in from black; the picture moves on.
+    with av.open(str(out)) as c:
+        frames = [f.to_ndarray(format="rgb24") for f in c.decode(video=0)]
+    assert frames[0].mean() < 20 and frames[12].max() > 150
+    assert len(frames) == tl.frames
+
+
+def test_rebuild_reuses_everything_and_is_identical(tmp_path: Path, cache: Cache) -> None:
+    tl = small_film()
+    out = tmp_path / "film.mp4"
+    render_film(tl, FlatAssets(), soundtrack(tl), out, cache)
+    first = out.read_bytes()
+    again = render_film(tl, FlatAssets(), soundtrack(tl), out, cache)
+    assert again.segments_rendered == 0 and again.segments_reused == again.segments
+    assert again.audio_reused
+    assert out.read_bytes() == first
+
+
+def test_one_word_edit_rerenders_one_segment_and_equals_a_clean_build(
+    tmp_path: Path, cache: Cache
+) -> None:
+    before = small_film("I never said that")
+    after = small_film("I never said anything")
+    assert after.frames != before.frames  # later shots moved
+    render_film(before, FlatAssets(), soundtrack(before), tmp_path / "a.mp4", cache)
+    inc = render_film(
+        after, FlatAssets(), soundtrack(after, seed=1), tmp_path / "b.mp4", cache, jobs=2
+    )
+    assert inc.segments_rendered == 1, inc
+    assert inc.segments_reused == inc.segments - 1
+    assert not inc.audio_reused  # audio is part of the build: new speech, new AAC
+    clean_cache = Cache(tmp_path / "clean-cache")
+    clean = render_film(
+        after, FlatAssets(), soundtrack(after, seed=1), tmp_path / "c.mp4", clean_cache
+    )
+    assert clean.segments_rendered == clean.segments
+    assert video_packets(tmp_path / "b.mp4") == video_packets(tmp_path / "c.mp4")
+    assert (tmp_path / "b.mp4").read_bytes() == (tmp_path / "c.mp4").read_bytes()
+
+
+def test_burned_subtitles_are_part_of_the_segment_key(tmp_path: Path, cache: Cache) -> None:
+    tl = small_film()
+    plain = render_film(tl, FlatAssets(), soundtrack(tl), tmp_path / "a.mp4", cache)
+    burned = render_film(
+        tl, FlatAssets(), soundtrack(tl), tmp_path / "b.mp4", cache, burn_subtitles=True
+    )
+    # Only shots showing a subtitle change.
+    with_subs = {
+        s.id for s in tl.shots for sub in tl.subtitles if sub.start < s.end and sub.end > s.start
+    }
+    assert burned.segments_rendered == len(with_subs)
+    assert plain.segments_rendered == plain.segments
+
+
+def test_quality_presets_and_long_shots_split_into_segments(tmp_path: Path, cache: Cache) -> None:
+    from render_films import ROOM, SCENE
+
+    from screenplay.syntax.source import Span
+    from screenplay.timeline import SetPicture, Shot, Timeline
+
+    long = Shot("s", 0, 24 * 23, SetPicture(ROOM, SCENE), Span("f", 1, 1, 1, 2))
+    tl = Timeline(fps=Fraction(24), width=64, height=36, frames=long.frames, shots=(long,))
+    report = render_film(
+        tl,
+        FlatAssets(),
+        np.zeros((tl.samples, 2), np.float32),
+        tmp_path / "p.mp4",
+        cache,
+        quality="preview",
+    )
+    assert report.segments == 3  # 10 s + 10 s + 3 s
+    with av.open(str(tmp_path / "p.mp4")) as c:
+        assert c.streams.video[0].frames == tl.frames
+        assert len(c.chapters()) == 0 and len(c.streams.subtitles) == 0
+
+
+def test_user_errors_have_codes(tmp_path: Path, cache: Cache) -> None:
+    tl = small_film()
+    (tmp_path / "dir.mp4").mkdir()
+    with pytest.raises(BackendError) as e:
+        render_film(tl, FlatAssets(), soundtrack(tl), tmp_path / "dir.mp4", cache)
+    assert e.value.code == errors.OUTPUT_IS_DIRECTORY
+    bad = soundtrack(tl)
+    bad[100] = np.nan
+    with pytest.raises(BackendError) as e:
+        render_film(tl, FlatAssets(), bad, tmp_path / "x.mp4", cache)
+    assert e.value.code == errors.BAD_SOUNDTRACK
+    (tmp_path / "file").write_text("")
+    with pytest.raises(BackendError) as e:
+        render_film(tl, FlatAssets(), soundtrack(tl), tmp_path / "file" / "x.mp4", cache)
+    assert e.value.code == errors.OUTPUT_NOT_WRITABLE
+    assert not (tmp_path / "x.mp4").exists()
+
+
+def test_codes_are_in_range() -> None:
+    assert errors.CODES and all(re.fullmatch(r"SP08\d\d", c) for c in errors.CODES)
+    assert all(title and len(text) > 40 for title, text in errors.CODES.values())
+
+
+def test_sweep_removes_only_dead_writers_temp_files(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from screenplay.render.segments import sweep_stale
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    orphan = tmp_path / f".film.mp4.abc123.{dead.pid}.mp4.part"
+    live = tmp_path / f".film.mp4.def456.{os.getpid()}.mp4.part"
+    other = tmp_path / f".other.mp4.ghi789.{dead.pid}.mp4.part"
+    film = tmp_path / "film.mp4"
+    for p in (orphan, live, other, film):
+        p.write_bytes(b"x")
+    assert sweep_stale(tmp_path, ("film.mp4",)) == 1
+    assert not orphan.exists() and live.exists() and other.exists() and film.exists()
+    assert sweep_stale(tmp_path) == 1 and not other.exists()
