@@ -124,12 +124,16 @@ class Part:
     """One instrument line; alternates between two MIDI channels when ``overlap`` is set
     so that a re-struck note can ring on while the next one swells (no cut-offs)."""
 
-    def __init__(self, program: int, name: str, *, overlap: bool = False, drum: bool = False) -> None:
+    def __init__(
+        self, program: int, name: str, *, overlap: bool = False, drum: bool = False
+    ) -> None:
         import pretty_midi
 
         self.insts = [pretty_midi.Instrument(program=program, is_drum=drum, name=name)]
         if overlap:
-            self.insts.append(pretty_midi.Instrument(program=program, is_drum=drum, name=name + " b"))
+            self.insts.append(
+                pretty_midi.Instrument(program=program, is_drum=drum, name=name + " b")
+            )
         self.turn = 0
         self.sounding: dict[tuple[int, int], Any] = {}
 
@@ -256,7 +260,9 @@ def _piano(plan: Plan) -> list[Any]:
         k = 0
         while t < ch.end - 1e-6 and t < end:
             accent = 4 if k % len(pattern) == 0 else 0
-            piano.note(arp[pattern[k % len(pattern)]], t, t + step * 1.6, _vel(plan, -12 + accent), end)
+            piano.note(
+                arp[pattern[k % len(pattern)]], t, t + step * 1.6, _vel(plan, -12 + accent), end
+            )
             t += step
             k += 1
         if ch.last:
@@ -269,7 +275,9 @@ def _piano(plan: Plan) -> list[Any]:
                 if beat == 0:
                     melody = _nearest(melody + plan.rng.choice((-2, 0, 2)), classes)
                 else:
-                    melody = _nearest(melody + plan.rng.choice((-2, -1, 1, 2)), plan.key.pitch_classes())
+                    melody = _nearest(
+                        melody + plan.rng.choice((-2, -1, 1, 2)), plan.key.pitch_classes()
+                    )
                 low, high = plan.key.pitch(0, 5) - 3, plan.key.pitch(0, 6) + 4
                 melody = _nearest(min(max(melody, low), high), plan.key.pitch_classes())
                 length = plan.beat * plan.rng.choice((1, 2, 2, 3))
@@ -324,7 +332,12 @@ def _strings(plan: Plan) -> list[Any]:
     cello = Part(plan.programs[1], "cello")
     violin = Part(plan.programs[2], "violin")
     end = plan.end
-    voices = [plan.key.pitch(0, 3) + 7, plan.key.pitch(2, 4), plan.key.pitch(4, 4), plan.key.pitch(0, 5)]
+    voices = [
+        plan.key.pitch(0, 3) + 7,
+        plan.key.pitch(2, 4),
+        plan.key.pitch(4, 4),
+        plan.key.pitch(0, 5),
+    ]
     line = plan.key.pitch(4, 5) + plan.mood.register
     for ci, ch in enumerate(plan.chords):
         classes = plan.pitch_classes(ch.degree)
@@ -332,7 +345,9 @@ def _strings(plan: Plan) -> list[Any]:
         for p in voices:
             ensemble.note(p + plan.mood.register, ch.start, ch.end + 0.05, _vel(plan, -6, 3), end)
         root = plan.key.pitch(ch.degree, 2) + plan.mood.register
-        cello.note(root if root >= 36 else root + 12, ch.start, ch.end + 0.05, _vel(plan, -2, 3), end)
+        cello.note(
+            root if root >= 36 else root + 12, ch.start, ch.end + 0.05, _vel(plan, -2, 3), end
+        )
         # The violin line enters with the second phrase and moves in half notes.
         if ci >= 4 and not ch.last:
             half = plan.beat * 2
@@ -359,13 +374,22 @@ def _ambient(plan: Plan) -> list[Any]:
             warm.note(p, ch.start, ch.end + overlap, _vel(plan, -14, 2), end)
         warm.flip()
         for p in (plan.key.pitch(ch.degree, 4), plan.key.pitch(ch.degree + 4, 4)):
-            choir.note(p + plan.mood.register, ch.start + plan.beat, ch.end + overlap, _vel(plan, -20, 2), end)
+            choir.note(
+                p + plan.mood.register,
+                ch.start + plan.beat,
+                ch.end + overlap,
+                _vel(plan, -20, 2),
+                end,
+            )
         choir.flip()
         t = ch.start + plan.rng.uniform(0.5, 2.0) * plan.beat
         while t < ch.end and t < plan.duration:
             degree = plan.rng.choice(penta) + 7 * plan.rng.choice((0, 0, 1))
             celesta.note(plan.key.pitch(degree, 5), t, t + 3 * plan.beat, _vel(plan, -18, 6), end)
-            t += plan.beat * plan.rng.expovariate(1.0 / (1.0 + 3.0 * (1.0 - plan.mood.density))) + plan.beat
+            t += (
+                plan.beat * plan.rng.expovariate(1.0 / (1.0 + 3.0 * (1.0 - plan.mood.density)))
+                + plan.beat
+            )
     return warm.instruments() + choir.instruments() + celesta.instruments()
 
 
@@ -412,7 +436,9 @@ def _music_box(plan: Plan) -> list[Any]:
             if start == 0:  # downbeats land on chord tones
                 pitch = _nearest(pitch, classes)
             t = ch.start + start * plan.beat
-            box.note(pitch, t, t + length * plan.beat * 1.5, _vel(plan, 6 if start == 0 else 0), end)
+            box.note(
+                pitch, t, t + length * plan.beat * 1.5, _vel(plan, 6 if start == 0 else 0), end
+            )
     return box.instruments() + harp.instruments()
 
 

@@ -46,7 +46,10 @@ class MusicEngine:
     """Implements :class:`~screenplay.backends.protocols.MusicBackend`."""
 
     def render(self, spec: AssetSpec, duration: float, cache: Cache) -> np.ndarray:
-        if not (isinstance(duration, int | float) and math.isfinite(duration)) or round(duration * PROJECT_RATE) <= 0:
+        if (
+            not (isinstance(duration, int | float) and math.isfinite(duration))
+            or round(duration * PROJECT_RATE) <= 0
+        ):
             raise BackendError(
                 errors.ZERO_LENGTH,
                 f"music cue {spec.label or spec.constructor!r} would last {duration!r} seconds",
@@ -71,14 +74,22 @@ class MusicEngine:
                 "music-file", RENDERER_VERSION, path, _plain(params), samples,
                 userfile.sox_version() if abs(tempo - 1.0) > 1e-9 else "",
             )  # fmt: skip
-            produce = lambda: self._render_file(params, path, samples)  # noqa: E731
+            file_path = path
+
+            def produce() -> np.ndarray:
+                return self._render_file(params, file_path, samples)
+
         else:
             soundfont = synth.find_soundfont()
             key = digest(
                 "music-score", RENDERER_VERSION, compose.COMPOSER_VERSION, spec.constructor,
                 _plain(params), samples, soundfont, synth.fluidsynth_version(),
             )  # fmt: skip
-            produce = lambda: self._render_score(spec.constructor, params, samples, soundfont)  # noqa: E731
+            style, font = spec.constructor, soundfont
+
+            def produce() -> np.ndarray:
+                return self._render_score(style, params, samples, font)
+
         data = cache.get_bytes(NAMESPACE, key, ".flac")
         if data is not None:
             try:
@@ -93,14 +104,18 @@ class MusicEngine:
         return pcm.astype(np.float32) / np.float32(32767.0)
 
     # -- algorithmic scores ---------------------------------------------------
-    def _render_score(self, style: str, params: dict[str, Any], samples: int, soundfont: Path) -> np.ndarray:
+    def _render_score(
+        self, style: str, params: dict[str, Any], samples: int, soundfont: Path
+    ) -> np.ndarray:
         natural_key, natural_mood, natural_bpm, _ = schema.STYLES[style]
         key = parse_key(str(params.get("key") or natural_key))
         mood = str(params.get("mood") or natural_mood)
         bpm = float(params.get("bpm") or natural_bpm) * float(params.get("tempo") or 1.0)
         programs = schema.parse_instruments(str(params.get("instruments") or ""))
         seconds = samples / PROJECT_RATE
-        score = compose.compose(style, key, mood, bpm, seconds, int(params.get("seed") or 0), programs)
+        score = compose.compose(
+            style, key, mood, bpm, seconds, int(params.get("seed") or 0), programs
+        )
         return synth.render_midi(score, seconds, soundfont)
 
     # -- user files -------------------------------------------------------------
@@ -113,7 +128,8 @@ class MusicEngine:
         if start >= len(audio):
             raise BackendError(
                 errors.OFFSET_PAST_END,
-                f"offset={offset:g}s is past the end of {path.name} ({len(audio) / PROJECT_RATE:.2f}s)",
+                f"offset={offset:g}s is past the end of {path.name} "
+                f"({len(audio) / PROJECT_RATE:.2f}s)",
                 "use a smaller offset",
             )
         audio = audio[start:]
@@ -173,7 +189,7 @@ def _flac_decode(data: bytes) -> np.ndarray:
     import av
 
     chunks = []
-    with av.open(io.BytesIO(data)) as container:
+    with av.open(io.BytesIO(data), "r") as container:
         stream = container.streams.audio[0]
         for frame in container.decode(stream):
             arr = frame.to_ndarray()

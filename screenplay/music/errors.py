@@ -28,7 +28,7 @@ CODES: dict[str, tuple[str, str]] = {
         "unknown musical key",
         "A music cue's `key=` must be a tonic A–G with an optional `#` or `b`, followed by a "
         "mode: major, minor, dorian, phrygian, lydian, mixolydian, locrian, aeolian, ionian or "
-        "harmonic minor (e.g. `key=\"D minor\"`, `key=\"F# major\"`, `key=\"Bb dorian\"`). "
+        'harmonic minor (e.g. `key="D minor"`, `key="F# major"`, `key="Bb dorian"`). '
         "`H` (German for B) is not accepted; write `B`.",
     ),
     UNKNOWN_STYLE: (
@@ -39,7 +39,7 @@ CODES: dict[str, tuple[str, str]] = {
     ),
     FILE_MISSING: (
         "music file not found",
-        "A `music: \"…\"` path does not name an existing file. Paths are relative to the "
+        'A `music: "…"` path does not name an existing file. Paths are relative to the '
         "film's folder.",
     ),
     FILE_UNREADABLE: (
@@ -77,8 +77,8 @@ CODES: dict[str, tuple[str, str]] = {
     ),
     UNKNOWN_INSTRUMENT: (
         "unknown instrument",
-        "`instruments=` lists General MIDI instrument names (e.g. \"Cello\", \"Acoustic Grand "
-        "Piano\", \"Music Box\") or program numbers 0–127, separated by commas.",
+        '`instruments=` lists General MIDI instrument names (e.g. "Cello", "Acoustic Grand '
+        'Piano", "Music Box") or program numbers 0–127, separated by commas.',
     ),
     BAD_VALUE: (
         "music parameter out of range",
@@ -87,8 +87,7 @@ CODES: dict[str, tuple[str, str]] = {
     ),
     OFFSET_PAST_END: (
         "offset past the end of the music file",
-        "`offset=` skips into a music file further than the file is long, leaving nothing "
-        "to play.",
+        "`offset=` skips into a music file further than the file is long, leaving nothing to play.",
     ),
     STRETCH_FAILED: (
         "time-stretch failed",

@@ -72,7 +72,9 @@ def parse_key(text: str) -> Key:
     """Parse a key name; raise :class:`KeyParseError` with a helpful hint if it is not one."""
     m = _KEY_RE.match(text or "")
     if not m:
-        raise KeyParseError(f"{text!r} is not a musical key", 'write a key like "D minor" or "F# major"')
+        raise KeyParseError(
+            f"{text!r} is not a musical key", 'write a key like "D minor" or "F# major"'
+        )
     letter, accidental, mode_text = m.group(1), m.group(2), m.group(3).lower()
     mode_text = re.sub(r"\s+", " ", mode_text)
     mode = _ALIASES.get(mode_text, mode_text)
@@ -86,7 +88,11 @@ def parse_key(text: str) -> Key:
         raise KeyParseError(f"{text!r} has no tonic {letter!r}", help_text)
     if mode not in MODES:
         close = difflib.get_close_matches(mode, [*MODES, *_ALIASES], n=1, cutoff=0.5)
-        did = f'; did you mean "{letter.upper()}{accidental} {_ALIASES.get(close[0], close[0])}"?' if close else ""
+        did = (
+            f'; did you mean "{letter.upper()}{accidental} {_ALIASES.get(close[0], close[0])}"?'
+            if close
+            else ""
+        )
         raise KeyParseError(
             f"{text!r} has an unknown mode {mode_text!r}",
             "modes are " + ", ".join(MODES) + did,

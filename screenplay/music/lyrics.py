@@ -93,7 +93,9 @@ def reciting_note(key: Key | str, f0: float) -> float:
     return 440.0 * 2 ** ((best - 69) / 12)
 
 
-def chant(audio: np.ndarray, key: str, *, strength: float = 1.0, rate: int = PROJECT_RATE) -> np.ndarray:
+def chant(
+    audio: np.ndarray, key: str, *, strength: float = 1.0, rate: int = PROJECT_RATE
+) -> np.ndarray:
     """The line chanted on one note of ``key`` (same length, mono float32)."""
     x = np.asarray(audio, dtype=np.float32)
     if x.ndim == 2:
@@ -153,7 +155,9 @@ def chant(audio: np.ndarray, key: str, *, strength: float = 1.0, rate: int = PRO
     return out.astype(np.float32)
 
 
-def _overlap_add(out: np.ndarray, x: np.ndarray, src: int, half: int, dst: int, gain: float) -> None:
+def _overlap_add(
+    out: np.ndarray, x: np.ndarray, src: int, half: int, dst: int, gain: float
+) -> None:
     """Add the Hann grain ``x[src-half : src+half]`` centred at ``dst`` into ``out``."""
     if half <= 0:
         return

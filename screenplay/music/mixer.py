@@ -100,6 +100,10 @@ def mix(
     ducked_music = np.zeros((n, 2), dtype=np.float32)
     hops = max(1, math.ceil(n / DUCK_HOP))
     active = np.zeros(hops, dtype=bool)
+    # Mono sum of all speech for measuring it: with constant-power panning
+    # L² + R² equals the mono power, so its loudness is the stereo loudness
+    # at half the cost.
+    speech_mono = np.zeros(n, dtype=np.float32)
 
     for clip in timeline.audio:
         mono = _speech_clip(speech(clip.audio_key), clip)
@@ -115,15 +119,15 @@ def mix(
         bus[lo:hi, 1] += piece * right
         if clip.bus in SPEECH_BUSES:
             _mark_speech(active, piece, lo)
+            speech_mono[lo:hi] += piece
 
     # One gain for all speech: voice engines differ in level, the film should not.
-    speech_sum = buses["dialogue"] + buses["narration"]
-    speech_lufs = integrated_lufs(speech_sum) if timeline.audio else -math.inf
+    speech_lufs = integrated_lufs(speech_mono) if np.any(active) else -math.inf
+    del speech_mono
     if math.isfinite(speech_lufs):
         g = np.float32(10 ** ((SPEECH_REFERENCE_LUFS - speech_lufs) / 20))
         buses["dialogue"] *= g
         buses["narration"] *= g
-    del speech_sum
 
     for mclip in timeline.music:
         lo, hi, src = _span(mclip.start_sample, mclip.samples, n)
@@ -260,7 +264,9 @@ def duck_envelope(active: np.ndarray) -> np.ndarray:
     ahead = round(DUCK_LOOKAHEAD * PROJECT_RATE / DUCK_HOP)
     # Hop i is "ducked" if speech is active anywhere in [i - hold, i + ahead].
     size = hold + ahead + 1
-    wide = maximum_filter1d(active.astype(np.uint8), size=size, origin=_origin(size, ahead), mode="constant")
+    wide = maximum_filter1d(
+        active.astype(np.uint8), size=size, origin=_origin(size, ahead), mode="constant"
+    )
     target = np.where(wide > 0, DUCK_DEPTH_DB, 0.0)
     down = abs(DUCK_DEPTH_DB) / (DUCK_ATTACK * PROJECT_RATE / DUCK_HOP)  # dB per hop
     up = abs(DUCK_DEPTH_DB) / (DUCK_RELEASE * PROJECT_RATE / DUCK_HOP)
@@ -284,8 +290,8 @@ def _origin(size: int, after: int) -> int:
 def _hop_to_samples(db: np.ndarray, n: int) -> np.ndarray:
     """Per-sample linear gain from per-hop dB (interpolated between hop centres)."""
     centres = (np.arange(len(db)) + 0.5) * DUCK_HOP
-    gain_db = np.interp(np.arange(n, dtype=np.float64), centres, db.astype(np.float64))
-    return (10 ** (gain_db / 20)).astype(np.float32)
+    linear = 10 ** (db.astype(np.float64) / 20)  # convert the few hop values, not every sample
+    return np.interp(np.arange(n, dtype=np.float64), centres, linear).astype(np.float32)
 
 
 # --------------------------------------------------------------------------

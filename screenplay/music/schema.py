@@ -53,8 +53,7 @@ STYLES: dict[str, tuple[str, str, float, str]] = {
         "F major",
         "calm",
         50.0,
-        "Overlapping warm and choir pads with scattered celesta notes from the pentatonic "
-        "scale.",
+        "Overlapping warm and choir pads with scattered celesta notes from the pentatonic scale.",
     ),
     "music_box": (
         "C major",
@@ -77,7 +76,14 @@ def _style_params(style: str) -> tuple[Param, ...]:
             min=0.1,
             max=4.0,
         ),
-        Param("bpm", "float", None, "base tempo in beats per minute (tempo= still multiplies it)", min=20, max=240),
+        Param(
+            "bpm",
+            "float",
+            None,
+            "base tempo in beats per minute (tempo= still multiplies it)",
+            min=20,
+            max=240,
+        ),
         Param("mood", "choice", mood, "harmony, dynamics and register", choices=MOODS),
         Param(
             "instruments",
@@ -87,12 +93,20 @@ def _style_params(style: str) -> tuple[Param, ...]:
             'instruments in order, e.g. "Cello, Harp"',
         ),
         Param("seed", "int", 0, "makes the score reproducible; other seeds give other variations"),
-        Param("volume", "float", 0.0, "gain in dB relative to the music-bed reference level", min=-60, max=12),
+        Param(
+            "volume",
+            "float",
+            0.0,
+            "gain in dB relative to the music-bed reference level",
+            min=-60,
+            max=12,
+        ),
     )
 
 
 CONSTRUCTORS: tuple[Constructor, ...] = tuple(
-    Constructor(name, "music", _style_params(name), doc=STYLES[name][3], module=MODULE) for name in STYLES
+    Constructor(name, "music", _style_params(name), doc=STYLES[name][3], module=MODULE)
+    for name in STYLES
 ) + (
     Constructor(
         "file",
@@ -103,13 +117,21 @@ CONSTRUCTORS: tuple[Constructor, ...] = tuple(
                 "tempo",
                 "float",
                 1.0,
-                "time-stretch factor without changing pitch: 0.5 plays at half speed (twice as long)",
+                "time-stretch factor without changing pitch: "
+                "0.5 plays at half speed (twice as long)",
                 min=0.25,
                 max=4.0,
             ),
             Param("offset", "duration", 0.0, "skip this much of the file's start", min=0.0),
             Param("loop", "bool", True, "repeat (with a crossfade) if the cue outlasts the file"),
-            Param("volume", "float", 0.0, "gain in dB relative to the music-bed reference level", min=-60, max=12),
+            Param(
+                "volume",
+                "float",
+                0.0,
+                "gain in dB relative to the music-bed reference level",
+                min=-60,
+                max=12,
+            ),
         ),
         doc="The user's own audio file, loudness-matched to the music bed.",
         module=MODULE,
@@ -119,30 +141,134 @@ CONSTRUCTORS: tuple[Constructor, ...] = tuple(
 #: General MIDI program names (pretty_midi's spelling), for checking ``instruments=``
 #: without importing pretty_midi at check time.
 GM_PROGRAMS: tuple[str, ...] = (
-    "Acoustic Grand Piano", "Bright Acoustic Piano", "Electric Grand Piano", "Honky-tonk Piano",
-    "Electric Piano 1", "Electric Piano 2", "Harpsichord", "Clavinet", "Celesta", "Glockenspiel",
-    "Music Box", "Vibraphone", "Marimba", "Xylophone", "Tubular Bells", "Dulcimer",
-    "Drawbar Organ", "Percussive Organ", "Rock Organ", "Church Organ", "Reed Organ", "Accordion",
-    "Harmonica", "Tango Accordion", "Acoustic Guitar (nylon)", "Acoustic Guitar (steel)",
-    "Electric Guitar (jazz)", "Electric Guitar (clean)", "Electric Guitar (muted)",
-    "Overdriven Guitar", "Distortion Guitar", "Guitar Harmonics", "Acoustic Bass",
-    "Electric Bass (finger)", "Electric Bass (pick)", "Fretless Bass", "Slap Bass 1",
-    "Slap Bass 2", "Synth Bass 1", "Synth Bass 2", "Violin", "Viola", "Cello", "Contrabass",
-    "Tremolo Strings", "Pizzicato Strings", "Orchestral Harp", "Timpani", "String Ensemble 1",
-    "String Ensemble 2", "Synth Strings 1", "Synth Strings 2", "Choir Aahs", "Voice Oohs",
-    "Synth Choir", "Orchestra Hit", "Trumpet", "Trombone", "Tuba", "Muted Trumpet", "French Horn",
-    "Brass Section", "Synth Brass 1", "Synth Brass 2", "Soprano Sax", "Alto Sax", "Tenor Sax",
-    "Baritone Sax", "Oboe", "English Horn", "Bassoon", "Clarinet", "Piccolo", "Flute", "Recorder",
-    "Pan Flute", "Blown bottle", "Shakuhachi", "Whistle", "Ocarina", "Lead 1 (square)",
-    "Lead 2 (sawtooth)", "Lead 3 (calliope)", "Lead 4 chiff", "Lead 5 (charang)", "Lead 6 (voice)",
-    "Lead 7 (fifths)", "Lead 8 (bass + lead)", "Pad 1 (new age)", "Pad 2 (warm)",
-    "Pad 3 (polysynth)", "Pad 4 (choir)", "Pad 5 (bowed)", "Pad 6 (metallic)", "Pad 7 (halo)",
-    "Pad 8 (sweep)", "FX 1 (rain)", "FX 2 (soundtrack)", "FX 3 (crystal)", "FX 4 (atmosphere)",
-    "FX 5 (brightness)", "FX 6 (goblins)", "FX 7 (echoes)", "FX 8 (sci-fi)", "Sitar", "Banjo",
-    "Shamisen", "Koto", "Kalimba", "Bagpipe", "Fiddle", "Shanai", "Tinkle Bell", "Agogo",
-    "Steel Drums", "Woodblock", "Taiko Drum", "Melodic Tom", "Synth Drum", "Reverse Cymbal",
-    "Guitar Fret Noise", "Breath Noise", "Seashore", "Bird Tweet", "Telephone Ring",
-    "Helicopter", "Applause", "Gunshot",
+    "Acoustic Grand Piano",
+    "Bright Acoustic Piano",
+    "Electric Grand Piano",
+    "Honky-tonk Piano",
+    "Electric Piano 1",
+    "Electric Piano 2",
+    "Harpsichord",
+    "Clavinet",
+    "Celesta",
+    "Glockenspiel",
+    "Music Box",
+    "Vibraphone",
+    "Marimba",
+    "Xylophone",
+    "Tubular Bells",
+    "Dulcimer",
+    "Drawbar Organ",
+    "Percussive Organ",
+    "Rock Organ",
+    "Church Organ",
+    "Reed Organ",
+    "Accordion",
+    "Harmonica",
+    "Tango Accordion",
+    "Acoustic Guitar (nylon)",
+    "Acoustic Guitar (steel)",
+    "Electric Guitar (jazz)",
+    "Electric Guitar (clean)",
+    "Electric Guitar (muted)",
+    "Overdriven Guitar",
+    "Distortion Guitar",
+    "Guitar Harmonics",
+    "Acoustic Bass",
+    "Electric Bass (finger)",
+    "Electric Bass (pick)",
+    "Fretless Bass",
+    "Slap Bass 1",
+    "Slap Bass 2",
+    "Synth Bass 1",
+    "Synth Bass 2",
+    "Violin",
+    "Viola",
+    "Cello",
+    "Contrabass",
+    "Tremolo Strings",
+    "Pizzicato Strings",
+    "Orchestral Harp",
+    "Timpani",
+    "String Ensemble 1",
+    "String Ensemble 2",
+    "Synth Strings 1",
+    "Synth Strings 2",
+    "Choir Aahs",
+    "Voice Oohs",
+    "Synth Choir",
+    "Orchestra Hit",
+    "Trumpet",
+    "Trombone",
+    "Tuba",
+    "Muted Trumpet",
+    "French Horn",
+    "Brass Section",
+    "Synth Brass 1",
+    "Synth Brass 2",
+    "Soprano Sax",
+    "Alto Sax",
+    "Tenor Sax",
+    "Baritone Sax",
+    "Oboe",
+    "English Horn",
+    "Bassoon",
+    "Clarinet",
+    "Piccolo",
+    "Flute",
+    "Recorder",
+    "Pan Flute",
+    "Blown bottle",
+    "Shakuhachi",
+    "Whistle",
+    "Ocarina",
+    "Lead 1 (square)",
+    "Lead 2 (sawtooth)",
+    "Lead 3 (calliope)",
+    "Lead 4 chiff",
+    "Lead 5 (charang)",
+    "Lead 6 (voice)",
+    "Lead 7 (fifths)",
+    "Lead 8 (bass + lead)",
+    "Pad 1 (new age)",
+    "Pad 2 (warm)",
+    "Pad 3 (polysynth)",
+    "Pad 4 (choir)",
+    "Pad 5 (bowed)",
+    "Pad 6 (metallic)",
+    "Pad 7 (halo)",
+    "Pad 8 (sweep)",
+    "FX 1 (rain)",
+    "FX 2 (soundtrack)",
+    "FX 3 (crystal)",
+    "FX 4 (atmosphere)",
+    "FX 5 (brightness)",
+    "FX 6 (goblins)",
+    "FX 7 (echoes)",
+    "FX 8 (sci-fi)",
+    "Sitar",
+    "Banjo",
+    "Shamisen",
+    "Koto",
+    "Kalimba",
+    "Bagpipe",
+    "Fiddle",
+    "Shanai",
+    "Tinkle Bell",
+    "Agogo",
+    "Steel Drums",
+    "Woodblock",
+    "Taiko Drum",
+    "Melodic Tom",
+    "Synth Drum",
+    "Reverse Cymbal",
+    "Guitar Fret Noise",
+    "Breath Noise",
+    "Seashore",
+    "Bird Tweet",
+    "Telephone Ring",
+    "Helicopter",
+    "Applause",
+    "Gunshot",
 )
 
 
@@ -153,8 +279,20 @@ def _norm(name: str) -> str:
 _BY_NORM = {_norm(n): i for i, n in enumerate(GM_PROGRAMS)}
 # Friendly short names people write.
 _BY_NORM.update(
-    {"piano": 0, "harp": 46, "strings": 48, "bass": 32, "guitar": 24, "organ": 19, "choir": 52,
-     "bells": 14, "synthbass": 38, "pad": 88, "horn": 60, "bell": 14}
+    {
+        "piano": 0,
+        "harp": 46,
+        "strings": 48,
+        "bass": 32,
+        "guitar": 24,
+        "organ": 19,
+        "choir": 52,
+        "bells": 14,
+        "synthbass": 38,
+        "pad": 88,
+        "horn": 60,
+        "bell": 14,
+    }
 )
 
 
@@ -182,7 +320,13 @@ def validate(spec: AssetSpec) -> list[tuple[str, str, str]]:
     if spec.constructor == "file":
         tempo = spec.get("tempo", 1.0)
         if tempo is not None and not tempo > 0:
-            problems.append((errors.BAD_VALUE, f"tempo={tempo} must be greater than 0", "1.0 plays the file as it is"))
+            problems.append(
+                (
+                    errors.BAD_VALUE,
+                    f"tempo={tempo} must be greater than 0",
+                    "1.0 plays the file as it is",
+                )
+            )
         offset = spec.get("offset", 0.0)
         if offset is not None and offset < 0:
             problems.append((errors.BAD_VALUE, f"offset={offset} must not be negative", ""))
@@ -196,7 +340,7 @@ def validate(spec: AssetSpec) -> list[tuple[str, str, str]]:
                 (f'did you mean "{close[0]}"? ' if close else "")
                 + "styles are "
                 + ", ".join(STYLES)
-                + '; or give a file path in quotes',
+                + "; or give a file path in quotes",
             )
         )
         return problems
@@ -212,12 +356,22 @@ def validate(spec: AssetSpec) -> list[tuple[str, str, str]]:
         problems.append((errors.UNKNOWN_INSTRUMENT, f"unknown instrument {name!r}", hint))
     tempo = spec.get("tempo", 1.0)
     if tempo is not None and not tempo > 0:
-        problems.append((errors.BAD_VALUE, f"tempo={tempo} must be greater than 0", "1.0 is the style's natural tempo"))
+        problems.append(
+            (
+                errors.BAD_VALUE,
+                f"tempo={tempo} must be greater than 0",
+                "1.0 is the style's natural tempo",
+            )
+        )
     mood = spec.get("mood")
     if mood is not None and mood not in MOODS:
         close = difflib.get_close_matches(str(mood), MOODS, n=1)
         problems.append(
-            (errors.BAD_VALUE, f"unknown mood {mood!r}", f'did you mean "{close[0]}"?' if close else "moods are " + ", ".join(MOODS))
+            (
+                errors.BAD_VALUE,
+                f"unknown mood {mood!r}",
+                f'did you mean "{close[0]}"?' if close else "moods are " + ", ".join(MOODS),
+            )
         )
     return problems
 
@@ -227,18 +381,26 @@ def check_fades(duration: float, fade_in: float, fade_out: float) -> list[tuple[
     problems: list[tuple[str, str, str]] = []
     if not duration > 0:
         problems.append(
-            (errors.ZERO_LENGTH, f"the music cue lasts {max(duration, 0.0):g}s", "a cue must play for some time; move its stop later")
+            (
+                errors.ZERO_LENGTH,
+                f"the music cue lasts {max(duration, 0.0):g}s",
+                "a cue must play for some time; move its stop later",
+            )
         )
         return problems
     for name, value in (("fade-in", fade_in), ("fade-out", fade_out)):
         if value < 0:
-            problems.append((errors.BAD_VALUE, f"{name} {value:g}s is negative", "fades are lengths of time"))
+            problems.append(
+                (errors.BAD_VALUE, f"{name} {value:g}s is negative", "fades are lengths of time")
+            )
     if fade_in > duration or fade_out > duration or fade_in + fade_out > duration + 1e-9:
         problems.append(
             (
                 errors.FADE_TOO_LONG,
-                f"fades (in {fade_in:g}s + out {fade_out:g}s) are longer than the cue ({duration:.2f}s)",
-                f"shorten the fades to at most {duration:.2f}s together, or let the cue play longer",
+                f"fades (in {fade_in:g}s + out {fade_out:g}s) are longer than "
+                f"the cue ({duration:.2f}s)",
+                f"shorten the fades to at most {duration:.2f}s together, "
+                "or let the cue play longer",
             )
         )
     return problems

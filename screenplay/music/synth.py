@@ -25,7 +25,9 @@ if TYPE_CHECKING:
     import numpy as np
     import pretty_midi
 
-INSTALL_HELP = "apt-get install fluidsynth timgm6mb-soundfont (or fluid-soundfont-gm for a richer sound)"
+INSTALL_HELP = (
+    "apt-get install fluidsynth timgm6mb-soundfont (or fluid-soundfont-gm for a richer sound)"
+)
 
 #: Searched in order: the larger FluidR3 (fluid-soundfont-gm) sounds better, the
 #: 6 MB TimGM6mb (timgm6mb-soundfont) is the small default.
@@ -64,14 +66,18 @@ def find_soundfont() -> Path:
 def find_fluidsynth() -> str:
     exe = shutil.which("fluidsynth")
     if exe is None:
-        raise BackendError(errors.SYNTH_MISSING, "the fluidsynth program is not installed", INSTALL_HELP)
+        raise BackendError(
+            errors.SYNTH_MISSING, "the fluidsynth program is not installed", INSTALL_HELP
+        )
     return exe
 
 
 @cache
 def fluidsynth_version() -> str:
     """``fluidsynth --version`` first line (part of every cue's cache key)."""
-    out = subprocess.run([find_fluidsynth(), "--version"], capture_output=True, text=True, timeout=30)
+    out = subprocess.run(
+        [find_fluidsynth(), "--version"], capture_output=True, text=True, timeout=30
+    )
     return (out.stdout.strip().splitlines() or ["unknown"])[0]
 
 
@@ -109,7 +115,9 @@ def render_midi(score: pretty_midi.PrettyMIDI, seconds: float, soundfont: Path) 
             warnings.simplefilter("ignore")
             rate, data = wavfile.read(str(wav))
     if rate != PROJECT_RATE:  # fluidsynth honours -r; guard anyway
-        raise BackendError(errors.SYNTH_FAILED, f"fluidsynth wrote {rate} Hz instead of {PROJECT_RATE}", "")
+        raise BackendError(
+            errors.SYNTH_FAILED, f"fluidsynth wrote {rate} Hz instead of {PROJECT_RATE}", ""
+        )
     audio = np.asarray(data, dtype=np.float32)
     if audio.ndim == 1:
         audio = np.stack([audio, audio], axis=1)

@@ -65,7 +65,9 @@ def decode(path: Path) -> np.ndarray:
             "the file is corrupt or not audio; re-export it as WAV, FLAC or MP3",
         ) from exc
     if not chunks:
-        raise BackendError(errors.FILE_UNREADABLE, f"{path.name} decodes to no audio at all", "the file is empty")
+        raise BackendError(
+            errors.FILE_UNREADABLE, f"{path.name} decodes to no audio at all", "the file is empty"
+        )
     planar = np.concatenate(chunks, axis=1)  # (2, n) for planar float
     audio = np.ascontiguousarray(planar.T, dtype=np.float32)
     if not np.all(np.isfinite(audio)):
@@ -96,7 +98,10 @@ def time_stretch(audio: np.ndarray, tempo: float) -> np.ndarray:
     # -m: music mode (longer WSOLA segments, better for sustained harmony).
     cmd = [exe, "-V1", *raw, "-", *raw, "-", "tempo", "-m", f"{tempo:.6f}"]
     proc = subprocess.run(
-        cmd, input=np.ascontiguousarray(audio, dtype="<f4").tobytes(), capture_output=True, timeout=600
+        cmd,
+        input=np.ascontiguousarray(audio, dtype="<f4").tobytes(),
+        capture_output=True,
+        timeout=600,
     )
     if proc.returncode != 0:
         raise BackendError(
@@ -153,7 +158,9 @@ def fit(audio: np.ndarray, samples: int, *, loop: bool) -> np.ndarray:
             break
         # Crossfade: this repeat's tail (from seam_start) into the next repeat's head.
         m = min(xf, samples - pos)
-        out[pos : pos + m] = audio[seam_start : seam_start + m] * fade_out[:m] + audio[:m] * fade_in[:m]
+        out[pos : pos + m] = (
+            audio[seam_start : seam_start + m] * fade_out[:m] + audio[:m] * fade_in[:m]
+        )
         pos += m
         first = False
     return out

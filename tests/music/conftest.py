@@ -53,7 +53,7 @@ def timeline(
     *,
     pans: dict[int, float] | None = None,
 ) -> Timeline:
-    """A Timeline of ``seconds`` at 24 fps with speech ``lines`` (bus, start s, audio) and ``cues``."""
+    """A 24 fps Timeline: speech ``lines`` (bus, start s, audio) and music ``cues``."""
     fps = Fraction(24)
     frames = int(seconds * 24)
     shots = (Shot("s01", 0, frames, CardPicture("black"), SPAN),)
@@ -80,7 +80,11 @@ def write_audio(path: Path, audio: np.ndarray, rate: int = 44100, codec: str | N
     codec = codec or {".wav": "pcm_s16le", ".flac": "flac", ".mp3": "libmp3lame"}[path.suffix]
     with av.open(str(path), "w") as container:
         stream = container.add_stream(codec, rate=rate, layout=layout)
-        fmt = stream.codec_context.codec.audio_formats[0].name if stream.codec_context.codec.audio_formats else "fltp"
+        fmt = (
+            stream.codec_context.codec.audio_formats[0].name
+            if stream.codec_context.codec.audio_formats
+            else "fltp"
+        )
         frame_size = stream.codec_context.frame_size or 1024
         resampler_in = av.AudioResampler(format=fmt, layout=layout, rate=rate)
         for lo in range(0, len(x), frame_size):
@@ -117,9 +121,16 @@ def peak_frequency(audio: np.ndarray, rate: int = R) -> float:
     return (k + shift) * rate / len(x)
 
 
-def music_clip(spec_constructor: str, params: dict, start: float, seconds: float, **kw: float) -> MusicClip:
+def music_clip(
+    spec_constructor: str, params: dict, start: float, seconds: float, **kw: float
+) -> MusicClip:
     from screenplay.backends.protocols import AssetSpec
 
     return MusicClip(
-        "CUE", AssetSpec("music", spec_constructor, params), int(start * R), int(seconds * R), SPAN, **kw  # type: ignore[arg-type]
+        "CUE",
+        AssetSpec("music", spec_constructor, params),
+        int(start * R),
+        int(seconds * R),
+        SPAN,
+        **kw,  # type: ignore[arg-type]
     )

@@ -1,4 +1,4 @@
-"""Algorithmic cues: every style renders real music of the exact length, deterministically, cached."""
+"""Algorithmic cues: every style renders real music, exactly as long as asked, cached."""
 
 from __future__ import annotations
 
@@ -106,7 +106,9 @@ def test_every_style_stays_in_key() -> None:
 
 
 def test_instruments_override_programs() -> None:
-    score = compose.compose("drone", parse_key("D minor"), "dark", 40.0, 20.0, seed=0, programs=[52, 46])
+    score = compose.compose(
+        "drone", parse_key("D minor"), "dark", 40.0, 20.0, seed=0, programs=[52, 46]
+    )
     programs = {i.program for i in score.instruments}
     assert 52 in programs and 46 in programs and 89 not in programs
 
@@ -140,7 +142,9 @@ def test_missing_synth_names_the_packages(cache: Cache, monkeypatch: pytest.Monk
     assert exc.value.code == errors.SYNTH_MISSING and "apt-get install fluidsynth" in exc.value.help
 
 
-def test_soundfont_env_override(cache: Cache, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_soundfont_env_override(
+    cache: Cache, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setenv("SCREENPLAY_SOUNDFONT", str(tmp_path / "missing.sf2"))
     with pytest.raises(BackendError) as exc:
         synth.find_soundfont()

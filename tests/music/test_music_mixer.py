@@ -31,7 +31,10 @@ def film(tmp_path_factory: pytest.TempPathFactory) -> tuple[object, mixer.MixRes
     cue = music_clip("strings", {"seed": 4}, 0.0, 22.0, fade_in=1.0, fade_out=2.0)
     tl = timeline(22.0, LINES, [cue], pans={1: -0.4})
     result = mixer.mix(
-        tl, speech_lookup(LINES), lambda c: backend().render(c.spec, c.samples / R, cache), stems=True
+        tl,
+        speech_lookup(LINES),
+        lambda c: backend().render(c.spec, c.samples / R, cache),
+        stems=True,
     )
     return tl, result
 
@@ -85,7 +88,9 @@ def test_stems_sum_to_the_mix_and_pan_places_voices(film: tuple[object, mixer.Mi
     left, right = np.sqrt((narr**2).mean(axis=0))
     assert left > right * 1.5  # pan = -0.4 leans left
     dia = result.stems["dialogue"][3 * R : 5 * R]
-    assert np.sqrt((dia**2).mean(axis=0))[0] == pytest.approx(np.sqrt((dia**2).mean(axis=0))[1], rel=0.01)
+    assert np.sqrt((dia**2).mean(axis=0))[0] == pytest.approx(
+        np.sqrt((dia**2).mean(axis=0))[1], rel=0.01
+    )
 
 
 def test_fades_shape_the_cue(film: tuple[object, mixer.MixResult]) -> None:
@@ -93,13 +98,18 @@ def test_fades_shape_the_cue(film: tuple[object, mixer.MixResult]) -> None:
     assert result.stems is not None
     music = result.stems["music"].mean(axis=1)
     assert np.abs(music[:480]).max() < 0.01 * np.abs(music[R : 2 * R]).max()  # starts from silence
-    assert np.abs(music[-48:]).max() < 0.02 * np.abs(music[-4 * R : -3 * R]).max()  # fades to silence
+    assert (
+        np.abs(music[-48:]).max() < 0.02 * np.abs(music[-4 * R : -3 * R]).max()
+    )  # fades to silence
 
 
 def test_loud_inputs_still_do_not_clip() -> None:
     """A shouting voice over a hot cue (+20 dB) still ends at −16 LUFS and under −1 dBTP."""
     lines = [("dialogue", 1.0, np.clip(speech_like(2.0, 200.0, seed=5, level=2.0), -3, 3))]
-    tone = np.stack([np.sin(2 * np.pi * 110 * np.arange(5 * R) / R)] * 2, axis=1).astype(np.float32) * 3
+    tone = (
+        np.stack([np.sin(2 * np.pi * 110 * np.arange(5 * R) / R)] * 2, axis=1).astype(np.float32)
+        * 3
+    )
     cue = MusicClip("LOUD", music_clip("drone", {}, 0, 5).spec, 0, 5 * R, SPAN, gain_db=20.0)
     tl = timeline(5.0, lines, [cue])
     result = mixer.mix(tl, speech_lookup(lines), lambda c: tone)
@@ -109,7 +119,10 @@ def test_loud_inputs_still_do_not_clip() -> None:
 
 
 def test_unducked_cue_and_music_only_film() -> None:
-    tone = np.stack([np.sin(2 * np.pi * 220 * np.arange(6 * R) / R)] * 2, axis=1).astype(np.float32) * 0.1
+    tone = (
+        np.stack([np.sin(2 * np.pi * 220 * np.arange(6 * R) / R)] * 2, axis=1).astype(np.float32)
+        * 0.1
+    )
     cue = MusicClip("BED", music_clip("drone", {}, 0, 6).spec, 0, 6 * R, SPAN, duck=False)
     lines = [("dialogue", 2.0, speech_like(2.0, seed=7))]
     tl = timeline(6.0, lines, [cue])
@@ -119,12 +132,16 @@ def test_unducked_cue_and_music_only_film() -> None:
     assert np.sqrt((m[int(2.5 * R) : int(3.5 * R)] ** 2).mean()) == pytest.approx(
         np.sqrt((m[int(4.6 * R) : int(5.5 * R)] ** 2).mean()), rel=0.05
     )
-    only_music = mixer.mix(timeline(6.0, [], [cue]), lambda k: np.zeros(0, np.float32), lambda c: tone)
+    only_music = mixer.mix(
+        timeline(6.0, [], [cue]), lambda k: np.zeros(0, np.float32), lambda c: tone
+    )
     assert abs(only_music.lufs + 16.0) < 0.2
 
 
 def test_silent_and_empty_films() -> None:
-    result = mixer.mix(timeline(2.0, [], []), lambda k: np.zeros(0, np.float32), lambda c: np.zeros((0, 2)))
+    result = mixer.mix(
+        timeline(2.0, [], []), lambda k: np.zeros(0, np.float32), lambda c: np.zeros((0, 2))
+    )
     assert result.audio.shape == (2 * R, 2) and not np.any(result.audio)
     assert result.lufs == float("-inf")
 
@@ -132,7 +149,9 @@ def test_silent_and_empty_films() -> None:
 def test_fade_longer_than_cue_is_reported_and_mixes_safely() -> None:
     assert schema.check_fades(2.0, 3.0, 0.0)
     tone = np.ones((2 * R, 2), np.float32) * 0.1
-    cue = MusicClip("C", music_clip("drone", {}, 0, 2).spec, 0, 2 * R, SPAN, fade_in=3.0, fade_out=1.0)
+    cue = MusicClip(
+        "C", music_clip("drone", {}, 0, 2).spec, 0, 2 * R, SPAN, fade_in=3.0, fade_out=1.0
+    )
     result = mixer.mix(timeline(2.0, [], [cue]), lambda k: np.zeros(0, np.float32), lambda c: tone)
     assert np.all(np.isfinite(result.audio)) and np.abs(result.audio).max() < 1.0
 
@@ -141,7 +160,9 @@ def test_clips_past_the_end_are_cut() -> None:
     lines = [("dialogue", 1.5, speech_like(2.0, seed=8))]  # runs 1.5 s past a 2 s film
     cue = music_clip("drone", {}, 1.0, 5.0)
     result = mixer.mix(
-        timeline(2.0, lines, [cue]), speech_lookup(lines), lambda c: np.full((c.samples, 2), 0.05, np.float32)
+        timeline(2.0, lines, [cue]),
+        speech_lookup(lines),
+        lambda c: np.full((c.samples, 2), 0.05, np.float32),
     )
     assert result.audio.shape == (2 * R, 2)
 
@@ -150,5 +171,7 @@ def test_real_cache_roundtrip_with_engine(cache: Cache) -> None:
     """The engine's cues plug straight into the mixer (same contract the renderer uses)."""
     cue = music_clip("piano", {"seed": 1}, 0.0, 4.0)
     tl = timeline(4.0, [], [cue])
-    result = mixer.mix(tl, lambda k: np.zeros(0), lambda c: backend().render(c.spec, c.samples / R, cache))
+    result = mixer.mix(
+        tl, lambda k: np.zeros(0), lambda c: backend().render(c.spec, c.samples / R, cache)
+    )
     assert abs(result.lufs + 16) < 0.2

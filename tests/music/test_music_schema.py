@@ -23,7 +23,15 @@ def test_at_least_five_styles_plus_file() -> None:
         assert ctor.module == "screenplay.music.engine"
         assert ctor.doc
     drone = next(c for c in schema.CONSTRUCTORS if c.name == "drone")
-    assert {p.name for p in drone.params} >= {"key", "tempo", "bpm", "mood", "instruments", "seed", "volume"}
+    assert {p.name for p in drone.params} >= {
+        "key",
+        "tempo",
+        "bpm",
+        "mood",
+        "instruments",
+        "seed",
+        "volume",
+    }
     mood = drone.param("mood")
     assert mood is not None and mood.type == "choice" and "melancholy" in mood.choices
     file_ctor = next(c for c in schema.CONSTRUCTORS if c.name == "file")
@@ -33,7 +41,11 @@ def test_at_least_five_styles_plus_file() -> None:
 
 
 def test_schema_import_is_cheap() -> None:
-    code = "import sys, screenplay.music.schema; print(sorted(m for m in ('numpy','scipy','av','pretty_midi','pyloudnorm') if m in sys.modules))"
+    heavy = "('numpy', 'scipy', 'av', 'pretty_midi', 'pyloudnorm')"
+    code = (
+        "import sys, screenplay.music.schema; "
+        f"print(sorted(m for m in {heavy} if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 
@@ -66,7 +78,10 @@ def test_validate_unknown_style_and_instrument() -> None:
     problems = schema.validate(AssetSpec("music", "piano", {"instruments": "Cello, Celllo"}))
     assert problems[0][0] == errors.UNKNOWN_INSTRUMENT and "Cello" in problems[0][2]
     assert schema.parse_instruments("cello, 46, Music Box") == [42, 46, 10]
-    assert schema.validate(AssetSpec("music", "piano", {"key": "A minor", "instruments": "harp"})) == []
+    assert (
+        schema.validate(AssetSpec("music", "piano", {"key": "A minor", "instruments": "harp"}))
+        == []
+    )
 
 
 def test_check_fades() -> None:
@@ -96,7 +111,17 @@ def _presets() -> list[tuple[str, AssetSpec]]:
         assert m, f"not a preset line: {line!r}"
         args = {}
         for name, raw in _ARG.findall(m.group(4)):
-            args[name] = raw.strip('"') if raw.startswith('"') else (raw == "true" if raw in ("true", "false") else float(raw) if "." in raw else int(raw))
+            args[name] = (
+                raw.strip('"')
+                if raw.startswith('"')
+                else (
+                    raw == "true"
+                    if raw in ("true", "false")
+                    else float(raw)
+                    if "." in raw
+                    else int(raw)
+                )
+            )
         out.append((m.group(1), AssetSpec("music", m.group(3), args, preset=m.group(1))))
     return out
 

@@ -1,4 +1,4 @@
-"""User audio files: decoding any format, tempo without pitch change, offset, seamless loops, bad files."""
+"""User audio files: any format, tempo without pitch change, offset, seamless loops, bad files."""
 
 from __future__ import annotations
 
@@ -60,11 +60,15 @@ def test_offset_skips_into_the_file(tmp_path: Path, cache: Cache) -> None:
 
 
 def test_loop_has_no_gap_or_click(tmp_path: Path, cache: Cache) -> None:
-    """A 1.5 s phrase looped to 6 s: constant level through the seams and no step in the waveform."""
+    """A 1.5 s phrase looped to 6 s: steady level through the seams, no step in the waveform."""
     rng = np.random.default_rng(0)
     t = np.arange(int(1.5 * 44100)) / 44100
     # A chord with a slow swell: the end does not match the start, so a plain splice would click.
-    x = 0.2 * (np.sin(2 * np.pi * 220 * t) + 0.5 * np.sin(2 * np.pi * 331 * t + 1.0)) * (0.6 + 0.4 * t / 1.5)
+    x = (
+        0.2
+        * (np.sin(2 * np.pi * 220 * t) + 0.5 * np.sin(2 * np.pi * 331 * t + 1.0))
+        * (0.6 + 0.4 * t / 1.5)
+    )
     x += 0.001 * rng.standard_normal(len(t))
     path = write_audio(tmp_path / "phrase.wav", np.stack([x, x], axis=1))
     audio = backend().render(_file_spec(path, loop=True), 6.0, cache)
@@ -89,7 +93,9 @@ def test_missing_file(tmp_path: Path, cache: Cache) -> None:
     assert exc.value.code == errors.FILE_MISSING and "nope.mp3" in exc.value.message
 
 
-@pytest.mark.parametrize("content", [b"", b"this is not audio at all" * 100, b"ID3\x03\x00\x00\x00" + bytes(500)])
+@pytest.mark.parametrize(
+    "content", [b"", b"this is not audio at all" * 100, b"ID3\x03\x00\x00\x00" + bytes(500)]
+)
 def test_corrupt_file(content: bytes, tmp_path: Path, cache: Cache) -> None:
     path = tmp_path / "broken.mp3"
     path.write_bytes(content)
@@ -111,7 +117,9 @@ def test_truncated_file_plays_what_it_has_or_fails_cleanly(tmp_path: Path, cache
         assert audio.shape == (2 * R, 2)
 
 
-def test_missing_sox_for_tempo(tmp_path: Path, cache: Cache, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_sox_for_tempo(
+    tmp_path: Path, cache: Cache, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = write_audio(tmp_path / "theme.wav", tone(1.0, 440.0))
     monkeypatch.setattr(userfile.shutil, "which", lambda name: None)
     with pytest.raises(BackendError) as exc:
