@@ -51,7 +51,7 @@ from screenplay.voices.timings import (
 )
 
 #: Bump when the processing below changes what a cached line sounds like.
-PIPELINE_VERSION = 4
+PIPELINE_VERSION = 5
 NAMESPACE = "voices"
 #: Sentences are grouped into engine calls of at most this many characters.
 MAX_CHUNK_CHARS = 350
