@@ -48,10 +48,11 @@ from screenplay.voices.timings import (
     phone_runs,
     text_words,
     visemes_from_phones,
+    words_by_phrases,
 )
 
 #: Bump when the processing below changes what a cached line sounds like.
-PIPELINE_VERSION = 5
+PIPELINE_VERSION = 6
 NAMESPACE = "voices"
 #: Sentences are grouped into engine calls of at most this many characters.
 MAX_CHUNK_CHARS = 350
@@ -334,16 +335,16 @@ class VoiceEngines:
         duration = len(audio) / sr
 
         words_text = text_words(line)
-        if raw.phones:
-            if word_spans is None:
-                breaks = {"pau", "h#", "sil", "_"}
-                word_spans = phone_runs(phones, breaks)
+        if raw.phones and word_spans is None:
+            # Phones with times but no words (flite): spread the words over the
+            # phrases between pauses, phrase by phrase when the punctuation agrees.
+            runs = phone_runs(phones, {"pau", "h#", "sil", "_"})
+            timed = words_by_phrases(line, runs)
         else:
-            phones, word_spans = estimate_phones(raw.ipa_words, audio, sr)
-        words = [
-            Timed(max(0.0, w.start), min(w.end, duration), w.label)
-            for w in label_words(words_text, word_spans or [])
-        ]
+            if not raw.phones:
+                phones, word_spans = estimate_phones(raw.ipa_words, audio, sr)
+            timed = label_words(words_text, word_spans or [])
+        words = [Timed(max(0.0, w.start), min(w.end, duration), w.label) for w in timed]
         visemes = visemes_from_phones(phones, raw.alphabet, duration)
 
         if delivery.whisper and not raw.whisper_done:

@@ -176,6 +176,22 @@ def label_words(words: Sequence[str], spans: Sequence[tuple[float, float]]) -> l
     return out
 
 
+def words_by_phrases(text: str, runs: Sequence[tuple[float, float]]) -> list[Timed]:
+    """Words spread over pause-separated phrase ``runs``, one text phrase per run when possible.
+
+    Engines pause at punctuation, so when the text has as many punctuation-
+    separated phrases as the audio has runs, each phrase's words stay inside
+    their run; otherwise the words are spread over all runs together.
+    """
+    phrases = [p for p in re.split(r"[,.;:!?…—]+", text) if text_words(p)]
+    if len(phrases) == len(runs) and runs:
+        out: list[Timed] = []
+        for phrase, run in zip(phrases, runs, strict=True):
+            out += label_words(text_words(phrase), [run])
+        return out
+    return label_words(text_words(text), runs)
+
+
 def phone_runs(
     phones: Sequence[Timed], is_break: set[str] | frozenset[str]
 ) -> list[tuple[float, float]]:

@@ -102,3 +102,14 @@ def test_espeak_without_its_library_estimates_from_the_envelope(
     assert abs(est.duration - exact.duration) < 0.2
     errs = [abs(a.start - b.start) for a, b in zip(est.words, exact.words, strict=True)]
     assert float(np.median(errs)) < 0.25
+
+
+def test_words_stay_inside_their_phrase() -> None:
+    from screenplay.voices.timings import words_by_phrases
+
+    out = words_by_phrases("Not yet, she said.", [(0.0, 0.5), (1.0, 1.6)])
+    assert [w.label for w in out] == ["Not", "yet", "she", "said"]
+    assert out[1].end <= 0.5 + 1e-9 and out[2].start >= 1.0
+    # Punctuation and pauses disagree: spread over both runs, still in order.
+    out = words_by_phrases("Not yet she said", [(0.0, 0.5), (1.0, 1.6)])
+    assert [w.label for w in out] == ["Not", "yet", "she", "said"]
