@@ -44,7 +44,9 @@ def camera_matrix(
     return np.array([[s, 0.0, width / 2 - cx * s], [0.0, s, height / 2 - cy * s]], dtype=np.float64)
 
 
-def apply_camera(image: np.ndarray, camera: Camera, t: float, width: int, height: int) -> np.ndarray:
+def apply_camera(
+    image: np.ndarray, camera: Camera, t: float, width: int, height: int
+) -> np.ndarray:
     """``image`` through ``camera`` at shot progress ``t`` in [0, 1], sized ``width``×``height``."""
     ih, iw = image.shape[:2]
     m = camera_matrix((iw, ih), camera, t, width, height)

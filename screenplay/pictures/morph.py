@@ -73,15 +73,14 @@ def _warp_to(
     img: np.ndarray, src: np.ndarray, dst: np.ndarray, width: int, height: int
 ) -> np.ndarray:
     """Piecewise-affine warp (Delaunay on ``dst``) moving ``src`` points onto ``dst``."""
-    from scipy.interpolate import LinearNDInterpolator
+    from screenplay.pictures.photo import piecewise_linear
 
-    interp = LinearNDInterpolator(dst, src)
     step = 4  # the map is piecewise linear: evaluate on a coarse grid, upsample
     gx, gy = np.meshgrid(
         np.arange(0, width + step, step, dtype=np.float64),
         np.arange(0, height + step, step, dtype=np.float64),
     )
-    m = interp(gx, gy)
+    m = piecewise_linear(dst, src, gx, gy)
     bad = np.isnan(m[..., 0])
     m[bad, 0], m[bad, 1] = gx[bad], gy[bad]
     mx = cv2.resize(
@@ -138,7 +137,9 @@ def _flow_morph(fa: np.ndarray, fb: np.ndarray) -> Callable[[float], np.ndarray]
             return fb.copy()
         k = _ease(t)
         wa = cv2.remap(fa, *_inverse(f_ab, k), cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-        wb = cv2.remap(fb, *_inverse(f_ba, 1 - k), cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        wb = cv2.remap(
+            fb, *_inverse(f_ba, 1 - k), cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+        )
         return _blend(wa, wb, k)
 
     def _inverse(flow: np.ndarray, k: float) -> tuple[np.ndarray, np.ndarray]:

@@ -12,7 +12,7 @@ Landmarks come from MediaPipe face mesh (478 points, model inside the
 blinks by *mesh warping*: landmark displacements (lower lip and jaw down for
 an open mouth, upper lids down to the lower lids for a blink) are spread over
 the image by piecewise-linear interpolation on the Delaunay triangulation of
-the landmarks (``scipy.interpolate.LinearNDInterpolator``) and applied with
+the landmarks (``scipy.spatial.Delaunay``, :func:`piecewise_linear`) and applied with
 ``cv2.remap``; the opened mouth is filled with a dark interior.  Only the
 mouth and eye regions are warped, once per (size, viseme, eye level), and
 cached, so per-frame cost is a copy and two small pastes.
@@ -184,7 +184,6 @@ def load_image(path: Path) -> np.ndarray:
         OSError,
         ValueError,
         SyntaxError,
-        Image.DecompressionBombError,
     ) as exc:
         raise BackendError(
             UNREADABLE_IMAGE,
@@ -378,6 +377,31 @@ def fit_image(
     )
 
 
+def piecewise_linear(
+    points: np.ndarray, values: np.ndarray, qx: np.ndarray, qy: np.ndarray
+) -> np.ndarray:
+    """Interpolate ``values`` (n, k) at ``points`` (n, 2) linearly on their Delaunay triangles.
+
+    Evaluated at the query grid (qx, qy); NaN outside the convex hull.  Same
+    result as ``scipy.interpolate.LinearNDInterpolator`` but with the
+    barycentric step vectorised in numpy, which is several times faster for
+    the few thousand queries of a warp.
+    """
+    from scipy.spatial import Delaunay
+
+    tri = Delaunay(points)
+    q = np.stack([qx.ravel(), qy.ravel()], axis=1)
+    simplex = tri.find_simplex(q)
+    inside = simplex >= 0
+    s = np.where(inside, simplex, 0)
+    trans = tri.transform[s]  # (m, 3, 2): inverse affine to barycentric, then the offset
+    b = np.einsum("mij,mj->mi", trans[:, :2], q - trans[:, 2])
+    bary = np.concatenate([b, 1.0 - b.sum(axis=1, keepdims=True)], axis=1)  # (m, 3)
+    out = np.einsum("mi,mik->mk", bary, values[tri.simplices[s]])
+    out[~inside] = np.nan
+    return out.reshape(*qx.shape, values.shape[1])
+
+
 def warp_region(
     img: np.ndarray, src_pts: np.ndarray, dst_pts: np.ndarray, box: tuple[int, int, int, int]
 ) -> np.ndarray:
@@ -388,8 +412,6 @@ def warp_region(
     from by interpolating −displacement over the Delaunay triangulation of
     the *destination* points.
     """
-    from scipy.interpolate import LinearNDInterpolator
-
     x0, y0, x1, y1 = box
     w, h = x1 - x0, y1 - y0
     border = []
@@ -415,13 +437,11 @@ def warp_region(
     s = np.vstack([src_pts[inside], border_a])
     _, keep = np.unique(np.round(d, 3), axis=0, return_index=True)
     d, s = d[np.sort(keep)], s[np.sort(keep)]
-    interp = LinearNDInterpolator(d, s - d)
     step = 2 if w * h > 40_000 else 1  # the field is smooth: evaluate coarsely and upsample
     gx, gy = np.meshgrid(
         np.arange(x0, x1, step, dtype=np.float64), np.arange(y0, y1, step, dtype=np.float64)
     )
-    off = interp(gx, gy)
-    off = np.nan_to_num(off)
+    off = np.nan_to_num(piecewise_linear(d, s - d, gx, gy))
     mx = (gx + off[..., 0]).astype(np.float32)
     my = (gy + off[..., 1]).astype(np.float32)
     if step > 1:

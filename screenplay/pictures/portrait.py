@@ -779,11 +779,11 @@ def _age_lines(cv: Canvas, lk: Look, face_clip: np.ndarray) -> None:
     for side in (-1, 1):  # nasolabial folds
         fold = smooth(
             np.array(
-                [(side * 0.024, cy + 0.064), (side * 0.040, cy + 0.095), (side * 0.048, cy + 0.13)]
+                [(side * 0.030, cy + 0.074), (side * 0.043, cy + 0.100), (side * 0.050, cy + 0.13)]
             ),
             closed=False,
         )
-        cv.stroke(fold, col, 0.0024, opacity=0.25 + 0.45 * k, clip=face_clip)
+        cv.stroke(fold, col, 0.0024, opacity=0.15 + 0.45 * k, clip=face_clip, blur=0.001)
         crow = [
             np.array(
                 [
@@ -828,7 +828,7 @@ def _beard(cv: Canvas, lk: Look, face_clip: np.ndarray, part: str) -> None:
         )
         region = np.vstack([jaw, upper])
         if lk.beard == "stubble":
-            cv.fill(region, col, opacity=0.28, clip=face_clip, blur=0.003)
+            cv.fill(region, col, opacity=0.2, clip=face_clip, blur=0.008)
         else:
             cv.fill(region, col, opacity=0.97)
             bmask = cv.full_mask(region)

@@ -27,7 +27,7 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-u
 
 @pytest.fixture
 def golden() -> Callable[[str, np.ndarray], None]:
-    """Compare an image with its golden within a tolerance (library versions may differ by a hair)."""
+    """Compare an image with its golden, with a tolerance for library-version hairlines."""
     from PIL import Image
 
     def check(name: str, image: np.ndarray) -> None:
@@ -39,7 +39,9 @@ def golden() -> Callable[[str, np.ndarray], None]:
             Image.fromarray(image).save(path)
             return
         expected = np.asarray(Image.open(path))
-        assert expected.shape == image.shape, f"{name}: shape {image.shape} != golden {expected.shape}"
+        assert expected.shape == image.shape, (
+            f"{name}: shape {image.shape} != golden {expected.shape}"
+        )
         diff = np.abs(expected.astype(np.int16) - image.astype(np.int16))
         assert diff.mean() < 1.0, f"{name}: mean difference {diff.mean():.2f} from golden"
         assert np.percentile(diff, 99.5) < 40, f"{name}: too many pixels differ from golden"

@@ -33,7 +33,12 @@ def test_blink_shape() -> None:
 
 
 def test_viseme_at() -> None:
-    vs = [Timed(0.0, 0.1, "mbp"), Timed(0.1, 0.25, "a"), Timed(0.3, 0.4, "o"), Timed(0.4, 0.5, "xx")]
+    vs = [
+        Timed(0.0, 0.1, "mbp"),
+        Timed(0.1, 0.25, "a"),
+        Timed(0.3, 0.4, "o"),
+        Timed(0.4, 0.5, "xx"),
+    ]
     assert viseme_at(vs, 0.05) == "mbp"
     assert viseme_at(vs, 0.1) == "a"
     assert viseme_at(vs, 0.27) == "rest"  # a gap
@@ -42,4 +47,6 @@ def test_viseme_at() -> None:
     shuffled = [vs[2], vs[0], vs[3], vs[1]]
     indexed = index_visemes(shuffled)
     for t in np.linspace(-0.1, 0.6, 71):
-        assert viseme_at(shuffled, float(t)) == viseme_at(vs, float(t)) == viseme_at(indexed, float(t))
+        assert (
+            viseme_at(shuffled, float(t)) == viseme_at(vs, float(t)) == viseme_at(indexed, float(t))
+        )

@@ -48,8 +48,9 @@ def test_push_in_is_smooth_subpixel_motion() -> None:
 def test_pan_never_shows_a_border() -> None:
     img = np.full((180, 320, 3), 200, np.uint8)
     for pan in ((-0.5, -0.5), (0.5, 0.5), (2.0, -2.0)):
-        out = apply_camera(img, Camera(zoom_start=1.2, zoom_end=1.2, pan_start=pan, pan_end=pan),
-                           0.3, 320, 180)
+        out = apply_camera(
+            img, Camera(zoom_start=1.2, zoom_end=1.2, pan_start=pan, pan_end=pan), 0.3, 320, 180
+        )
         assert out.min() == 200
 
 

@@ -34,8 +34,10 @@ def photos(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped
 
     Image.fromarray(cv2.resize(img, (400, 600), interpolation=cv2.INTER_AREA)).save(b)
     cache = Cache(enabled=False)
-    return (backend().face(AssetSpec("face", "file", {"path": a}), cache),
-            backend().face(AssetSpec("face", "file", {"path": b}), cache))
+    return (
+        backend().face(AssetSpec("face", "file", {"path": a}), cache),
+        backend().face(AssetSpec("face", "file", {"path": b}), cache),
+    )
 
 
 def dist(a: np.ndarray, b: np.ndarray) -> float:
@@ -59,7 +61,10 @@ def test_portraits_morph_by_parameters() -> None:
 def test_same_discrete_features_need_one_repaint() -> None:
     from screenplay.pictures.portrait import lerp_look
 
-    a, b = portrait(3, hair="bob", clothing="shirt"), portrait(3, hair="bob", clothing="shirt", age=80)
+    a, b = (
+        portrait(3, hair="bob", clothing="shirt"),
+        portrait(3, hair="bob", clothing="shirt", age=80),
+    )
     mid = lerp_look(a.look, b.look, 0.5)
     assert mid.age == pytest.approx((a.look.age + b.look.age) / 2)
     assert morph_frames(a, b, W, H)(0.5).shape == (H, W, 4)

@@ -115,7 +115,9 @@ def test_missing_file(tmp_path: Path, cache) -> None:  # type: ignore[no-untyped
     assert err.value.code == "SP0500"
 
 
-@pytest.mark.parametrize("content", [b"", b"\x89PNG\r\n\x1a\n garbage", b"not an image at all" * 10])
+@pytest.mark.parametrize(
+    "content", [b"", b"\x89PNG\r\n\x1a\n garbage", b"not an image at all" * 10]
+)
 def test_corrupt_or_empty_file(content: bytes, tmp_path: Path, cache) -> None:  # type: ignore[no-untyped-def]
     bad = tmp_path / "bad.png"
     bad.write_bytes(content)
@@ -140,7 +142,9 @@ def _png_header_only(path: Path, w: int, h: int) -> None:
     """A PNG claiming w×h pixels with no pixel data: cheap to make, fatal to decode."""
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
 
     ihdr = struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)
     path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IEND", b""))
@@ -187,12 +191,16 @@ def test_no_face_warns_and_falls_back_to_a_still(tmp_path: Path, cache) -> None:
 
     rng = np.random.default_rng(0)
     still = tmp_path / "landscape.png"
-    grad = np.linspace(0, 255, 200, dtype=np.float32)[None, :, None] * np.ones((120, 1, 3), np.float32)
+    grad = np.linspace(0, 255, 200, dtype=np.float32)[None, :, None] * np.ones(
+        (120, 1, 3), np.float32
+    )
     Image.fromarray((grad * 0.7 + rng.uniform(0, 40, grad.shape)).astype(np.uint8)).save(still)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         face = photo(still, cache)
-    assert any(issubclass(w.category, BackendWarning) and "SP0504" in str(w.message) for w in caught)
+    assert any(
+        issubclass(w.category, BackendWarning) and "SP0504" in str(w.message) for w in caught
+    )
     assert isinstance(face, PhotoFace) and face.landmarks is None
     rest = face.frame(160, 90)
     assert np.array_equal(rest, face.frame(160, 90, "a", 0.0))  # a still: no mouth, no blink
@@ -203,7 +211,9 @@ def test_no_face_warns_and_falls_back_to_a_still(tmp_path: Path, cache) -> None:
 
 
 def test_file_set_cover_fits(astronaut_png: Path, cache) -> None:  # type: ignore[no-untyped-def]
-    s = backend().set(AssetSpec("set", "file", {"path": astronaut_png}), SceneInfo(True, "ROOM", ""), cache)
+    s = backend().set(
+        AssetSpec("set", "file", {"path": astronaut_png}), SceneInfo(True, "ROOM", ""), cache
+    )
     assert isinstance(s, FileSet) and s.credit == "picture: astronaut.png"
     img = s.frame(160, 90)
     assert img.shape == (90, 160, 3)

@@ -9,10 +9,24 @@ from screenplay.backends.protocols import VISEMES, AssetSpec, BackendError
 from screenplay.pictures.engine import EYE_LEVELS, PortraitFace, backend
 from screenplay.pictures.portrait import regions, render, resolve_look
 
-MAN = {"seed": 7, "age": 45, "presentation": "masculine", "hair": "short", "hair_color": "grey",
-       "clothing": "jacket", "beard": "stubble"}
-WOMAN = {"seed": 11, "age": 30, "presentation": "feminine", "hair": "long",
-         "hair_color": "dark-brown", "clothing": "dress", "clothing_color": "white"}
+MAN = {
+    "seed": 7,
+    "age": 45,
+    "presentation": "masculine",
+    "hair": "short",
+    "hair_color": "grey",
+    "clothing": "jacket",
+    "beard": "stubble",
+}
+WOMAN = {
+    "seed": 11,
+    "age": 30,
+    "presentation": "feminine",
+    "hair": "long",
+    "hair_color": "dark-brown",
+    "clothing": "dress",
+    "clothing_color": "white",
+}
 
 
 def face(params: dict, cache) -> PortraitFace:  # type: ignore[no-untyped-def]
@@ -23,8 +37,12 @@ def face(params: dict, cache) -> PortraitFace:  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize(
     "name,params",
-    [("man", MAN), ("woman", WOMAN), ("seed5", {"seed": 5, "background": "soft"}),
-     ("oldglasses", {"seed": 9, "age": 80, "glasses": "round", "hair": "bald", "beard": "full"})],
+    [
+        ("man", MAN),
+        ("woman", WOMAN),
+        ("seed5", {"seed": 5, "background": "soft"}),
+        ("oldglasses", {"seed": 9, "age": 80, "glasses": "round", "hair": "bald", "beard": "full"}),
+    ],
 )
 def test_portrait_golden(name, params, cache, golden) -> None:  # type: ignore[no-untyped-def]
     golden(f"portrait-{name}-128x72", face(params, cache).frame(128, 72))
@@ -37,8 +55,10 @@ def test_same_seed_same_pixels(cache) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_different_seeds_clearly_different(cache) -> None:  # type: ignore[no-untyped-def]
-    frames = [face({"seed": s, "background": "soft"}, cache).frame(128, 72).astype(np.float32)
-              for s in range(8)]
+    frames = [
+        face({"seed": s, "background": "soft"}, cache).frame(128, 72).astype(np.float32)
+        for s in range(8)
+    ]
     for i in range(len(frames)):
         for j in range(i + 1, len(frames)):
             dist = np.abs(frames[i] - frames[j]).mean()
@@ -132,9 +152,11 @@ def test_credit_names_the_seed(cache) -> None:  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize(
     "params,code",
-    [({"seed": 1, "clothing_color": "blurple"}, "SP0503"),
-     ({"seed": 1, "hair": "mohawk"}, "SP0505"),
-     ({"seed": 1, "age": 200}, "SP0505")],
+    [
+        ({"seed": 1, "clothing_color": "blurple"}, "SP0503"),
+        ({"seed": 1, "hair": "mohawk"}, "SP0505"),
+        ({"seed": 1, "age": 200}, "SP0505"),
+    ],
 )
 def test_bad_parameters_are_backend_errors(params, code, cache) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(BackendError) as err:

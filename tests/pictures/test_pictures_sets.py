@@ -20,10 +20,17 @@ def make(ctor: str, params: dict, scene: SceneInfo, cache) -> ProceduralSet:  # 
 
 @pytest.mark.parametrize(
     "name,ctor,params,scene",
-    [("empty-room-day", "room", {"seed": 3, "window": "left", "palette": "bare", "door": False}, EMPTY_DAY),
-     ("kitchen-night", "room", {"seed": 5}, SceneInfo(True, "KITCHEN", "NIGHT")),
-     ("street-dusk", "exterior", {"seed": 11}, SceneInfo(False, "MAIN STREET", "DUSK")),
-     ("forest-day", "exterior", {"seed": 12}, SceneInfo(False, "FOREST", "DAY"))],
+    [
+        (
+            "empty-room-day",
+            "room",
+            {"seed": 3, "window": "left", "palette": "bare", "door": False},
+            EMPTY_DAY,
+        ),
+        ("kitchen-night", "room", {"seed": 5}, SceneInfo(True, "KITCHEN", "NIGHT")),
+        ("street-dusk", "exterior", {"seed": 11}, SceneInfo(False, "MAIN STREET", "DUSK")),
+        ("forest-day", "exterior", {"seed": 12}, SceneInfo(False, "FOREST", "DAY")),
+    ],
 )
 def test_set_golden(name, ctor, params, scene, cache, golden) -> None:  # type: ignore[no-untyped-def]
     img = make(ctor, params, scene, cache).frame(128, 72)
@@ -44,7 +51,9 @@ def test_same_seed_same_pixels_different_seed_differs(cache) -> None:  # type: i
 def test_time_of_day_grades_the_light(ctor, location, cache) -> None:  # type: ignore[no-untyped-def]
     means = {}
     for time in ("DAY", "DUSK", "NIGHT"):
-        img = make(ctor, {"seed": 4}, SceneInfo(ctor == "room", location, time), cache).frame(128, 72)
+        img = make(ctor, {"seed": 4}, SceneInfo(ctor == "room", location, time), cache).frame(
+            128, 72
+        )
         means[time] = img.astype(np.float32).mean(axis=(0, 1))
     assert means["NIGHT"].sum() < means["DUSK"].sum() < means["DAY"].sum()
     assert means["NIGHT"][2] > means["NIGHT"][0]  # night is blue
@@ -53,7 +62,10 @@ def test_time_of_day_grades_the_light(ctor, location, cache) -> None:  # type: i
 
 def test_place_words_pick_furniture_and_landscape() -> None:
     assert resolve_set("room", {"seed": 1}, SceneInfo(True, "KITCHEN", "DAY")).furniture == "table"
-    assert resolve_set("room", {"seed": 1}, SceneInfo(True, "JOHN'S BEDROOM", "DAY")).furniture == "bed"
+    assert (
+        resolve_set("room", {"seed": 1}, SceneInfo(True, "JOHN'S BEDROOM", "DAY")).furniture
+        == "bed"
+    )
     assert resolve_set("exterior", {}, SceneInfo(False, "DARK FOREST", "NIGHT")).kind == "forest"
     assert place_for("THE BEACH HOUSE") == "beach" and place_for("ROOM") is None
     assert light_for("LATER THAT NIGHT") == "night" and light_for("") == "day"
@@ -62,7 +74,9 @@ def test_place_words_pick_furniture_and_landscape() -> None:
 
 def test_spec_parameters_override_the_heading(cache) -> None:  # type: ignore[no-untyped-def]
     night = SceneInfo(True, "KITCHEN", "NIGHT")
-    look = resolve_set("room", {"seed": 1, "light": "day", "furniture": "sofa", "window": "none"}, night)
+    look = resolve_set(
+        "room", {"seed": 1, "light": "day", "furniture": "sofa", "window": "none"}, night
+    )
     assert (look.light, look.furniture, look.window) == ("day", "sofa", "none")
     a = make("room", {"seed": 1, "window": "left"}, EMPTY_DAY, cache).frame(128, 72)
     b = make("room", {"seed": 1, "window": "right"}, EMPTY_DAY, cache).frame(128, 72)
@@ -80,7 +94,9 @@ def test_every_place_renders(cache) -> None:  # type: ignore[no-untyped-def]
     from screenplay.pictures.schema import PLACES
 
     for place in PLACES:
-        img = make("exterior", {"seed": 1, "place": place}, SceneInfo(False, "", "DAY"), cache).frame(64, 36)
+        img = make(
+            "exterior", {"seed": 1, "place": place}, SceneInfo(False, "", "DAY"), cache
+        ).frame(64, 36)
         assert img.std() > 10, place
 
 

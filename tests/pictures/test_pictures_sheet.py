@@ -1,0 +1,189 @@
+"""Contact sheet, the `cast` command (on a stand-in for the compiler API), schemas and presets."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import types
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from screenplay.backends.protocols import AssetSpec, SceneInfo
+from screenplay.cache import Cache
+from screenplay.pictures.contact_sheet import FACE_STATES, contact_sheet
+from screenplay.pictures.engine import backend
+
+ROOM = SceneInfo(True, "EMPTY ROOM", "DUSK")
+
+
+def faces_and_sets() -> tuple[list, list]:
+    cache = Cache(enabled=False)
+    faces = [
+        ("MAN", backend().face(AssetSpec("face", "portrait", {"seed": 7}), cache)),
+        ("WOMAN", backend().face(AssetSpec("face", "portrait", {"seed": 11}), cache)),
+    ]
+    sets = [("EMPTY ROOM", backend().set(AssetSpec("set", "room", {"seed": 3}), ROOM, cache))]
+    return faces, sets
+
+
+def test_contact_sheet_rows_show_every_state() -> None:
+    faces, sets = faces_and_sets()
+    sheet = contact_sheet(faces, sets, width=800, title="The Empty Room")
+    assert sheet.ndim == 3 and sheet.shape[1] == 800 and sheet.dtype == np.uint8
+    # the sheet holds one tile per face state per face: find them as distinct bright regions
+    only_faces = contact_sheet(faces, [], width=800)
+    only_sets = contact_sheet([], sets, width=800)
+    assert only_faces.shape[0] + only_sets.shape[0] > sheet.shape[0] - 10
+    assert only_faces.shape[0] < sheet.shape[0] and only_sets.shape[0] < sheet.shape[0]
+    # the face tiles differ from each other (mouth shapes, blinks)
+    pad = 8
+    label_w = 800 // 7
+    tile = (800 - label_w - pad * (len(FACE_STATES) + 1)) // len(FACE_STATES)
+    y = pad + pad * 3
+    tiles = [
+        only_faces[y : y + tile, label_w + pad + i * (tile + pad) :][:, :tile]
+        for i in range(len(FACE_STATES))
+    ]
+    for i in range(1, len(tiles)):
+        assert np.abs(tiles[i].astype(int) - tiles[0].astype(int)).sum() > 0, FACE_STATES[i]
+
+
+def test_contact_sheet_of_nothing_is_small() -> None:
+    assert contact_sheet([], [], width=640).shape[0] < 40
+
+
+def _fake_api(monkeypatch: pytest.MonkeyPatch, film: object, diagnostics: list) -> None:
+    api = types.ModuleType("screenplay.api")
+    api.load_film = lambda path: (film, diagnostics)  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "screenplay.api", api)
+
+
+def test_cast_command_writes_a_png(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    from PIL import Image
+
+    from screenplay.cli import main
+
+    monkeypatch.setenv("SCREENPLAY_CACHE_DIR", str(tmp_path / "cache"))
+    film = SimpleNamespace(
+        title="The Empty Room",
+        cast={
+            "MAN": SimpleNamespace(
+                name="MAN", face=AssetSpec("face", "portrait", {"seed": 7}), voice=None
+            ),
+            "NARRATOR": SimpleNamespace(name="NARRATOR", face=None, voice=None),
+        },
+        sets={
+            "EMPTY ROOM": SimpleNamespace(
+                name="EMPTY ROOM", spec=AssetSpec("set", "room", {"seed": 3}), scene=ROOM
+            )
+        },
+    )
+    _fake_api(monkeypatch, film, [])
+    out = tmp_path / "sheet.png"
+    assert main(["cast", str(tmp_path / "x.film"), "-o", str(out), "--width", "800"]) == 0
+    img = np.asarray(Image.open(out))
+    assert img.shape[1] == 800
+    assert "1 faces, 1 sets" in capsys.readouterr().out
+
+
+def test_cast_command_reports_backend_errors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    from screenplay.cli import main
+
+    monkeypatch.setenv("SCREENPLAY_CACHE_DIR", str(tmp_path / "cache"))
+    film = SimpleNamespace(
+        title="",
+        cast={
+            "W": SimpleNamespace(
+                name="W", face=AssetSpec("face", "file", {"path": tmp_path / "no.png"}), voice=None
+            )
+        },
+        sets={},
+    )
+    _fake_api(monkeypatch, film, [])
+    assert main(["cast", str(tmp_path / "x.film"), "-o", str(tmp_path / "s.png")]) == 1
+    assert "SP0500" in capsys.readouterr().err
+    empty = SimpleNamespace(title="", cast={}, sets={})
+    _fake_api(monkeypatch, empty, [])
+    assert main(["cast", str(tmp_path / "x.film"), "-o", str(tmp_path / "s.png")]) == 1
+    assert "SP0507" in capsys.readouterr().err
+    assert main(["cast", str(tmp_path / "x.film"), "-o", str(tmp_path / "s.gif")]) == 1
+    assert "SP0508" in capsys.readouterr().err
+
+
+def test_schema_module_is_cheap() -> None:
+    code = (
+        "import sys, screenplay.pictures.schema as s; "
+        "heavy = {'numpy', 'cv2', 'PIL', 'mediapipe', 'scipy'} & set(sys.modules); "
+        "print(sorted(heavy))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert out.stdout.strip() == "[]"
+
+
+def test_constructors_and_codes() -> None:
+    from screenplay.pictures.errors import CODES
+    from screenplay.pictures.schema import CONSTRUCTORS
+
+    names = {(c.kind, c.name) for c in CONSTRUCTORS}
+    assert names == {
+        ("face", "portrait"),
+        ("face", "file"),
+        ("set", "room"),
+        ("set", "exterior"),
+        ("set", "file"),
+    }
+    for c in CONSTRUCTORS:
+        assert c.module == "screenplay.pictures.engine" and c.doc
+        for p in c.params:
+            assert p.type in ("str", "int", "float", "bool", "path", "choice")
+            if p.type == "choice":
+                assert p.default in p.choices
+    assert all(code.startswith("SP05") and len(code) == 6 for code in CODES)
+
+
+def test_registry_finds_the_engine() -> None:
+    from screenplay.backends import registry
+
+    ctor = registry.lookup("face", "portrait")
+    assert ctor is not None
+    assert registry.backend_for(ctor) is backend()
+
+
+def test_stdlib_presets_match_the_schemas() -> None:
+    from screenplay.pictures.presets import read_presets
+    from screenplay.pictures.schema import CONSTRUCTORS
+    from screenplay.resources import stdlib_dir
+
+    faces = read_presets(stdlib_dir() / "faces.film")
+    rooms = read_presets(stdlib_dir() / "rooms.film")
+    assert {"man", "woman"} <= {p.name for p in faces}
+    assert "empty_room" in {p.name for p in rooms}
+    by_name = {(c.kind, c.name): c for c in CONSTRUCTORS}
+    for kind, presets in (("face", faces), ("set", rooms)):
+        for p in presets:
+            ctor = by_name[(kind, p.constructor)]
+            for key, value in p.params.items():
+                param = ctor.param(key)
+                assert param is not None, f"{p.name}: unknown parameter {key}"
+                if param.type == "choice":
+                    assert value in param.choices, f"{p.name}: {key}={value!r}"
+            # and each one draws
+            cache = Cache(enabled=False)
+            spec = AssetSpec(kind, p.constructor, p.params, preset=p.name)  # type: ignore[arg-type]
+            if kind == "face":
+                assert backend().face(spec, cache).frame(64, 36).shape == (36, 64, 4)
+            else:
+                assert backend().set(spec, ROOM, cache).frame(64, 36).shape == (36, 64, 3)
+    woman = next(p for p in faces if p.name == "woman")
+    assert woman.params["clothing"] == "dress" and woman.params["clothing_color"] == "white"
