@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import io
 import math
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -31,6 +32,9 @@ from screenplay.cache import Cache, digest
 from screenplay.music import compose, errors, schema, synth, userfile
 from screenplay.music.keys import parse_key
 from screenplay.music.loudness import integrated_lufs
+
+if TYPE_CHECKING:
+    from screenplay.timeline import MusicClip
 
 #: Bump whenever rendering changes in a way the other key parts do not capture.
 RENDERER_VERSION = 1
@@ -72,6 +76,7 @@ class MusicEngine:
             tempo = float(params["tempo"])
             key = digest(
                 "music-file", RENDERER_VERSION, path, _plain(params), samples,
+                userfile.decoder_version(),
                 userfile.sox_version() if abs(tempo - 1.0) > 1e-9 else "",
             )  # fmt: skip
             file_path = path
@@ -163,9 +168,15 @@ def _level(audio: np.ndarray, volume_db: float) -> np.ndarray:
 def _quantize(audio: np.ndarray) -> np.ndarray:
     """16-bit PCM with TPDF dither: cues sit at −23 LUFS, far above 16-bit noise."""
     rng = np.random.default_rng(0)  # fixed: the same cue always quantizes the same way
-    dither = rng.random(audio.shape, dtype=np.float32) - rng.random(audio.shape, dtype=np.float32)
+    # Triangular dither of ±1 LSB from the difference of two random bytes (cheap to draw).
+    noise = np.frombuffer(rng.bytes(2 * audio.size), dtype=np.uint8).reshape(2, *audio.shape)
+    dither = (noise[0].astype(np.float32) - noise[1]) * np.float32(1 / 255)
     dither *= audio != 0  # digital silence stays silent
-    return np.clip(np.round(audio * 32767.0 + dither), -32768, 32767).astype(np.int16)
+    scaled = audio * np.float32(32767.0) + dither
+    np.round(scaled, out=scaled)
+    np.clip(scaled, -32768, 32767, out=scaled)
+    pcm: np.ndarray = scaled.astype(np.int16)
+    return pcm
 
 
 def _flac_encode(pcm: np.ndarray) -> bytes:
@@ -203,3 +214,12 @@ _ENGINE = MusicEngine()
 
 def backend() -> MusicEngine:
     return _ENGINE
+
+
+def cue_renderer(cache: Cache) -> Callable[[MusicClip], np.ndarray]:
+    """The ``cue_audio`` callable :func:`~screenplay.music.mixer.mix` takes, cached in ``cache``."""
+
+    def render(clip: MusicClip) -> np.ndarray:
+        return _ENGINE.render(clip.spec, clip.samples / PROJECT_RATE, cache)
+
+    return render

@@ -23,7 +23,7 @@ import math
 
 import numpy as np
 
-from screenplay.backends.protocols import PROJECT_RATE
+from screenplay.backends.protocols import PROJECT_RATE, AssetSpec
 from screenplay.music.keys import Key, parse_key
 
 #: Pitch range searched for voices (Hz).
@@ -91,6 +91,19 @@ def reciting_note(key: Key | str, f0: float) -> float:
     candidates = [k.pitch(d, octave) for octave in range(0, 8) for d in (0, 2, 4)]
     best = min(candidates, key=lambda p: abs(p - target_midi))
     return 440.0 * 2 ** ((best - 69) / 12)
+
+
+def cue_key(spec: AssetSpec | None) -> str | None:
+    """The key a lyric should be chanted in under the cue ``spec`` (None: no pitched cue).
+
+    Algorithmic cues give their ``key=`` (or their style's default key); a
+    user's audio file has no known key, so lyrics over it stay spoken.
+    """
+    from screenplay.music.schema import STYLES
+
+    if spec is None or spec.constructor not in STYLES:
+        return None
+    return str(spec.get("key") or STYLES[spec.constructor][0])
 
 
 def chant(

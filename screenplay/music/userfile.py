@@ -75,6 +75,13 @@ def decode(path: Path) -> np.ndarray:
     return audio
 
 
+def decoder_version() -> str:
+    """PyAV and FFmpeg versions: decoders (MP3 especially) may change between them."""
+    import av
+
+    return f"av {av.__version__} ffmpeg {av.library_versions.get('libavcodec')}"
+
+
 def sox_version() -> str:
     exe = shutil.which("sox")
     if exe is None:

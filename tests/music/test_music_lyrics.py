@@ -63,3 +63,13 @@ def test_partial_strength_and_unpitched_input() -> None:
     noise = (np.random.default_rng(0).standard_normal(R) * 0.1).astype(np.float32)
     assert np.array_equal(chant(noise, "D minor"), noise)  # nothing pitched: unchanged
     assert chant(np.zeros(0, np.float32), "D minor").shape == (0,)
+
+
+def test_cue_key_for_lyrics() -> None:
+    from screenplay.backends.protocols import AssetSpec
+    from screenplay.music.lyrics import cue_key
+
+    assert cue_key(AssetSpec("music", "drone", {"key": "E minor"})) == "E minor"
+    assert cue_key(AssetSpec("music", "piano", {})) == "A minor"  # the style's default
+    assert cue_key(AssetSpec("music", "file", {"path": "x.mp3"})) is None
+    assert cue_key(None) is None

@@ -169,9 +169,9 @@ def test_clips_past_the_end_are_cut() -> None:
 
 def test_real_cache_roundtrip_with_engine(cache: Cache) -> None:
     """The engine's cues plug straight into the mixer (same contract the renderer uses)."""
+    from screenplay.music.engine import cue_renderer
+
     cue = music_clip("piano", {"seed": 1}, 0.0, 4.0)
     tl = timeline(4.0, [], [cue])
-    result = mixer.mix(
-        tl, lambda k: np.zeros(0), lambda c: backend().render(c.spec, c.samples / R, cache)
-    )
+    result = mixer.mix(tl, lambda k: np.zeros(0), cue_renderer(cache))
     assert abs(result.lufs + 16) < 0.2
