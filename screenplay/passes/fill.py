@@ -158,6 +158,11 @@ def fill(
         keys.add(result.key)
         if not result.from_lock:
             generated += 1
+        if not result.text.strip():
+            diags.warning("SP0308", hole.span, "the dialogue model produced nothing usable here",
+                          getattr(result, "failure", "") or "regenerate with another seed",
+                          "left empty")
+            continue
         filled.append((hole, result.text))
     if save_lock and lp is not None and not locked and (generated or regenerate):
         lock.save(lp)

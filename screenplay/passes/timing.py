@@ -104,6 +104,7 @@ class _Planner:
         self.ids: dict[str, int] = {}
         self.last_face: AssetSpec | None = None
         self.scene_no = 0
+        self.index = 0
 
     # -- helpers ---------------------------------------------------------------
     def frames(self, seconds: float) -> int:
@@ -161,7 +162,8 @@ class _Planner:
 
     # -- beats -------------------------------------------------------------------
     def plan(self) -> Timeline:
-        for beat in self.bound.beats:
+        for i, beat in enumerate(self.bound.beats):
+            self.index = i
             getattr(self, "beat_" + beat.kind)(beat)
         self.credits()
         end_sample = self.sample(self.frame)
@@ -205,7 +207,6 @@ class _Planner:
             return
         spec, info = self.set_picture(beat)
         if ln.face is not None:
-            self.maybe_morph(ln.face, spec, info, beat.span)
             picture: Picture = SpeakerPicture(spec, info, ln.face, (), _seed(ln.speaker, ln.text))
             self.last_face = ln.face
         else:
@@ -229,16 +230,30 @@ class _Planner:
         picture = SplitPicture(spec, info, la, rb, (), (), _seed(left.text, right.text))
         self.spoken([left, right], "dual", picture, beat.span)
 
-    def maybe_morph(self, face: AssetSpec, set_spec: AssetSpec, info: SceneInfo, span: Span) -> None:
-        if self.pending is None or self.pending[0] != "morph":
-            return
-        _, dur = self.pending
-        self.pending = None
-        if self.last_face is None or self.last_face == face:
-            return
+    def morph_now(self, dur: float | None, span: Span) -> bool:
+        """``MORPH TO:``: the last face on screen turns into the next face the script shows.
+
+        The morph is a shot of its own, placed where the transition stands, on
+        the current set; what follows dissolves from its last frame.  Its
+        frames beyond MORPH_KEYFRAMES are optical-flow in-betweens.
+        """
+        nxt = None
+        for later in self.bound.beats[self.index + 1 :]:
+            nxt = next((ln.face for ln in later.lines if ln.face is not None), None)
+            if nxt is not None:
+                break
+        prev = self.shots[-1].picture if self.shots else None
+        if self.last_face is None or nxt is None or nxt == self.last_face or prev is None:
+            return False
+        set_spec = getattr(prev, "set", None)
+        scene = getattr(prev, "scene", None)
+        if set_spec is None or scene is None:
+            return False
         n = self.frames(dur if dur is not None else MORPH_S)
-        self.add("morph", MorphPicture(set_spec, info, self.last_face, face), n, span, frames=True,
-                 retime_from=min(MORPH_KEYFRAMES, n) if n > MORPH_KEYFRAMES else None)
+        self.add("morph", MorphPicture(set_spec, scene, self.last_face, nxt), n, span, frames=True,
+                 retime_from=MORPH_KEYFRAMES if n > MORPH_KEYFRAMES else None)
+        self.last_face = nxt
+        return True
 
     def spoken(self, lines: list[Line], kind: str, picture: Picture, span: Span) -> None:
         longest = max(ln.speech.samples for ln in lines if ln.speech) / PROJECT_RATE
@@ -287,6 +302,12 @@ class _Planner:
             return
         if kind == "cut":
             self.pending = None
+            return
+        if kind == "morph":
+            if self.morph_now(dur, beat.span):
+                self.pending = ("dissolve", 0.5)
+            else:
+                self.pending = ("dissolve", dur)
             return
         self.pending = (kind, dur)
 
