@@ -14,10 +14,12 @@ import difflib
 import sys
 import wave
 from pathlib import Path
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from screenplay.backends.protocols import PROJECT_RATE, AssetSpec, BackendError, Speech
+
+if TYPE_CHECKING:
+    import numpy as np
 
 NAME = "say"
 HELP = "speak one line with a voice preset and write it to a WAV file"
@@ -58,6 +60,8 @@ def find_voice(name: str, presets: dict[str, AssetSpec]) -> AssetSpec:
 
 def write_wav(path: Path, audio: np.ndarray, rate: int = PROJECT_RATE) -> None:
     """16-bit PCM mono WAV (what every player opens)."""
+    import numpy as np
+
     path.parent.mkdir(parents=True, exist_ok=True)
     pcm = (np.clip(audio, -1.0, 1.0) * 32767.0).astype("<i2")
     with wave.open(str(path), "wb") as w:
