@@ -415,6 +415,8 @@ class _PictureRenderer:
         self.held = held
         self.performers: list[_Performer] = []
         self._faces: dict[tuple[Any, ...], np.ndarray] = {}
+        self._boxes: dict[tuple[Any, ...], tuple[int, int, int, int] | None] = {}
+        self._at_rest: np.ndarray | None = None
         self._morph: Callable[[float], np.ndarray] | None = None
         p = picture
         if isinstance(p, SpeakerPicture):
@@ -518,11 +520,61 @@ class _PictureRenderer:
         base = self.motion_at(i)
         if not self.performers:
             return base
-        out = base.copy()
-        for n, (viseme, eyes) in enumerate(self.performer_state(i)):
+        state = self.performer_state(i)
+        if self.moving or self.retimer is not None:
+            out = base.copy()
+            for n, (viseme, eyes) in enumerate(state):
+                x, y, _, _ = self.performers[n].box
+                over(out, self.face_image(n, viseme, eyes), x, y)
+            return out
+        # Still background: composite the faces at rest once, then redraw only
+        # the part of each face that differs from rest (mouth, eyes) over the
+        # background.  A new mouth shape costs a few thousand pixels, not a frame.
+        if self._at_rest is None:
+            rest = base.copy()
+            for n in range(len(self.performers)):
+                x, y, _, _ = self.performers[n].box
+                over(rest, self.face_image(n, "rest", 1.0), x, y)
+            self._at_rest = rest
+        out = self._at_rest.copy()
+        for n, (viseme, eyes) in enumerate(state):
+            box = self._changed_box(n, viseme, eyes)
+            if box is None:
+                continue
             x, y, _, _ = self.performers[n].box
-            over(out, self.face_image(n, viseme, eyes), x, y)
+            x0, y0, x1, y1 = box
+            h, w = out.shape[:2]
+            # Clip to the frame (faces may hang over an edge).
+            cx0, cy0 = max(x0, -x), max(y0, -y)
+            cx1, cy1 = min(x1, w - x), min(y1, h - y)
+            if cx0 >= cx1 or cy0 >= cy1:
+                continue
+            region = (slice(y + cy0, y + cy1), slice(x + cx0, x + cx1))
+            out[region] = base[region]
+            over(out, self.face_image(n, viseme, eyes)[cy0:cy1, cx0:cx1], x + cx0, y + cy0)
         return out
+
+    def _changed_box(self, n: int, viseme: str, eyes: float) -> tuple[int, int, int, int] | None:
+        """Bounding box (x0, y0, x1, y1) where face ``n`` in this state differs from rest."""
+        import numpy as np
+
+        key = (n, viseme, eyes)
+        if key in self._boxes:
+            return self._boxes[key]
+        img, rest = self.face_image(n, viseme, eyes), self.face_image(n, "rest", 1.0)
+        box: tuple[int, int, int, int] | None = None
+        if img.shape != rest.shape:
+            box = (0, 0, img.shape[1], img.shape[0])
+        else:
+            # Compare whole RGBA pixels as 32-bit words: one comparison per pixel.
+            a = np.ascontiguousarray(img).view(np.uint32)[..., 0]
+            b = np.ascontiguousarray(rest).view(np.uint32)[..., 0]
+            diff = a != b
+            rows, cols = np.flatnonzero(diff.any(axis=1)), np.flatnonzero(diff.any(axis=0))
+            if rows.size:
+                box = (int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1)
+        self._boxes[key] = box
+        return box
 
     def face_spec(self, start: bool) -> AssetSpec | None:
         """The face this picture shows at its start (or end), for morph transitions."""

@@ -275,15 +275,34 @@ def _render_segments(
     order = sorted(missing, key=lambda t: -t.cost)
     workers = min(max(1, jobs), len(order))
     if workers <= 1:
-        side_job()
+        # Few segments (an incremental build): render them here while a thread
+        # encodes the audio — both encoders release the GIL, so the two cores
+        # are used without starting worker processes.
+        import threading
+
+        failure: list[BaseException] = []
+
+        def run_side_job() -> None:
+            try:
+                side_job()
+            except BaseException as e:  # re-raised in the build's thread below
+                failure.append(e)
+
+        thread = threading.Thread(target=run_side_job, name="screenplay-audio", daemon=True)
+        thread.start()
 
         def advance(n: int) -> None:
             nonlocal done
             done += n
             progress("render", done, total_frames)
 
-        for task in order:
-            render_segment(task, assets, on_frames=advance)
+        try:
+            for task in order:
+                render_segment(task, assets, on_frames=advance)
+        finally:
+            thread.join()
+        if failure:
+            raise failure[0]
         return
 
     import multiprocessing

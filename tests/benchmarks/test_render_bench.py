@@ -1,0 +1,118 @@
+"""Render benchmarks: a 60-second 1280×720@24 film, full build and a one-word edit.
+
+Run with ``python -m pytest tests/benchmarks/test_render_bench.py --benchmark-enable``;
+by default (``--benchmark-disable``) each runs once as a test.  Speeds are
+reported in ``extra_info`` (× realtime, incremental / full); numbers are
+recorded in docs/render.md.  The speed thresholds are asserted only when
+benchmarking (a loaded CI machine would make them flaky as plain tests).
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "render"))
+
+from render_doubles import FlatAssets  # noqa: E402
+from render_films import feature_film, soundtrack  # noqa: E402
+
+from screenplay.cache import Cache  # noqa: E402
+from screenplay.render.encode import RenderReport, render_film  # noqa: E402
+from screenplay.timeline import Shot, SpeakerPicture, Timeline  # noqa: E402
+
+
+def _edit_one_line(tl: Timeline) -> Timeline:
+    """What the timing pass makes of a one-word change in one line: new visemes, a
+    longer shot (later shots move), new audio."""
+    import dataclasses
+
+    from render_films import visemes_for
+
+    idx = next(i for i, s in enumerate(tl.shots) if isinstance(s.picture, SpeakerPicture))
+    shots: list[Shot] = []
+    shift = 0
+    for i, s in enumerate(tl.shots):
+        if i == idx:
+            pic = dataclasses.replace(s.picture, visemes=visemes_for(["a"] * 9, tl.fps))
+            s = dataclasses.replace(s, picture=pic, frames=s.frames + 7)
+            shift = 7
+        elif shift:
+            s = dataclasses.replace(s, start=s.start + shift)
+        shots.append(s)
+    subs = tuple(
+        dataclasses.replace(
+            x,
+            start=x.start + (shift if x.start >= tl.shots[idx].end else 0),
+            end=x.end + (shift if x.start >= tl.shots[idx].start else 0),
+        )
+        for x in tl.subtitles
+    )
+    return dataclasses.replace(tl, shots=tuple(shots), frames=tl.frames + shift, subtitles=subs)
+
+
+def _render(tl: Timeline, root: Path, cache: Cache, seed: int = 0) -> tuple[RenderReport, float]:
+    audio = soundtrack(tl, seed)
+    started = time.perf_counter()
+    report = render_film(tl, FlatAssets(), audio, root / "film.mp4", cache, jobs=2)
+    return report, time.perf_counter() - started
+
+
+def test_render_60s_720p(benchmark, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SCREENPLAY_CACHE_DIR", str(tmp_path / "cache"))
+    tl = feature_film(60.0)
+    results: list[tuple[RenderReport, float]] = []
+
+    def fresh() -> tuple[tuple[Timeline, Path, Cache], dict[str, object]]:
+        shutil.rmtree(tmp_path / "cache", ignore_errors=True)
+        return (tl, tmp_path, Cache(tmp_path / "cache")), {}
+
+    def run(tl: Timeline, root: Path, cache: Cache) -> None:
+        results.append(_render(tl, root, cache))
+
+    benchmark.pedantic(run, setup=fresh, rounds=1 if benchmark.disabled else 3, iterations=1)
+    report, seconds = min(results, key=lambda r: r[1])
+    assert report.segments_rendered == report.segments and report.frames == tl.frames
+    speed = report.seconds / seconds
+    benchmark.extra_info["x_realtime"] = round(speed, 2)
+    benchmark.extra_info["timings"] = {k: round(v, 3) for k, v in report.timings.items()}
+    if not benchmark.disabled:
+        assert speed >= 8.0, f"{speed:.1f}× realtime"
+
+
+def test_incremental_one_word_edit(
+    benchmark, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SCREENPLAY_CACHE_DIR", str(tmp_path / "cache"))
+    tl = feature_film(60.0)
+    cache = Cache(tmp_path / "cache")
+    full, full_s = _render(tl, tmp_path, cache)
+    edited = _edit_one_line(tl)
+    results: list[tuple[RenderReport, float]] = []
+
+    def setup() -> tuple[tuple[()], dict[str, object]]:
+        # Forget the edited shot so every round re-renders it (and the new audio).
+        for p in (tmp_path / "cache" / "segments").glob("*/*"):
+            if p.stat().st_mtime > marker:
+                p.unlink()
+        return (), {}
+
+    marker = time.time()
+    time.sleep(0.01)
+
+    def run() -> None:
+        results.append(_render(edited, tmp_path, cache, seed=1))
+
+    benchmark.pedantic(run, setup=setup, rounds=1 if benchmark.disabled else 3, iterations=1)
+    inc, inc_s = min(results, key=lambda r: r[1])
+    assert inc.segments_rendered == 1 and not inc.audio_reused
+    ratio = inc_s / full_s
+    benchmark.extra_info["full_s"] = round(full_s, 2)
+    benchmark.extra_info["incremental_s"] = round(inc_s, 2)
+    benchmark.extra_info["ratio"] = round(ratio, 3)
+    if not benchmark.disabled:
+        assert ratio < 0.15, f"incremental {inc_s:.2f}s / full {full_s:.2f}s = {ratio:.0%}"
