@@ -108,6 +108,39 @@ class MusicEngine:
         # FLAC is lossless: this is exactly what a later cache hit returns.
         return pcm.astype(np.float32) / np.float32(32767.0)
 
+    def probe(self, spec: AssetSpec) -> None:
+        """Cheap early check of a cue (for the bind pass): raise the BackendError a render would.
+
+        Validates the parameters, finds fluidsynth and a SoundFont for
+        algorithmic styles, and for files checks that the file exists,
+        decodes (first audio frame), is longer than ``offset`` and that SoX
+        is there when ``tempo`` is not 1 — without rendering anything.
+        """
+        problems = schema.validate(spec)
+        if problems:
+            code, message, help_text = problems[0]
+            raise BackendError(code, message, help_text)
+        params = schema.spec_params(spec)
+        if spec.constructor != "file":
+            synth.find_fluidsynth()
+            synth.find_soundfont()
+            return
+        path = Path(params["path"]) if params.get("path") is not None else None
+        if path is None:
+            raise BackendError(
+                errors.FILE_MISSING, "music file not given", 'write music: "file.mp3"'
+            )
+        length = userfile.probe(path)
+        offset = float(params.get("offset") or 0.0)
+        if length is not None and offset >= length:
+            raise BackendError(
+                errors.OFFSET_PAST_END,
+                f"offset={offset:g}s is past the end of {path.name} ({length:.2f}s)",
+                "use a smaller offset",
+            )
+        if abs(float(params.get("tempo") or 1.0) - 1.0) > 1e-9:
+            userfile.find_sox(float(params["tempo"]))
+
     # -- algorithmic scores ---------------------------------------------------
     def _render_score(
         self, style: str, params: dict[str, Any], samples: int, soundfont: Path

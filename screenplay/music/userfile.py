@@ -75,6 +75,60 @@ def decode(path: Path) -> np.ndarray:
     return audio
 
 
+def probe(path: Path) -> float | None:
+    """Seconds of audio in ``path`` (None if the container does not say); BackendError if unusable.
+
+    Opens the file and decodes its first audio frame, which catches missing,
+    empty, corrupt and audio-less files without decoding the whole thing.
+    """
+    import av
+
+    if not path.is_file():
+        raise BackendError(
+            errors.FILE_MISSING,
+            f"music file not found: {path}",
+            "paths are relative to the film's folder; check the spelling",
+        )
+    try:
+        with av.open(str(path)) as container:
+            if not container.streams.audio:
+                raise BackendError(
+                    errors.FILE_UNREADABLE,
+                    f"{path.name} has no audio stream",
+                    "give a file with sound in it (WAV, FLAC, MP3, Ogg, M4A…)",
+                )
+            stream = container.streams.audio[0]
+            next(iter(container.decode(stream)))
+            if stream.duration is not None and stream.time_base is not None:
+                return float(stream.duration * stream.time_base)
+            if container.duration is not None:
+                return container.duration / 1_000_000  # AV_TIME_BASE
+            return None
+    except BackendError:
+        raise
+    except StopIteration:
+        raise BackendError(
+            errors.FILE_UNREADABLE, f"{path.name} decodes to no audio at all", "the file is empty"
+        ) from None
+    except (av.error.FFmpegError, ValueError, OSError, EOFError) as exc:
+        raise BackendError(
+            errors.FILE_UNREADABLE,
+            f"cannot decode {path.name}: {exc}",
+            "the file is corrupt or not audio; re-export it as WAV, FLAC or MP3",
+        ) from exc
+
+
+def find_sox(tempo: float) -> str:
+    exe = shutil.which("sox")
+    if exe is None:
+        raise BackendError(
+            errors.STRETCH_MISSING,
+            f"tempo={tempo:g} needs the sox program to time-stretch the file",
+            "apt-get install sox (or remove tempo=)",
+        )
+    return exe
+
+
 def decoder_version() -> str:
     """PyAV and FFmpeg versions: decoders (MP3 especially) may change between them."""
     import av
@@ -94,13 +148,7 @@ def time_stretch(audio: np.ndarray, tempo: float) -> np.ndarray:
     """Play ``audio`` ``tempo`` times as fast (0.5 → twice as long) at the same pitch."""
     if abs(tempo - 1.0) < 1e-9:
         return audio
-    exe = shutil.which("sox")
-    if exe is None:
-        raise BackendError(
-            errors.STRETCH_MISSING,
-            f"tempo={tempo:g} needs the sox program to time-stretch the file",
-            "apt-get install sox (or remove tempo=)",
-        )
+    exe = find_sox(tempo)
     raw = ["-t", "raw", "-e", "floating-point", "-b", "32", "-r", str(PROJECT_RATE), "-c", "2"]
     # -m: music mode (longer WSOLA segments, better for sustained harmony).
     cmd = [exe, "-V1", *raw, "-", *raw, "-", "tempo", "-m", f"{tempo:.6f}"]

@@ -135,3 +135,24 @@ def test_cache_tracks_file_content(tmp_path: Path, cache: Cache) -> None:
     b = backend().render(_file_spec(path), 1.0, cache)
     assert peak_frequency(a) == pytest.approx(440.0, abs=1)
     assert peak_frequency(b) == pytest.approx(550.0, abs=1)
+
+
+def test_probe_finds_problems_without_rendering(tmp_path: Path) -> None:
+    """The bind pass can check a cue at its declaration before any render."""
+    engine = backend()
+    good = write_audio(tmp_path / "good.mp3", tone(2.0, 440.0))
+    engine.probe(_file_spec(good, offset=1.0))
+    engine.probe(AssetSpec("music", "drone", {"key": "D minor"}))
+    bad = tmp_path / "bad.mp3"
+    bad.write_bytes(b"nonsense" * 50)
+    cases = [
+        (_file_spec(tmp_path / "missing.wav"), errors.FILE_MISSING),
+        (_file_spec(bad), errors.FILE_UNREADABLE),
+        (_file_spec(good, offset=3.0), errors.OFFSET_PAST_END),
+        (AssetSpec("music", "drone", {"key": "H minor"}), errors.UNKNOWN_KEY),
+        (AssetSpec("music", "bossa", {}), errors.UNKNOWN_STYLE),
+    ]
+    for spec, code in cases:
+        with pytest.raises(BackendError) as exc:
+            engine.probe(spec)
+        assert exc.value.code == code, spec
