@@ -56,7 +56,7 @@ CODES: dict[str, tuple[str, str]] = {
     BAD_SOUNDTRACK: (
         "soundtrack does not fit the film",
         "The mixed soundtrack handed to the renderer is not audio the film can carry "
-        "(it is empty, not mono/stereo float audio, or contains NaN/infinite samples). "
+        "(not mono or stereo numeric audio, or it contains NaN or infinite samples). "
         "This points at a bug in the mixer; please report it.",
     ),
 }

@@ -197,3 +197,16 @@ def test_sweep_removes_only_dead_writers_temp_files(tmp_path: Path) -> None:
     assert sweep_stale(tmp_path, ("film.mp4",)) == 1
     assert not orphan.exists() and live.exists() and other.exists() and film.exists()
     assert sweep_stale(tmp_path) == 1 and not other.exists()
+
+
+@needs_ffprobe
+@pytest.mark.parametrize("fps", [Fraction(24000, 1001), Fraction(25)])
+def test_other_frame_rates_keep_exact_frame_counts(
+    tmp_path: Path, cache: Cache, fps: Fraction
+) -> None:
+    tl = small_film(width=64, height=36, fps=fps, subtitles=False)
+    report = render_film(tl, FlatAssets(), soundtrack(tl), tmp_path / "f.mp4", cache, jobs=1)
+    v = next(s for s in probe(report.output)["streams"] if s["codec_type"] == "video")
+    assert int(v["nb_read_frames"]) == tl.frames
+    assert Fraction(v["avg_frame_rate"]) == fps
+    assert abs(float(v["duration"]) - float(tl.duration)) < 1 / float(fps)
