@@ -158,8 +158,11 @@ class MusicEngine:
 
     # -- user files -------------------------------------------------------------
     def _render_file(self, params: dict[str, Any], path: Path, samples: int) -> np.ndarray:
-        audio = userfile.decode(path)
         offset = float(params.get("offset") or 0.0)
+        tempo = float(params.get("tempo") or 1.0)
+        # Enough source for the cue (plus a second for the stretcher's window);
+        # when the file is shorter it is decoded whole and looped.
+        audio = userfile.decode(path, limit=offset + samples / PROJECT_RATE * tempo + 1.0)
         if offset < 0:
             raise BackendError(errors.BAD_VALUE, f"offset={offset:g}s must not be negative", "")
         start = round(offset * PROJECT_RATE)
@@ -171,12 +174,7 @@ class MusicEngine:
                 "use a smaller offset",
             )
         audio = audio[start:]
-        tempo = float(params.get("tempo") or 1.0)
         loop = bool(params.get("loop", True))
-        if tempo != 1.0 and not loop:
-            # Only stretch what will be heard (plus margin for the WSOLA window).
-            need = int(samples * tempo) + PROJECT_RATE
-            audio = audio[:need]
         audio = userfile.time_stretch(audio, tempo)
         return userfile.fit(audio, samples, loop=loop)
 

@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import math
 import shutil
 import subprocess
 from pathlib import Path
@@ -30,8 +31,12 @@ LOOP_CROSSFADE = 1.5
 LOOP_SEARCH = 0.25
 
 
-def decode(path: Path) -> np.ndarray:
-    """Stereo float32 ``(n, 2)`` at PROJECT_RATE; BackendError if missing or undecodable."""
+def decode(path: Path, limit: float | None = None) -> np.ndarray:
+    """Stereo float32 ``(n, 2)`` at PROJECT_RATE; BackendError if missing or undecodable.
+
+    ``limit`` (seconds) stops decoding once that much audio is in hand, so a
+    short cue from an hour-long file does not decode the hour.
+    """
     import av
 
     if not path.is_file():
@@ -41,6 +46,8 @@ def decode(path: Path) -> np.ndarray:
             "paths are relative to the film's folder; check the spelling",
         )
     chunks: list[np.ndarray] = []
+    wanted = math.inf if limit is None else limit * PROJECT_RATE
+    have = 0
     try:
         with av.open(str(path)) as container:
             if not container.streams.audio:
@@ -54,8 +61,12 @@ def decode(path: Path) -> np.ndarray:
             for frame in container.decode(stream):
                 for out in resampler.resample(frame):
                     chunks.append(out.to_ndarray())
-            for out in resampler.resample(None):
-                chunks.append(out.to_ndarray())
+                    have += out.samples
+                if have >= wanted:
+                    break
+            else:
+                for out in resampler.resample(None):
+                    chunks.append(out.to_ndarray())
     except BackendError:
         raise
     except (av.error.FFmpegError, ValueError, OSError, EOFError) as exc:

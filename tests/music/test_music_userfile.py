@@ -156,3 +156,14 @@ def test_probe_finds_problems_without_rendering(tmp_path: Path) -> None:
         with pytest.raises(BackendError) as exc:
             engine.probe(spec)
         assert exc.value.code == code, spec
+
+
+def test_mono_low_rate_file_and_long_file_decoded_in_part(tmp_path: Path, cache: Cache) -> None:
+    mono = write_audio(tmp_path / "mono.wav", tone(1.0, 330.0, rate=22050)[:, 0], rate=22050)
+    audio = backend().render(_file_spec(mono, loop=False), 1.0, cache)
+    assert audio.shape == (R, 2) and np.allclose(audio[:, 0], audio[:, 1], atol=1e-4)
+    assert peak_frequency(audio) == pytest.approx(330.0, abs=1.0)
+    long = write_audio(tmp_path / "long.flac", tone(30.0, 440.0, level=0.1))
+    part = userfile.decode(long, limit=2.0)
+    assert 2 * R <= len(part) < 3 * R
+    assert len(userfile.decode(long)) == 30 * R
