@@ -150,12 +150,11 @@ def _flow_morph(fa: np.ndarray, fb: np.ndarray) -> Callable[[float], np.ndarray]
         iteration (a few steps converge for smooth flow), so a moving object
         arrives whole instead of leaving a ghost where it started.
         """
-        fx, fy = flow[..., 0], flow[..., 1]
-        qx, qy = gx - k * fx, gy - k * fy
-        for _ in range(4):
-            sx = cv2.remap(fx, qx, qy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-            sy = cv2.remap(fy, qx, qy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-            qx, qy = gx - k * sx, gy - k * sy
+        qx, qy = gx - k * flow[..., 0], gy - k * flow[..., 1]
+        for _ in range(3):
+            # both flow components in one remap of the 2-channel field
+            at_q = cv2.remap(flow, qx, qy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+            qx, qy = gx - k * at_q[..., 0], gy - k * at_q[..., 1]
         return qx, qy
 
     return at

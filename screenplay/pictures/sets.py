@@ -324,9 +324,9 @@ def _sky(
     cv.paint(got[0], got[1], field, clip=clip)
     rng = _rng(look.seed, "sky")
     if look.light == "night":
-        for _ in range(60):
+        for _ in range(40):
             x, y = rng.uniform(x0, x1), rng.uniform(y0, y0 + (horizon - y0) * 0.8)
-            r = rng.uniform(0.0008, 0.0022)
+            r = rng.uniform(0.0006, 0.0016)
             cv.fill(
                 ellipse(x, y, r, r, n=8), (1.0, 0.97, 0.9), opacity=rng.uniform(0.4, 0.9), clip=clip
             )
