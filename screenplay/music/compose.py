@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     import pretty_midi
 
 #: Bump when any composer changes the notes it writes (part of the cache key).
-COMPOSER_VERSION = 3
+COMPOSER_VERSION = 4
 
 #: Seconds of score written past the end of the span, so releases and reverb
 #: tails at the cut are real music, not silence.
@@ -125,7 +125,13 @@ class Part:
     so that a re-struck note can ring on while the next one swells (no cut-offs)."""
 
     def __init__(
-        self, program: int, name: str, *, overlap: bool = False, drum: bool = False
+        self,
+        program: int,
+        name: str,
+        *,
+        overlap: bool = False,
+        drum: bool = False,
+        tie: bool = False,
     ) -> None:
         import pretty_midi
 
@@ -136,6 +142,8 @@ class Part:
             )
         self.turn = 0
         self.sounding: dict[tuple[int, int], Any] = {}
+        #: Sustained parts hold a common tone across a chord change instead of re-striking it.
+        self.tie = tie
 
     def flip(self) -> None:
         self.turn = (self.turn + 1) % len(self.insts)
@@ -158,6 +166,9 @@ class Part:
         # so an earlier overlapping note of the same pitch would silence this one:
         # cut the earlier note just before this one starts (or drop a duplicate).
         prev = self.sounding.get((self.turn, pitch))
+        if self.tie and prev is not None and prev.end >= start - 0.06:
+            prev.end = max(prev.end, end)
+            return
         if prev is not None and prev.end > start - 0.002:
             if prev.start >= start - 0.01:
                 return
@@ -328,8 +339,8 @@ def _pulse(plan: Plan) -> list[Any]:
 
 
 def _strings(plan: Plan) -> list[Any]:
-    ensemble = Part(plan.programs[0], "strings")
-    cello = Part(plan.programs[1], "cello")
+    ensemble = Part(plan.programs[0], "strings", tie=True)
+    cello = Part(plan.programs[1], "cello", tie=True)
     violin = Part(plan.programs[2], "violin")
     end = plan.end
     voices = [
