@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
         def on_token(done: int, total: int) -> None:
             status.update(f"generating… {done}/{total} tokens")
 
-        outcome = fill(film, diags, regenerate=args.regenerate, on_token=on_token)
+        outcome = fill(film, diags, regenerate=args.regenerate, on_token=on_token, prune=True)
     if report(diags, outcome.film, console=console):
         return 1
     n = len(outcome.filled)

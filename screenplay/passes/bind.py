@@ -64,6 +64,8 @@ class Line:
     face: AssetSpec | None = None  # None: off screen (V.O./O.S., narrator)
     lyric: bool = False
     speech: SpeechRef | None = None
+    #: For lyrics: the musical key of the cue playing under them (chanted on its note).
+    chant_key: str | None = None
 
 
 @dataclass
@@ -133,6 +135,16 @@ def collect(film: Film, diags: Diagnostics) -> Bound:
         beats.append(Beat("title", tp.span, text="\n".join(lines)))
 
     current_set: SetDecl | None = None
+    playing: list[str] = []  # cues playing, most recent last
+
+    def chant_key() -> str | None:
+        from screenplay.music.lyrics import cue_key
+
+        for cue in reversed(playing):
+            decl = film.cues.get(cue)
+            if decl is not None:
+                return cue_key(decl.spec)
+        return None
 
     def line_for(member: CastMember, text: str, paren: str | None, c: ast.Character | None,
                  span: Span, lyric: bool = False) -> Line | None:
@@ -166,6 +178,8 @@ def collect(film: Film, diags: Diagnostics) -> Bound:
                     continue
                 ln = line_for(member, part.text, paren, b.character, part.span,
                               lyric=isinstance(part, ast.DialogueLyric))
+                if ln is not None and ln.lyric:
+                    ln.chant_key = chant_key()
                 if ln is not None:
                     if pending_pause:
                         from dataclasses import replace
@@ -187,6 +201,12 @@ def collect(film: Film, diags: Diagnostics) -> Bound:
             narrated = bool(args.get("state"))
         elif d.name in ("music", "hold", "camera", "transition"):
             beats.append(Beat(d.name, d.span, args=args))
+            if d.name == "music":
+                cue = str(args.get("cue", "")).upper()
+                if cue in playing:
+                    playing.remove(cue)
+                if not args.get("stop"):
+                    playing.append(cue)
         # generate holes are replaced by the fill pass before binding
 
     for el in film.script.body:
@@ -231,7 +251,7 @@ def collect(film: Film, diags: Diagnostics) -> Bound:
                 from screenplay.voices.delivery import delivery_for
 
                 ln = Line("NARRATOR", narrator.voice, el.text, styled_runs(el.text),
-                          delivery_for(None, "V.O."), el.span, None, True)
+                          delivery_for(None, "V.O."), el.span, None, True, chant_key=chant_key())
                 beats.append(Beat("line", el.span, [ln], set=current_set))
         elif isinstance(el, ast.Transition):
             beats.append(Beat("transition", el.span, text=el.text, args={"kind": transition_kind(el.text)}))
@@ -310,7 +330,29 @@ def synthesize(
                 diags.error(result.code, ln.span, result.message, result.help, "cannot speak this line")
                 continue
             key, speech = result
+            if ln.lyric and ln.chant_key:
+                key, speech = _chanted(key, speech, ln.chant_key, cache)
             ln.speech = SpeechRef(key, len(speech.audio), tuple(speech.visemes), tuple(speech.words))
+
+
+CHANT_VERSION = 1
+
+
+def _chanted(key: str, speech: Any, music_key: str, cache: Cache) -> tuple[str, Any]:
+    """Lyrics over a cue: the line chanted on a note of the cue's key (cached)."""
+    from screenplay.backends.protocols import Speech
+    from screenplay.cache import digest
+    from screenplay.voices.engine import load_speech, store_speech
+
+    new_key = digest("chant", CHANT_VERSION, key, music_key)
+    found = load_speech(cache, new_key)
+    if found is not None:
+        return new_key, found
+    from screenplay.music.lyrics import chant
+
+    out = Speech(chant(speech.audio, music_key), list(speech.words), list(speech.visemes))
+    store_speech(cache, new_key, out)
+    return new_key, out
 
 
 def _speakable(text: str) -> str:

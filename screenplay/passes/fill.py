@@ -110,6 +110,7 @@ def fill(
     get_model: Callable[[str | None], Any] | None = None,
     on_token: Callable[[int, int], None] | None = None,
     save_lock: bool = True,
+    prune: bool = False,
 ) -> FillOutcome:
     holes = find_holes(film)
     if not holes:
@@ -164,7 +165,12 @@ def fill(
                           "left empty")
             continue
         filled.append((hole, result.text))
-    if save_lock and lp is not None and not locked and (generated or regenerate):
+    # Only a full, successful `fill` run may drop entries: a hole that failed
+    # this time keeps its old text for the next attempt.
+    pruned = 0
+    if prune and save_lock and not locked and not diags.has_errors and len(keys) == len(holes):
+        pruned = lock.prune(keys)
+    if save_lock and lp is not None and not locked and (generated or regenerate or pruned):
         lock.save(lp)
     return FillOutcome(splice(film, filled, diags), filled, generated)
 

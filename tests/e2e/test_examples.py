@@ -1,0 +1,60 @@
+"""Every example builds (at preview quality), with what it is meant to show."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from screenplay.build import build
+from screenplay.cache import Cache
+from screenplay.diagnostics import Severity
+from screenplay.timeline import MorphPicture, SplitPicture
+
+pytestmark = pytest.mark.slow
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def _build(name: str, tmp_path: Path) -> object:
+    src = tmp_path / name
+    shutil.copy(EXAMPLES / name, src)
+    lock = EXAMPLES / (name + ".lock")
+    if lock.exists():
+        shutil.copy(lock, tmp_path / lock.name)
+    res = build(src, tmp_path / "out.mp4", quality="preview", cache=Cache(tmp_path / "cache"),
+                locked=True)
+    assert res.ok, [d.one_line() for d in res.diagnostics if d.severity is Severity.ERROR]
+    assert (tmp_path / "out.mp4").stat().st_size > 10_000
+    return res
+
+
+def test_night_shift_plain_fountain_autocasts(tmp_path: Path) -> None:
+    res = _build("night_shift.fountain", tmp_path)
+    cast = res.film.cast  # type: ignore[attr-defined]
+    assert {"NURSE", "DOCTOR", "OLD MAN"} <= set(cast)
+    assert not any(m.declared for m in cast.values())
+    voices = [m.voice.preset for n, m in cast.items() if m.speaks]
+    assert len(voices) == len(set(voices)), "auto-cast speakers must not share a voice"
+
+
+def test_lighthouse_shows_dual_lyrics_sections_and_times(tmp_path: Path) -> None:
+    res = _build("lighthouse.film", tmp_path)
+    tl = res.timeline  # type: ignore[attr-defined]
+    assert any(isinstance(s.picture, SplitPicture) for s in tl.shots)
+    assert [c.title for c in tl.chapters] == ["Part one: dawn", "Part two: the song", "Part three: the storm"]
+    assert any(all(r.italic for r in s.runs) for s in tl.subtitles)  # lyrics are italic
+    times = {getattr(s.picture, "scene", None).time for s in tl.shots if hasattr(s.picture, "scene")}
+    assert {"DAWN", "DAY", "NIGHT", "DUSK"} <= times
+    assert len({m.cue for m in tl.music}) == 2
+
+
+def test_the_empty_room_morphs_and_is_two_to_three_minutes(tmp_path: Path) -> None:
+    res = _build("the_empty_room.film", tmp_path)
+    tl = res.timeline  # type: ignore[attr-defined]
+    assert 120 <= float(tl.duration) <= 180, float(tl.duration)
+    morphs = [s for s in tl.shots if isinstance(s.picture, MorphPicture)]
+    assert len(morphs) >= 2
+    assert any(m.retime_from for m in morphs)  # optical-flow in-betweens
+    assert any(c.speaker == "NARRATOR" for c in tl.audio)
