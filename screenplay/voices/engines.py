@@ -383,20 +383,37 @@ def _is_word(piece: str) -> bool:
     return bool(piece) and not piece.startswith("<") and any(ch.isalnum() for ch in piece)
 
 
+_ESPEAK_INIT_LOCK = threading.Lock()
+
+
 @cache
 def _espeak_library() -> _EspeakLibrary | None:
+    """The process's one libespeak-ng (the bind pass speaks lines from several threads)."""
     if os.environ.get("SCREENPLAY_ESPEAK_CLI"):
         return None  # forced CLI path (tests exercise both)
+    with _ESPEAK_INIT_LOCK:
+        return _open_espeak_library()
+
+
+def _open_espeak_library() -> _EspeakLibrary | None:
     import ctypes.util
 
+    global _ESPEAK_LIB
+    if _ESPEAK_LIB is not None:
+        return _ESPEAK_LIB
     for name in ("libespeak-ng.so.1", ctypes.util.find_library("espeak-ng")):
         if not name:
             continue
         try:
-            return _EspeakLibrary(ctypes.CDLL(name))
+            _ESPEAK_LIB = _EspeakLibrary(ctypes.CDLL(name))
         except OSError:
             continue
+        return _ESPEAK_LIB
     return None
+
+
+# espeak_Initialize must run once per process, even if the cache above is cleared.
+_ESPEAK_LIB: _EspeakLibrary | None = None
 
 
 def _ssml_emphasis(text: str, emphasis: tuple[str, ...]) -> str:

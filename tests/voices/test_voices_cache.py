@@ -86,3 +86,46 @@ def test_load_speech_round_trips_audio_and_timings(tmp_path: Path) -> None:
     assert np.array_equal(again.audio, speech.audio)
     assert again.words == speech.words and again.visemes == speech.visemes
     assert load_speech(cache, "0" * 64) is None
+
+
+def test_lines_spoken_from_several_threads_match_sequential(tmp_path: Path) -> None:
+    """The bind pass speaks lines on a thread pool: engines must not mix lines up."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    lines = [
+        (AssetSpec("voice", "espeak", {"variant": v}), f"Line number {i} is {w}.")
+        for i, (v, w) in enumerate(
+            [
+                ("m3", "short"),
+                ("f3", "longer than that"),
+                ("m1", "here"),
+                ("f2", "gone"),
+                ("m7", "still here"),
+                ("f4", "the end"),
+            ]
+        )
+    ]
+    b = VoiceEngines()
+    alone = [b.synthesize(spec, text, Delivery()) for spec, text in lines]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        together = list(pool.map(lambda st: b.synthesize(st[0], st[1], Delivery()), lines))
+
+    # libespeak-ng keeps a little waveform state between messages (and some variants
+    # add random flutter), so two takes of a line differ slightly; what must hold is
+    # that no line is mixed up: each take matches its own line best.
+    def envelope(a: np.ndarray) -> np.ndarray:
+        hop = 480
+        return np.sqrt(np.mean(a[: len(a) // hop * hop].reshape(-1, hop) ** 2, axis=1))
+
+    def similarity(a: np.ndarray, b: np.ndarray) -> float:
+        n = min(len(a), len(b))
+        return float(np.corrcoef(a[:n], b[:n])[0, 1])
+
+    env_alone = [envelope(a.audio) for a in alone]
+    env_together = [envelope(t.audio) for t in together]
+    for i, (a, t) in enumerate(zip(alone, together, strict=True)):
+        assert [w.label for w in a.words] == [w.label for w in t.words]
+        assert abs(a.duration - t.duration) < 0.03
+        own = similarity(env_alone[i], env_together[i])
+        others = [similarity(env_alone[i], e) for j, e in enumerate(env_together) if j != i]
+        assert own > 0.8 and own > max(others)
