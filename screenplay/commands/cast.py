@@ -3,102 +3,149 @@
 Every character's face (at rest, each mouth shape, a blink) and every set of
 the film, in one image, so the writer can look at the casting before a full
 build.  The sheet itself is :func:`screenplay.pictures.contact_sheet.contact_sheet`;
-this command loads the film through the compiler's API and binds each face
-and set with the pictures backend.
+this command loads the film through the compiler's API (parse, resolve,
+check) and binds each face and set with the pictures backend.  Engine
+failures (a missing photo…) and warnings (no face found…) are reported as
+diagnostics at the declaration that asked for the picture.
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
+import warnings
 from pathlib import Path
 from typing import Any
 
 NAME = "cast"
-HELP = "Draw a contact sheet of every character's face and every set of a film."
+HELP = "draw a contact sheet of every character's face and every set of a film"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", type=Path, help="the .film file")
+    parser.add_argument("file", type=Path, metavar="FILE", help="the .film file")
     parser.add_argument(
         "-o",
         "--output",
         type=Path,
         default=None,
-        help="output image (.png or .jpg; default: FILE with -cast.png)",
+        help="output image, .png or .jpg (default: FILE-cast.png beside the film)",
     )
     parser.add_argument(
         "--width", type=int, default=1600, help="sheet width in pixels (default 1600)"
     )
 
 
-def _error(code: str, message: str, help_text: str = "") -> int:
-    print(f"error[{code}]: {message}", file=sys.stderr)
-    if help_text:
-        print(f"  = help: {help_text}", file=sys.stderr)
-    return 1
+def _bind(kind: str, spec: Any, make: Any, span: Any, diags: Any, path: Path) -> Any | None:
+    """Build one picture; turn engine errors and warnings into diagnostics at ``span``."""
+    from screenplay.backends.protocols import BackendError, BackendWarning
+    from screenplay.syntax.source import Span
 
-
-def _print_diagnostics(diagnostics: list[Any]) -> None:
-    try:
-        from screenplay.diagnostics.render import render_diagnostics  # type: ignore[import-not-found]
-
-        print(render_diagnostics(diagnostics), file=sys.stderr)
-    except Exception:  # the renderer is optional here: fall back to one line each
-        for d in diagnostics:
-            print(str(d), file=sys.stderr)
+    where = span if span is not None else Span(str(path), 1, 1, 1, 1)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", BackendWarning)
+        try:
+            made = make(spec)
+        except BackendError as exc:
+            diags.error(exc.code, where, exc.message, exc.help)
+            return None
+    for w in caught:
+        if issubclass(w.category, BackendWarning):
+            text = str(w.message)
+            code, _, message = text.partition(": ")
+            if not (code.startswith("SP") and len(code) == 6):
+                code, message = "SP0504", text
+            diags.warning(code, where, message)
+    return made
 
 
 def run(args: argparse.Namespace) -> int:
-    from screenplay.api import load_film  # type: ignore[attr-defined]
+    from screenplay.api import load_film
     from screenplay.backends import registry
-    from screenplay.backends.protocols import BackendError
     from screenplay.cache import Cache
-    from screenplay.pictures.errors import SHEET_EMPTY, SHEET_WRITE_FAILED
+    from screenplay.commands._common import report
+    from screenplay.diagnostics import Diagnostics
+    from screenplay.pictures.engine import auto_set_spec
+    from screenplay.pictures.errors import CODES, SHEET_EMPTY, SHEET_WRITE_FAILED
+    from screenplay.syntax.source import Span
 
-    film, diagnostics = load_film(args.file)
-    errors = [d for d in diagnostics if getattr(d, "severity", "error") == "error"]
-    if diagnostics:
-        _print_diagnostics(diagnostics)
-    if film is None or errors:
+    film, loaded = load_film(args.file)
+    diags = Diagnostics(list(loaded))
+    if film is None or diags.has_errors:
+        report(diags, film)
         return 1
     out: Path = args.output or args.file.with_name(args.file.stem + "-cast.png")
+    file_span = Span(str(args.file), 1, 1, 1, 1)
     if out.suffix.lower() not in (".png", ".jpg", ".jpeg"):
-        return _error(SHEET_WRITE_FAILED, f"cannot write {out}: use a .png or .jpg file name")
+        diags.error(
+            SHEET_WRITE_FAILED,
+            file_span,
+            f"cannot write {out}: use a .png or .jpg name",
+            CODES[SHEET_WRITE_FAILED][1],
+        )
+        report(diags, film)
+        return 1
     cache = Cache()
     faces: list[tuple[str, Any]] = []
     sets: list[tuple[str, Any]] = []
-    try:
-        for name, member in film.cast.items():
-            spec = getattr(member, "face", None)
-            if spec is None:
-                continue  # a voice-only character (narrator)
-            ctor = registry.lookup("face", spec.constructor)
-            if ctor is None:
-                continue
-            faces.append((name, registry.backend_for(ctor).face(spec, cache)))
-        for name, decl in film.sets.items():
-            ctor = registry.lookup("set", decl.spec.constructor)
-            if ctor is None:
-                continue
-            sets.append((name, registry.backend_for(ctor).set(decl.spec, decl.scene, cache)))
-    except BackendError as exc:
-        return _error(exc.code, exc.message, exc.help)
-    if not faces and not sets:
-        return _error(SHEET_EMPTY, f"{args.file} has no characters with faces and no sets")
+    for name, member in film.cast.items():
+        fspec = member.face
+        if fspec is None or (name == "NARRATOR" and film.narrated):
+            continue  # voice only: the narrator is heard, never seen
+        ctor = registry.lookup("face", fspec.constructor)
+        if ctor is None:
+            continue  # the check pass has reported it
+        face = _bind(
+            "face",
+            fspec,
+            lambda s, c=ctor: registry.backend_for(c).face(s, cache),
+            member.span,
+            diags,
+            args.file,
+        )
+        if face is not None:
+            faces.append((name, face))
+    for name, decl in film.sets.items():
+        sspec = decl.spec if decl.spec is not None else auto_set_spec(decl.scene)
+        ctor = registry.lookup("set", sspec.constructor)
+        if ctor is None:
+            continue
+        stage = _bind(
+            "set",
+            sspec,
+            lambda s, c=ctor, d=decl: registry.backend_for(c).set(s, d.scene, cache),
+            decl.span,
+            diags,
+            args.file,
+        )
+        if stage is not None:
+            sets.append((name, stage))
+    if not diags.has_errors and not faces and not sets:
+        diags.error(
+            SHEET_EMPTY,
+            file_span,
+            f"{args.file} has no characters with faces and no sets",
+            CODES[SHEET_EMPTY][1],
+        )
+    if diags.has_errors:
+        report(diags, film)
+        return 1
+
+    from PIL import Image
 
     from screenplay.pictures.contact_sheet import contact_sheet
-    from screenplay.pictures.errors import CODES
 
-    title = getattr(film, "title", "") or args.file.stem
-    sheet = contact_sheet(faces, sets, width=max(640, args.width), title=str(title))
+    title = film.title.get("title", "")
+    sheet = contact_sheet(faces, sets, width=max(640, args.width), title=title or args.file.stem)
     try:
-        from PIL import Image
-
         Image.fromarray(sheet).save(out)
     except (OSError, ValueError) as exc:
-        return _error(
-            SHEET_WRITE_FAILED, f"cannot write {out}: {exc}", CODES[SHEET_WRITE_FAILED][1]
+        diags.error(
+            SHEET_WRITE_FAILED,
+            file_span,
+            f"cannot write {out}: {exc}",
+            CODES[SHEET_WRITE_FAILED][1],
         )
+        report(diags, film)
+        return 1
+    report(diags, film)  # warnings (e.g. a photo with no face) still deserve a look
     print(f"wrote {out} ({len(faces)} faces, {len(sets)} sets)")
     return 0

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import types
 from pathlib import Path
-from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -55,10 +53,34 @@ def test_contact_sheet_of_nothing_is_small() -> None:
     assert contact_sheet([], [], width=640).shape[0] < 40
 
 
-def _fake_api(monkeypatch: pytest.MonkeyPatch, film: object, diagnostics: list) -> None:
-    api = types.ModuleType("screenplay.api")
-    api.load_film = lambda path: (film, diagnostics)  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "screenplay.api", api)
+FILM = """Title: Cast Test
+
+cast MAN "The man"
+    face: portrait(seed=7, hair="short")
+cast WOMAN
+    face: FACE
+set EMPTY ROOM
+    image: room(seed=3, window="left")
+
+INT. EMPTY ROOM - DAY
+
+MAN
+Hello.
+
+WOMAN
+Hi.
+
+EXT. FOREST - NIGHT
+
+MAN
+Dark here.
+"""
+
+
+def _film(tmp_path: Path, face: str = 'portrait(seed=11, hair="long")') -> Path:
+    path = tmp_path / "test.film"
+    path.write_text(FILM.replace("FACE", face), encoding="utf-8")
+    return path
 
 
 def test_cast_command_writes_a_png(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:  # type: ignore[no-untyped-def]
@@ -67,52 +89,39 @@ def test_cast_command_writes_a_png(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     from screenplay.cli import main
 
     monkeypatch.setenv("SCREENPLAY_CACHE_DIR", str(tmp_path / "cache"))
-    film = SimpleNamespace(
-        title="The Empty Room",
-        cast={
-            "MAN": SimpleNamespace(
-                name="MAN", face=AssetSpec("face", "portrait", {"seed": 7}), voice=None
-            ),
-            "NARRATOR": SimpleNamespace(name="NARRATOR", face=None, voice=None),
-        },
-        sets={
-            "EMPTY ROOM": SimpleNamespace(
-                name="EMPTY ROOM", spec=AssetSpec("set", "room", {"seed": 3}), scene=ROOM
-            )
-        },
-    )
-    _fake_api(monkeypatch, film, [])
     out = tmp_path / "sheet.png"
-    assert main(["cast", str(tmp_path / "x.film"), "-o", str(out), "--width", "800"]) == 0
+    assert main(["cast", str(_film(tmp_path)), "-o", str(out), "--width", "800"]) == 0
     img = np.asarray(Image.open(out))
     assert img.shape[1] == 800
-    assert "1 faces, 1 sets" in capsys.readouterr().out
+    # two faces, and two sets: the declared room and the undeclared forest (from EXT. … NIGHT)
+    assert "2 faces, 2 sets" in capsys.readouterr().out
 
 
-def test_cast_command_reports_backend_errors(
+def test_cast_command_reports_engine_errors_at_the_declaration(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
 ) -> None:  # type: ignore[no-untyped-def]
     from screenplay.cli import main
 
     monkeypatch.setenv("SCREENPLAY_CACHE_DIR", str(tmp_path / "cache"))
-    film = SimpleNamespace(
-        title="",
-        cast={
-            "W": SimpleNamespace(
-                name="W", face=AssetSpec("face", "file", {"path": tmp_path / "no.png"}), voice=None
-            )
-        },
-        sets={},
-    )
-    _fake_api(monkeypatch, film, [])
-    assert main(["cast", str(tmp_path / "x.film"), "-o", str(tmp_path / "s.png")]) == 1
-    assert "SP0500" in capsys.readouterr().err
-    empty = SimpleNamespace(title="", cast={}, sets={})
-    _fake_api(monkeypatch, empty, [])
-    assert main(["cast", str(tmp_path / "x.film"), "-o", str(tmp_path / "s.png")]) == 1
-    assert "SP0507" in capsys.readouterr().err
-    assert main(["cast", str(tmp_path / "x.film"), "-o", str(tmp_path / "s.gif")]) == 1
+    (tmp_path / "broken.png").write_bytes(b"")
+    film = _film(tmp_path, face='"broken.png"')
+    assert main(["cast", str(film), "-o", str(tmp_path / "s.png")]) == 1
+    err = capsys.readouterr().err
+    assert "SP0501" in err and "test.film:5" in err  # at the `cast WOMAN` declaration
+    assert main(["cast", str(_film(tmp_path)), "-o", str(tmp_path / "s.gif")]) == 1
     assert "SP0508" in capsys.readouterr().err
+
+
+def test_cast_command_with_nothing_to_draw(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    from screenplay.cli import main
+
+    monkeypatch.setenv("SCREENPLAY_CACHE_DIR", str(tmp_path / "cache"))
+    empty = tmp_path / "empty.film"
+    empty.write_text("Title: Nothing\n\nJust some action, nobody speaks.\n", encoding="utf-8")
+    assert main(["cast", str(empty), "-o", str(tmp_path / "s.png")]) == 1
+    assert "SP0507" in capsys.readouterr().err
 
 
 def test_schema_module_is_cheap() -> None:
