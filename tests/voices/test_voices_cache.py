@@ -115,7 +115,7 @@ def test_lines_spoken_from_several_threads_match_sequential(tmp_path: Path) -> N
     # that no line is mixed up: each take matches its own line best.
     def envelope(a: np.ndarray) -> np.ndarray:
         hop = 480
-        return np.sqrt(np.mean(a[: len(a) // hop * hop].reshape(-1, hop) ** 2, axis=1))
+        return np.asarray(np.sqrt(np.mean(a[: len(a) // hop * hop].reshape(-1, hop) ** 2, axis=1)))
 
     def similarity(a: np.ndarray, b: np.ndarray) -> float:
         n = min(len(a), len(b))
