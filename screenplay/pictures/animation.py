@@ -80,7 +80,7 @@ def viseme_at(visemes: Sequence[Timed], t: float) -> str:
             if v.start <= t < v.end and (found is None or v.start >= found.start):
                 found = v
     if found is not None and found.label in VISEMES:
-        return found.label
+        return str(found.label)
     return "rest"
 
 

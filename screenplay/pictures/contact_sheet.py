@@ -43,7 +43,10 @@ def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
 
 def _over(rgba: np.ndarray, card: np.ndarray) -> np.ndarray:
     a = rgba[:, :, 3:4].astype(np.float32) / 255.0
-    return (rgba[:, :, :3].astype(np.float32) * a + card * (1 - a) + 0.5).astype(np.uint8)
+    out: np.ndarray = (rgba[:, :, :3].astype(np.float32) * a + card * (1 - a) + 0.5).astype(
+        np.uint8
+    )
+    return out
 
 
 def contact_sheet(

@@ -332,4 +332,5 @@ class Canvas:
 
     def rgb8(self) -> np.ndarray:
         """Opaque RGB uint8 (composited over black, for sets which cover the frame)."""
-        return np.clip(self.px[:, :, :3] * 255.0 + 0.5, 0, 255).astype(np.uint8)
+        rgb: np.ndarray = np.clip(self.px[:, :, :3] * 255.0 + 0.5, 0, 255).astype(np.uint8)
+        return rgb

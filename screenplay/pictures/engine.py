@@ -121,15 +121,16 @@ class PhotoFace:
         from screenplay.pictures.photo import cover_fit, fit_image
 
         h, w = self.image.shape[:2]
-        focus = None
+        focus: tuple[float, float] | None = None
         zoom = 1.0
         if self.landmarks is not None:
-            focus = tuple(self.landmarks[[33, 263, 13, 152]].mean(axis=0))  # eyes, mouth, chin
+            fx, fy = self.landmarks[[33, 263, 13, 152]].mean(axis=0)  # eyes, mouth, chin
+            focus = (float(fx), float(fy))
             face_h = float(self.landmarks[:, 1].max() - self.landmarks[:, 1].min())
             # frame the face like the procedural close-ups: about half the frame height
             zoom = max(1.0, (0.5 * height) / (face_h * max(width / w, height / h)))
             zoom = min(zoom, 3.0)
-        s, tx, ty = cover_fit((w, h), width, height, focus, zoom)  # type: ignore[arg-type]
+        s, tx, ty = cover_fit((w, h), width, height, focus, zoom)
         img = fit_image(self.image, width, height, s, tx, ty)
         if img.shape[2] == 3:
             img = np.dstack([img, np.full(img.shape[:2], 255, np.uint8)])

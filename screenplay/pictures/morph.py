@@ -47,9 +47,9 @@ def _portrait_morph(a: Any, b: Any, width: int, height: int) -> Callable[[float]
 
     def at(t: float) -> np.ndarray:
         if t <= 0.0:
-            return a.frame(width, height)
+            return np.asarray(a.frame(width, height))
         if t >= 1.0:
-            return b.frame(width, height)
+            return np.asarray(b.frame(width, height))
         k = _ease(t)
         mid = portrait.lerp_look(a.look, b.look, k)
         first = portrait.render(mid, width, height).rgba8()
@@ -125,7 +125,7 @@ def _flow_morph(fa: np.ndarray, fb: np.ndarray) -> Callable[[float], np.ndarray]
     h, w = fa.shape[:2]
     ga = cv2.cvtColor(fa[:, :, :3], cv2.COLOR_RGB2GRAY)
     gb = cv2.cvtColor(fb[:, :, :3], cv2.COLOR_RGB2GRAY)
-    dis = cv2.DISOpticalFlow_create(cv2.DISOPTICAL_FLOW_PRESET_MEDIUM)
+    dis = cv2.DISOpticalFlow_create(cv2.DISOPTICAL_FLOW_PRESET_MEDIUM)  # type: ignore[attr-defined]
     f_ab = dis.calc(ga, gb, None)  # where each pixel of A goes in B
     f_ba = dis.calc(gb, ga, None)
     gx, gy = np.meshgrid(np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32))

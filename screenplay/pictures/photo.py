@@ -168,9 +168,9 @@ def load_image(path: Path) -> np.ndarray:
                     )
                 if im.format == "JPEG" and max(w, h) > 2 * WORKING_EDGE:
                     im.draft("RGB", (WORKING_EDGE, WORKING_EDGE))  # decode at reduced size
-                im = ImageOps.exif_transpose(im)
-                has_alpha = im.mode in ("RGBA", "LA", "PA") or "transparency" in im.info
-                arr = np.asarray(im.convert("RGBA" if has_alpha else "RGB"))
+                upright = ImageOps.exif_transpose(im)
+                has_alpha = upright.mode in ("RGBA", "LA", "PA") or "transparency" in upright.info
+                arr = np.asarray(upright.convert("RGBA" if has_alpha else "RGB"))
     except BackendError:
         raise
     except Image.DecompressionBombError as exc:  # Pillow's own guard fires above ~179 MP at open
@@ -399,7 +399,8 @@ def piecewise_linear(
     bary = np.concatenate([b, 1.0 - b.sum(axis=1, keepdims=True)], axis=1)  # (m, 3)
     out = np.einsum("mi,mik->mk", bary, values[tri.simplices[s]])
     out[~inside] = np.nan
-    return out.reshape(*qx.shape, values.shape[1])
+    result: np.ndarray = out.reshape(*qx.shape, values.shape[1])
+    return result
 
 
 def warp_region(

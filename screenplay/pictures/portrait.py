@@ -173,7 +173,7 @@ def resolve_look(params: dict[str, Any]) -> Look:
             "Ages from 5 to 95 are drawn.",
         )
     skin_name = _pick(params, seed, "skin", schema.SKINS)
-    hair_weights = (
+    hair_weights: list[float] = (
         [1, 1, 3, 3, 3, 4, 6, 4, 3, 2]
         if fem > 0.7
         else [3, 5, 7, 6, 3, 1, 1, 0.5, 0.5, 1.5]
@@ -384,8 +384,8 @@ def _hair_back(cv: Canvas, lk: Look) -> None:
         n = 28
         ang = np.linspace(0, 2 * np.pi, n, endpoint=False)
         r = 0.215 + 0.012 * np.cos(ang * 7)
-        pts = np.stack([np.cos(ang) * r * 1.05, cy - 0.05 + np.sin(ang) * r * 0.95], axis=1)
-        afro = smooth(pts, closed=True)
+        ring = np.stack([np.cos(ang) * r * 1.05, cy - 0.05 + np.sin(ang) * r * 0.95], axis=1)
+        afro = smooth(ring, closed=True)
         cv.fill(afro, col)
         cv.paint_mask(cv.full_mask(afro) * (1.0 - cv.full_mask(afro + (-0.05, -0.02))), dark, 0.6)
     elif style == "bun":

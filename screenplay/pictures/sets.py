@@ -565,7 +565,8 @@ def _furniture(cv: Canvas, look: SetLook, g: dict[str, Colour], bottom: float) -
             while bx < sx + 0.13:
                 bw = rng.uniform(0.012, 0.025)
                 h = rng.uniform(0.06, 0.085)
-                c = _grade(tuple(rng.uniform(0.2, 0.8, 3)), look)  # type: ignore[arg-type]
+                cr, cg, cb = (float(v) for v in rng.uniform(0.2, 0.8, 3))
+                c = _grade((cr, cg, cb), look)
                 cv.fill(_rect(bx, y1 - 0.01 - h, bx + bw, y1 - 0.01), c)
                 bx += bw + 0.002
 
@@ -710,9 +711,8 @@ def _exterior(cv: Canvas, look: SetLook, aspect: float) -> None:
                 if kind == "street" and layer == 2 and abs(x + w / 2) < 0.25:
                     x += w * 0.6  # leave the street open in the middle
                     continue
-                bcol = layer_col(
-                    tuple(rng.uniform(0.3, 0.6, 3) * np.array([1.0, 0.92, 0.85])), depth
-                )  # type: ignore[arg-type]
+                br, bg, bb = (float(v) for v in rng.uniform(0.3, 0.6, 3) * (1.0, 0.92, 0.85))
+                bcol = layer_col((br, bg, bb), depth)
                 cv.fill(_rect(x, base_y - h, x + w, base_y), bcol)
                 cv.fill(
                     _rect(x + w * 0.75, base_y - h, x + w, base_y), shade(bcol, 0.8), opacity=0.7
