@@ -1,0 +1,453 @@
+"""The lock file: generated text frozen beside the film, readable and diff-friendly.
+
+``film.film`` gets ``film.film.lock`` (the caller chooses the path).  Each
+hole the language model filled is one entry, keyed by :func:`hole_key` over
+everything that decides the text (model identity, prompt, parameters, seed).
+A build looks the key up first and runs the model only on a miss, so a fully
+locked film builds without loading any model, and a reviewer sees every
+generated word in version control.
+
+The format is line-oriented plain text, so a hand edit is easy and a diff is
+one line per changed field or line of text::
+
+    # screenplay lock file: …
+    format: 1
+
+    hole 3c9f0a1b2d4e5f60718a
+      line: 42
+      mode: lines
+      count: 2
+      seed: 0
+      temperature: 0.8
+      model: default
+      identity: SmolLM2-135M-Instruct.Q4_1.gguf@sha256:…
+      cast: MAN, WOMAN
+      prompt: sha256:…
+      text:
+        | MAN
+        | It still hasn't begun.
+        |
+        | WOMAN
+        | It began a long time ago.
+
+Entries are written in source order (then by key), fields in a fixed order.
+``line`` is informational only (it moves when the script is edited; the key
+does not depend on it).  ``draw`` (omitted when 0) counts redraws by
+``fill --regenerate``: draw 0 is what the seed gives from scratch, draw k
+samples with a seed derived from (seed, k), so every locked text can be
+reproduced from the fields beside it.  A file that does not fit raises :class:`LockError`
+with the 1-based line and column of the first problem.
+
+This module is standard-library only: reading a lock never imports torch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from screenplay.cache import atomic_write_bytes
+
+LOCK_FORMAT = 1
+
+_HEADER = (
+    "# screenplay lock file: text written by the dialogue model, frozen so that every\n"
+    "# build of the film is the same. Review it like code; hand edits to `text:` are kept.\n"
+    "# `screenplay fill FILE --regenerate` draws new text; `--write` moves it into the source.\n"
+)
+
+_KEY_RE = re.compile(r"[0-9a-f]{8,64}")
+_TEXT_PREFIX = "    |"
+MODES = ("lines", "words", "line_for")
+
+# Field order in the file, and how each value is read.
+_FIELDS: tuple[str, ...] = (
+    "line",
+    "mode",
+    "count",
+    "character",
+    "seed",
+    "draw",
+    "temperature",
+    "model",
+    "identity",
+    "cast",
+    "prompt",
+    "text",
+)
+_REQUIRED: tuple[str, ...] = ("mode", "count", "seed", "temperature", "model", "identity", "text")
+
+
+class LockError(Exception):
+    """A lock file that does not fit the format; ``line``/``col`` are 1-based."""
+
+    def __init__(self, line: int, col: int, message: str, help: str = "") -> None:
+        super().__init__(f"line {line}, column {col}: {message}")
+        self.line = line
+        self.col = col
+        self.message = message
+        self.help = help
+        #: Set by :meth:`LockFile.load` so a diagnostic can name the file.
+        self.path: Path | None = None
+
+    #: Diagnostic code (see :mod:`screenplay.dialogue.errors`).
+    code = "SP0703"
+
+
+def hole_key(model_identity: str, prompt: str, params: Mapping[str, object]) -> str:
+    """The lock key of one generation: a hash of model, prompt and parameters.
+
+    ``params`` must be JSON-like (str, numbers, bools, None, lists/tuples,
+    dicts); key order does not matter.
+    """
+    payload = json.dumps(
+        {"model": model_identity, "prompt": prompt, "params": params},
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:20]
+
+
+def prompt_hash(prompt: str) -> str:
+    """The recorded (informational) hash of a prompt."""
+    return "sha256:" + hashlib.sha256(prompt.encode("utf-8")).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class LockEntry:
+    """One filled hole: the text and what it was generated from."""
+
+    key: str
+    text: str
+    mode: str
+    count: int
+    seed: int
+    temperature: float
+    #: The model as the script names it (``default``, ``gpt2``, ``models/x.gguf``).
+    model: str
+    #: Model id/path plus revision or file hash (see ``model.model_identity``).
+    identity: str
+    character: str | None = None
+    cast: tuple[str, ...] = ()
+    prompt: str = ""
+    #: Source line of the directive, informational only.
+    line: int = 0
+    #: How many times the text was redrawn (``fill --regenerate``); 0 = first draw.
+    draw: int = 0
+
+    def matches_portably(
+        self, model: str, prompt: str, params: Mapping[str, object]
+    ) -> bool:
+        """Same hole, judged without the model identity (for a model not installed here)."""
+        return (
+            self.model == model
+            and self.prompt == prompt
+            and self.mode == params.get("mode")
+            and self.count == params.get("count")
+            and self.character == params.get("character")
+            and self.seed == params.get("seed")
+            and self.temperature == params.get("temperature")
+            and list(self.cast) == list(params.get("cast", ()))  # type: ignore[call-overload]
+        )
+
+
+@dataclass
+class LockFile:
+    """All entries of one lock file, by key."""
+
+    entries: dict[str, LockEntry] = field(default_factory=dict)
+    #: Whether the file existed when loaded (an empty lock is not written anew).
+    existed: bool = False
+
+    # -- access ------------------------------------------------------------
+    def get(self, key: str) -> LockEntry | None:
+        return self.entries.get(key)
+
+    def put(self, entry: LockEntry) -> None:
+        self.entries[entry.key] = entry
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __iter__(self) -> Iterator[LockEntry]:
+        return iter(self.ordered())
+
+    def ordered(self) -> list[LockEntry]:
+        return sorted(self.entries.values(), key=lambda e: (e.line, e.key))
+
+    def find_portable(
+        self, model: str, prompt: str, params: Mapping[str, object]
+    ) -> LockEntry | None:
+        """An entry for this hole made by model ``model``, whatever its identity."""
+        for entry in self.ordered():
+            if entry.matches_portably(model, prompt, params):
+                return entry
+        return None
+
+    def prune(self, keys_in_use: Iterable[str]) -> int:
+        """Drop entries whose holes no longer exist; returns how many were dropped."""
+        keep = set(keys_in_use)
+        stale = [k for k in self.entries if k not in keep]
+        for k in stale:
+            del self.entries[k]
+        return len(stale)
+
+    def relocate(self, key: str, line: int) -> None:
+        """Update the informational source line of an entry."""
+        e = self.entries.get(key)
+        if e is not None and e.line != line:
+            self.entries[key] = replace(e, line=line)
+
+    # -- text form -----------------------------------------------------------
+    def dumps(self) -> str:
+        out = [_HEADER, f"format: {LOCK_FORMAT}\n"]
+        for e in self.ordered():
+            out.append("\n")
+            out.append(f"hole {e.key}\n")
+            if e.line:
+                out.append(f"  line: {e.line}\n")
+            out.append(f"  mode: {e.mode}\n")
+            out.append(f"  count: {e.count}\n")
+            if e.character is not None:
+                out.append(f"  character: {e.character}\n")
+            out.append(f"  seed: {e.seed}\n")
+            if e.draw:
+                out.append(f"  draw: {e.draw}\n")
+            out.append(f"  temperature: {e.temperature!r}\n")
+            out.append(f"  model: {e.model}\n")
+            out.append(f"  identity: {e.identity}\n")
+            if e.cast:
+                out.append(f"  cast: {', '.join(e.cast)}\n")
+            if e.prompt:
+                out.append(f"  prompt: {e.prompt}\n")
+            out.append("  text:\n")
+            for text_line in e.text.split("\n") if e.text else []:
+                out.append(f"{_TEXT_PREFIX} {text_line}".rstrip() + "\n")
+        return "".join(out)
+
+    def save(self, path: Path) -> None:
+        """Write atomically (temp file + rename); an empty lock is only written if one existed."""
+        path = Path(path)
+        if not self.entries and not self.existed and not path.exists():
+            return
+        atomic_write_bytes(path, self.dumps().encode("utf-8"))
+        self.existed = True
+
+    @classmethod
+    def load(cls, path: Path) -> LockFile:
+        """Read ``path``; a missing file is an empty lock.  Raises :class:`LockError`."""
+        path = Path(path)
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            return cls()
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            err = LockError(line, 1, "the lock file is not UTF-8 text", "re-save it as UTF-8")
+            err.path = path
+            raise err from None
+        try:
+            lock = cls.loads(text)
+        except LockError as err:
+            err.path = path
+            raise
+        lock.existed = True
+        return lock
+
+    @classmethod
+    def loads(cls, text: str) -> LockFile:
+        return _Parser(text).parse()
+
+
+# --------------------------------------------------------------------------
+# Parsing, with a line and column for every complaint
+# --------------------------------------------------------------------------
+
+
+class _Parser:
+    def __init__(self, text: str) -> None:
+        self.lines = text.replace("\r\n", "\n").split("\n")
+        self.lock = LockFile()
+        self.saw_format = False
+
+    def parse(self) -> LockFile:
+        i = 0
+        n = len(self.lines)
+        while i < n:
+            raw = self.lines[i]
+            lineno = i + 1
+            stripped = raw.strip()
+            if not stripped or (stripped.startswith("#") and not raw.startswith(" ")):
+                i += 1
+                continue
+            if raw.startswith("format:"):
+                self._format(raw, lineno)
+                i += 1
+                continue
+            if raw.startswith("hole"):
+                i = self._hole(i)
+                continue
+            if raw[0].isspace():
+                raise LockError(
+                    lineno,
+                    1,
+                    "an indented field outside any `hole` entry",
+                    "every field belongs under a `hole KEY` line",
+                )
+            raise LockError(
+                lineno,
+                1,
+                f"unexpected line `{_clip(stripped)}`",
+                "top-level lines are `format: 1`, `hole KEY` or `# comments`",
+            )
+        return self.lock
+
+    def _format(self, raw: str, lineno: int) -> None:
+        value = raw[len("format:") :].strip()
+        if value != str(LOCK_FORMAT):
+            raise LockError(
+                lineno,
+                len("format:") + 2,
+                f"unsupported lock format `{value}`",
+                f"this version of screenplay reads format {LOCK_FORMAT}; "
+                "delete the lock file and run `screenplay fill` to regenerate it",
+            )
+        self.saw_format = True
+
+    def _hole(self, i: int) -> int:
+        raw = self.lines[i]
+        lineno = i + 1
+        parts = raw.split()
+        if parts[0] != "hole" or len(parts) != 2:
+            raise LockError(lineno, 1, "a hole header is `hole KEY`", "e.g. `hole 3c9f0a1b2d4e5f60718a`")
+        key = parts[1]
+        if not _KEY_RE.fullmatch(key):
+            raise LockError(
+                lineno,
+                raw.index(key) + 1,
+                f"`{_clip(key)}` is not a hole key (lowercase hex)",
+                "keys are written by `screenplay fill`; do not edit them",
+            )
+        if key in self.lock.entries:
+            raise LockError(lineno, raw.index(key) + 1, f"hole `{key}` appears twice", "delete one")
+        values: dict[str, object] = {}
+        text_lines: list[str] | None = None
+        i += 1
+        while i < len(self.lines):
+            line = self.lines[i]
+            ln = i + 1
+            if not line.strip():
+                i += 1
+                break
+            if not line.startswith("  "):
+                break
+            if line.startswith(_TEXT_PREFIX) or line.strip().startswith("|"):
+                if text_lines is None or not line.startswith(_TEXT_PREFIX):
+                    col = len(line) - len(line.lstrip()) + 1
+                    raise LockError(
+                        ln,
+                        col,
+                        "a text line outside a `text:` block"
+                        if text_lines is None
+                        else "text lines start with four spaces and `|`",
+                        "text lines follow `  text:` and start with `    | `",
+                    )
+                body = line[len(_TEXT_PREFIX) :]
+                text_lines.append(body[1:] if body.startswith(" ") else body)
+                i += 1
+                continue
+            if text_lines is not None and "text" in values:
+                raise LockError(
+                    ln, 3, "a field after the `text:` block", "`text:` is the last field of a hole"
+                )
+            name, sep, value = line.strip().partition(":")
+            col_value = line.index(":") + 2 if sep else 3
+            if not sep:
+                raise LockError(ln, 3, f"`{_clip(line.strip())}` is not `name: value`", "")
+            name = name.strip()
+            value = value.strip()
+            if name not in _FIELDS:
+                import difflib
+
+                close = difflib.get_close_matches(name, _FIELDS, n=1)
+                raise LockError(
+                    ln,
+                    3,
+                    f"unknown field `{name}`",
+                    f"did you mean `{close[0]}`?" if close else "fields: " + ", ".join(_FIELDS),
+                )
+            if name in values:
+                raise LockError(ln, 3, f"field `{name}` appears twice in this hole", "")
+            if name == "text":
+                if value:
+                    raise LockError(
+                        ln, col_value, "`text:` starts a block", "put the text on the lines below as `    | …`"
+                    )
+                text_lines = []
+                values["text"] = ""
+            else:
+                values[name] = self._value(name, value, ln, col_value)
+            i += 1
+        missing = [f for f in _REQUIRED if f not in values]
+        if missing:
+            raise LockError(
+                lineno,
+                1,
+                f"hole `{key}` lacks {', '.join('`' + m + '`' for m in missing)}",
+                "delete the entry and run `screenplay fill` to regenerate it",
+            )
+        if not self.saw_format:
+            raise LockError(lineno, 1, "`format: 1` must come before the first hole", "")
+        self.lock.put(
+            LockEntry(
+                key=key,
+                text="\n".join(text_lines or []),
+                mode=str(values["mode"]),
+                count=int(values["count"]),  # type: ignore[call-overload]
+                seed=int(values["seed"]),  # type: ignore[call-overload]
+                temperature=float(values["temperature"]),  # type: ignore[arg-type]
+                model=str(values["model"]),
+                identity=str(values["identity"]),
+                character=values.get("character"),  # type: ignore[arg-type]
+                cast=tuple(values.get("cast", ())),  # type: ignore[call-overload]
+                prompt=str(values.get("prompt", "")),
+                line=int(values.get("line", 0)),  # type: ignore[call-overload]
+                draw=int(values.get("draw", 0)),  # type: ignore[call-overload]
+            )
+        )
+        return i
+
+    @staticmethod
+    def _value(name: str, value: str, ln: int, col: int) -> object:
+        if name in ("line", "count", "seed", "draw"):
+            if not re.fullmatch(r"\d+", value):
+                raise LockError(ln, col, f"`{name}` must be a whole number ≥ 0, not `{_clip(value)}`", "")
+            return int(value)
+        if name == "temperature":
+            try:
+                t = float(value)
+            except ValueError:
+                t = -1.0
+            if not (0.0 < t <= 2.0):
+                raise LockError(ln, col, f"`temperature` must be a number in (0, 2], not `{_clip(value)}`", "")
+            return t
+        if name == "mode":
+            if value not in MODES:
+                raise LockError(ln, col, f"`mode` is one of {', '.join(MODES)}, not `{_clip(value)}`", "")
+            return value
+        if name == "cast":
+            return tuple(c.strip() for c in value.split(",") if c.strip())
+        if not value:
+            raise LockError(ln, col, f"`{name}` is empty", "")
+        return value
+
+
+def _clip(s: str, n: int = 40) -> str:
+    return s if len(s) <= n else s[: n - 1] + "…"

@@ -1,0 +1,615 @@
+"""Prompts for the dialogue model, and cleaning its continuation into valid Fountain.
+
+The model is used the way *The Empty Room* was written with GPT-2: a few
+lines of screenplay go in, a continuation comes out.  :func:`build_prompt`
+turns "everything before the hole" into that prompt: the title page (title,
+author, the characters) plus the last part of the script that fits the
+model's context, production declarations and notes removed.  For a line by a
+known speaker the prompt ends with that speaker's cue, so even a 135M model
+answers with dialogue rather than wandering off (see docs/dialogue.md for the
+measurements behind that choice).
+
+:func:`postprocess` is the other half and trusts nothing: a tiny or random
+model writes garbage, a chat model echoes its prompt, every model loops.  It
+parses the continuation line by line as a screenplay, keeps only dialogue
+blocks (and, for word counts, action) that are well formed, strips markup
+junk, cuts repetition loops and unfinished sentences, drops lines that
+repeat the script, and bounds the length.  The result is always valid
+Fountain text, possibly empty.  Standard library only.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+Mode = Literal["lines", "words", "line_for"]
+
+#: How much script the prompt carries (characters).  ~600 tokens: enough for
+#: a scene's voice, small enough for GPT-2's 1024-token window and for CPU speed.
+DEFAULT_MAX_CHARS = 2400
+
+#: A dialogue line longer than this is cut at a sentence end.
+MAX_LINE_WORDS = 40
+
+_TITLE_KEYS = ("title", "credit", "author", "authors", "source")
+_DECL_RE = re.compile(r"^(use|cast|set|cue|voice|face|music|image|preset)\b[ \t]+\S")
+_TITLE_RE = re.compile(r"^([A-Za-z][A-Za-z ]*):(.*)$")
+_EXTENSION_RE = re.compile(r"\s*\((V\.O\.|O\.S\.|O\.C\.|CONT'D|CONT’D|CONT\.|OFF|V\.O|O\.S)\)\s*$")
+_NAME_WORD_RE = re.compile(r"[A-Z][A-Z'’.]*")
+_SENTENCE_END_RE = re.compile(r"[.!?…]+[\"'”’)]*$")
+_SPECIAL_TOKEN_RE = re.compile(r"<\|[^|>]*\|>|</?s>|<unk>|<pad>|<mask>|\[(?:CLS|SEP|PAD|UNK|MASK)\]")
+_URL_RE = re.compile(r"https?://|www\.|\S+@\S+\.\w+|\.(com|org|net|html?)\b", re.IGNORECASE)
+_BRACKET_RE = re.compile(r"\[[^\]]*\]|\{[^}]*\}|<[^>]*>")
+_GLUED_RE = re.compile(r"[A-Z]{3,}[a-z]|[a-z]{2,}[A-Z]{2,}")
+_JUNK_CHARS_RE = re.compile(r"[*_#~^`|\\{}\[\]<>=+@$%&]")
+
+# Words that head screenplay apparatus, never a character's name.
+_NOT_NAMES = frozenset(
+    """INT EXT EST INT./EXT I/E FADE FADES CUT CUTS DISSOLVE DISSOLVES SMASH MATCH WIPE IRIS
+    MUSIC SOUND SFX VFX SUPER TITLE TITLES CREDITS SCENE SCENES END THE CONTINUED CONT'D
+    CLOSE ANGLE BACK LATER INSERT MONTAGE FLASHBACK INTERCUT OMITTED SERIES OPTIONS OPTION
+    QUESTION ANSWER NOTE NOTES CHAPTER ACT PLAYING TRANSITION TO IN OUT ON OFF DAY NIGHT
+    MORNING EVENING DUSK DAWN POV SHOT WIDE PAN ZOOM TRACKING BLACK WHITE SCREEN SILENCE
+    PAUSE BEAT OK OKAY YES NO HEY OH AND OR BUT FOR WITH OF A AN AT BY IS IT I HE SHE THEY WE
+    YOU ME HIM HER US THEM HIS ITS THIS THAT WHAT WHY HOW WHO WHERE WHEN""".split()
+)
+
+
+# --------------------------------------------------------------------------
+# Reading a script into parts
+# --------------------------------------------------------------------------
+
+
+def _strip_markup_blocks(text: str) -> str:
+    """Remove notes ``[[…]]`` (directives included) and boneyard ``/* … */``."""
+    text = re.sub(r"/\*.*?\*/", "", text, flags=re.DOTALL)
+    text = re.sub(r"\[\[.*?\]\]", "", text, flags=re.DOTALL)
+    return text
+
+
+def split_title_page(text: str) -> tuple[dict[str, str], str]:
+    """Fountain's title page (``Key: value`` lines at the very top) and the rest."""
+    lines = text.replace("\r\n", "\n").split("\n")
+    fields: dict[str, str] = {}
+    i = 0
+    while i < len(lines) and not lines[i].strip():
+        i += 1
+    start = i
+    key: str | None = None
+    while i < len(lines) and lines[i].strip():
+        m = _TITLE_RE.match(lines[i])
+        if m and not lines[i].startswith((" ", "\t")):
+            key = m.group(1).strip().lower()
+            fields[key] = m.group(2).strip()
+        elif key is not None and lines[i].startswith((" ", "\t")):
+            fields[key] = (fields[key] + " " + lines[i].strip()).strip()
+        else:
+            return {}, "\n".join(lines[start:])
+        i += 1
+    if not fields:
+        return {}, "\n".join(lines[start:])
+    return fields, "\n".join(lines[i:])
+
+
+def script_body(text: str) -> str:
+    """The screenplay proper: no production declarations, notes, sections or synopses."""
+    text = _strip_markup_blocks(text.replace("\r\n", "\n"))
+    out: list[str] = []
+    in_decl = False
+    for line in text.split("\n"):
+        if _DECL_RE.match(line):
+            in_decl = True
+            continue
+        if in_decl:
+            if line.startswith((" ", "\t")) and line.strip():
+                continue
+            in_decl = False
+        stripped = line.strip()
+        if stripped.startswith("#") or (stripped.startswith("=") and not stripped.startswith("==")):
+            continue  # sections and synopses are the writer's outline, not the film
+        if stripped.startswith("==="):
+            continue  # page break
+        out.append(line.rstrip())
+    body = "\n".join(out)
+    return re.sub(r"\n{3,}", "\n\n", body).strip("\n")
+
+
+def cue_name(line: str) -> str:
+    """A cue line without its extension, force mark and dual-dialogue caret."""
+    s = line.strip().lstrip("@").rstrip("^").strip()
+    return _EXTENSION_RE.sub("", s).strip()
+
+
+def _is_caps(line: str) -> bool:
+    letters = [c for c in line if c.isalpha()]
+    return bool(letters) and all(not c.islower() for c in letters)
+
+
+def speakers(text: str) -> list[str]:
+    """Character cues in order of appearance (a caps line after a blank line, with dialogue)."""
+    lines = text.split("\n")
+    found: list[str] = []
+    for i, line in enumerate(lines):
+        s = line.strip()
+        if not s or not (s.startswith("@") or _is_caps(s)):
+            continue
+        prev_blank = i == 0 or not lines[i - 1].strip()
+        has_next = i + 1 < len(lines) and lines[i + 1].strip()
+        if not (prev_blank and has_next):
+            continue
+        name = cue_name(s)
+        if is_plausible_name(name, ()) or s.startswith("@"):
+            found.append(name)
+    return found
+
+
+def next_speaker(text: str, cast: Sequence[str]) -> str | None:
+    """Who speaks next if the scene alternates: the latest speaker who is not the last one."""
+    order = speakers(script_body(text))
+    names = [cue_name(c) for c in cast if c.strip()]
+    if not order:
+        return names[0] if names else None
+    last = order[-1]
+    for name in reversed(order[:-1]):
+        if name != last:
+            return name
+    for name in names:
+        if name != last:
+            return name
+    return last
+
+
+def is_plausible_name(name: str, cast: Sequence[str]) -> bool:
+    """Could ``name`` be a character cue?  Known cast always; new names must look like names."""
+    if not name:
+        return False
+    known = {cue_name(c) for c in cast}
+    if name in known:
+        return True
+    if len(name) < 2 or len(name) > 24 or not name[0].isalpha():
+        return False
+    words = name.split()
+    if not 1 <= len(words) <= 3:
+        return False
+    for k in known:
+        if len(k) >= 3 and k in name and k != name and " " not in name:
+            return False  # "WOMANWOMAN": a known cue run together with noise
+    for w in words:
+        if not _NAME_WORD_RE.fullmatch(w) or w.rstrip(".") in _NOT_NAMES:
+            return False
+        if not any(c in "AEIOUY" for c in w) and not w.endswith("."):
+            return False  # "XJQ" is noise, not a name
+    return not name.endswith(":")
+
+
+# --------------------------------------------------------------------------
+# Prompt
+# --------------------------------------------------------------------------
+
+
+def _tail(body: str, budget: int) -> str:
+    """The last paragraphs of ``body`` that fit ``budget`` characters."""
+    paras = [p for p in re.split(r"\n\s*\n", body) if p.strip()]
+    kept: list[str] = []
+    used = 0
+    for p in reversed(paras):
+        cost = len(p) + 2
+        if used + cost > budget:
+            if not kept:
+                lines = p.split("\n")
+                while lines and len("\n".join(lines)) > budget:
+                    lines.pop(0)
+                if lines:
+                    kept.append("\n".join(lines))
+            break
+        kept.append(p)
+        used += cost
+    return "\n\n".join(reversed(kept))
+
+
+def build_prompt(
+    preceding_fountain: str,
+    mode: Mode,
+    count: int,
+    character: str | None,
+    cast: Sequence[str],
+    *,
+    max_chars: int = DEFAULT_MAX_CHARS,
+) -> str:
+    """The text the model continues.
+
+    ``preceding_fountain`` is everything before the hole (Fountain; notes and
+    production declarations are ignored).  The prompt keeps the title page's
+    title and author and names the characters, then carries the last part of
+    the script that fits ``max_chars``.  For ``line_for``, and for ``lines``
+    when ``character`` names the next speaker, it ends with that cue so the
+    continuation starts as that character's dialogue; otherwise it ends after
+    a blank line, where the model may begin any element.
+    """
+    fields, rest = split_title_page(preceding_fountain)
+    body = script_body(rest)
+    header_lines = []
+    for key in _TITLE_KEYS:
+        if fields.get(key):
+            header_lines.append(f"{key.capitalize()}: {fields[key]}")
+    names = []
+    for c in list(cast) + ([character] if character else []):
+        n = cue_name(c)
+        if n and n not in names:
+            names.append(n)
+    if names:
+        header_lines.append("Characters: " + ", ".join(names))
+    header = "\n".join(header_lines) + "\n\n" if header_lines else ""
+    tail = _tail(body, max(200, max_chars - len(header)))
+    if not tail:
+        tail = "FADE IN:"  # a hole at the very start still continues a screenplay
+    prompt = header + tail.rstrip() + "\n\n"
+    if character and mode in ("line_for", "lines"):
+        prompt += cue_name(character).upper() + "\n"
+    return prompt
+
+
+# --------------------------------------------------------------------------
+# Cleaning
+# --------------------------------------------------------------------------
+
+
+def _norm(text: str) -> str:
+    """Comparison form of a line: letters and digits only, lower case."""
+    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
+
+
+def cut_loops(words: list[str]) -> list[str]:
+    """Cut a word list where a phrase starts repeating itself back to back."""
+    n_words = len(words)
+    low = [_norm(w) for w in words]
+    for i in range(n_words):
+        for n in range(1, 11):
+            if i + 2 * n > n_words:
+                break
+            reps = 1
+            while i + (reps + 1) * n <= n_words and low[i + reps * n : i + (reps + 1) * n] == low[i : i + n]:
+                reps += 1
+            # "no, no" is speech; "no, no, no, no" or a repeated clause is a loop.
+            if (n <= 2 and reps >= 3) or (n > 2 and reps >= 2):
+                return words[: i + n]
+    return words
+
+
+def _dedupe_sentences(text: str) -> str:
+    parts = re.split(r"(?<=[.!?…])\s+", text)
+    seen: set[str] = set()
+    kept = []
+    for p in parts:
+        key = _norm(p)
+        if key and key in seen:
+            break  # a sentence coming round again: the rest is a loop
+        seen.add(key)
+        kept.append(p)
+    return " ".join(kept)
+
+
+def cut_at_sentence(text: str, max_words: int, *, min_words: int = 1) -> str:
+    """Bound ``text`` to ``max_words`` and end it at a sentence end.
+
+    An unfinished last sentence is dropped if a finished one comes before it;
+    a single unfinished sentence is kept and marked as trailing off (``...``).
+    """
+    words = text.split()
+    if not words:
+        return ""
+    words = words[:max_words]
+    last_end = -1
+    for i, w in enumerate(words):
+        if _SENTENCE_END_RE.search(w):
+            last_end = i
+    if last_end == len(words) - 1:
+        return " ".join(words)
+    if last_end + 1 >= min_words and last_end >= 0:
+        return " ".join(words[: last_end + 1])
+    out = " ".join(words).rstrip(",;:-–— ")
+    return out + "..." if out else ""
+
+
+def clean_text(line: str) -> str:
+    """One line of speech or action without markup junk; ``""`` if it is junk."""
+    s = unicodedata.normalize("NFC", line)
+    s = _SPECIAL_TOKEN_RE.sub(" ", s)
+    if _URL_RE.search(s):
+        return ""
+    s = _BRACKET_RE.sub(" ", s)
+    s = s.replace("/*", " ").replace("*/", " ")
+    s = _JUNK_CHARS_RE.sub(" ", s)
+    s = "".join(c for c in s if c.isprintable())
+    s = re.sub(r"\s+", " ", s).strip()
+    s = s.lstrip("-–—:;,.!?)] ").strip()
+    if s.count('"') % 2:
+        s = s.replace('"', "")
+    if s.count("(") != s.count(")"):
+        s = s.replace("(", "").replace(")", "")
+    s = re.sub(r"\(\s*\)", "", s)
+    s = re.sub(r"\s+", " ", s).strip()
+    if not s:
+        return ""
+    if s[0].islower():
+        s = s[0].upper() + s[1:]  # a continuation may start mid-sentence
+    visible = [c for c in s if not c.isspace()]
+    letters = [c for c in visible if c.isalpha()]
+    if len(letters) < 2 or len(letters) < 0.7 * len(visible):
+        return ""
+    if not re.search(r"[A-Za-z]{2,}", s):
+        return ""
+    if _GLUED_RE.search(s):
+        return ""  # "WOMANIt", "roomMAN": tokens run together, not words
+    if _is_caps(s) and len(letters) > 3:
+        return ""  # a shouted heading or a stray cue, not a line
+    if re.match(r"^(INT|EXT|EST|I/E)[. ]", s, re.IGNORECASE) or re.search(r"\bTO:$", s):
+        return ""
+    return s
+
+
+def clean_speech(text: str, max_words: int = MAX_LINE_WORDS) -> str:
+    s = clean_text(text)
+    if not s:
+        return ""
+    if len(s) >= 2 and s[0] in "\"“'" and s[-1] in "\"”'":
+        s = s[1:-1].strip()
+    s = " ".join(cut_loops(s.split()))
+    s = _dedupe_sentences(s)
+    s = cut_at_sentence(s, max_words)
+    return s if clean_text(s) else ""
+
+
+# --------------------------------------------------------------------------
+# Parsing a continuation
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class Block:
+    """A dialogue block (``cue`` set) or an action paragraph (``cue`` empty)."""
+
+    cue: str = ""
+    parenthetical: str = ""
+    lines: list[str] = field(default_factory=list)
+    closed: bool = False
+
+    def fountain(self) -> str:
+        if not self.cue:
+            return " ".join(self.lines)
+        out = [self.cue]
+        if self.parenthetical:
+            out.append(self.parenthetical)
+        out.append(" ".join(self.lines))
+        return "\n".join(out)
+
+    @property
+    def speech(self) -> str:
+        return " ".join(self.lines)
+
+
+@dataclass
+class Parse:
+    blocks: list[Block]
+    #: The continuation left the screenplay (junk or a loop) before it ended.
+    derailed: bool = False
+
+
+def _raw_lines(raw: str) -> list[str]:
+    s = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    # Anything after a chat turn marker is the model talking to itself.
+    for marker in ("<|im_end|>", "<|im_start|>", "<|endoftext|>", "<|eot_id|>", "</s>"):
+        idx = s.find(marker)
+        if idx >= 0:
+            s = s[:idx]
+    return s.split("\n")
+
+
+def _paren(line: str) -> str:
+    inner = clean_text(line.strip()[1:-1])
+    return f"({inner.lower() if _is_caps(inner) else inner})" if inner else ""
+
+
+def parse_continuation(
+    raw: str,
+    character: str | None,
+    cast: Sequence[str],
+    *,
+    allow_action: bool,
+) -> Parse:
+    """Read a continuation as screenplay elements, stopping where it derails.
+
+    With ``character`` the prompt ended with that cue, so the continuation
+    begins as its dialogue.
+    """
+    lines = _raw_lines(raw)
+    if character:
+        lines = [cue_name(character).upper(), *lines]
+    blocks: list[Block] = []
+    cur: Block | None = None
+    derailed = False
+
+    def close() -> None:
+        nonlocal cur
+        if cur is not None:
+            cur.closed = True
+            blocks.append(cur)
+            cur = None
+
+    for i, raw_line in enumerate(lines):
+        s = raw_line.strip()
+        if not s:
+            close()
+            continue
+        nxt = next((x.strip() for x in lines[i + 1 : i + 2]), "")
+        if (s.startswith("@") or _is_caps(s)) and (cur is None or cur.lines or cur.cue == ""):
+            name = cue_name(s)
+            if is_plausible_name(name, cast) and nxt and not _is_caps(nxt):
+                close()
+                cur = Block(cue=name)
+                continue
+            if cur is None or cur.lines or i + 1 == len(lines):
+                if blocks or cur is not None:
+                    derailed = True
+                    break
+                continue  # leading junk before anything usable
+        if cur is not None and cur.cue and not cur.lines and s.startswith("(") and s.endswith(")"):
+            cur.parenthetical = _paren(s)
+            continue
+        if cur is None:
+            if not allow_action:
+                if blocks:
+                    derailed = True
+                    break
+                continue
+            cur = Block()
+        cur.lines.append(s)
+    if cur is not None:
+        blocks.append(cur)  # still open: the text may have been cut mid-element
+    return Parse(blocks, derailed)
+
+
+def _context_lines(context: str) -> set[str]:
+    seen = set()
+    for line in script_body(context).split("\n")[-400:]:
+        key = _norm(line)
+        if len(key) > 8:
+            seen.add(key)
+    return seen
+
+
+def _clean_blocks(
+    parse: Parse, mode: Mode, cast: Sequence[str], context: str
+) -> tuple[list[Block], bool]:
+    """Clean every block; a block that repeats the script or an earlier block ends the run."""
+    seen = _context_lines(context)
+    out: list[Block] = []
+    looped = False
+    for b in parse.blocks:
+        if b.cue:
+            speech = clean_speech(" ".join(b.lines))
+            if not speech:
+                break  # an unusable line: what follows is not to be trusted
+            key = _norm(speech)
+            if key in seen:
+                looped = True
+                break
+            if out and out[-1].cue == b.cue:
+                break  # the same speaker twice running: the model lost the scene
+            seen.add(key)
+            paren = b.parenthetical
+            lead = re.match(r"^\(([^()]*)\)\s*(.+)$", speech)
+            if lead:
+                # Fountain reads a speech line opening with "(" as a parenthetical.
+                speech = lead.group(2)
+                paren = paren or _paren(f"({lead.group(1)})")
+            if speech.startswith("("):
+                break
+            out.append(Block(b.cue, paren, [speech], b.closed))
+        else:
+            text = clean_text(" ".join(b.lines))
+            if not text:
+                continue
+            text = _dedupe_sentences(" ".join(cut_loops(text.split())))
+            key = _norm(text)
+            if key in seen:
+                looped = True
+                break
+            seen.add(key)
+            out.append(Block("", "", [text], b.closed))
+    return out, looped
+
+
+def _words_of(blocks: Sequence[Block]) -> int:
+    return sum(len(b.speech.split()) for b in blocks)
+
+
+def _trim_words(blocks: list[Block], count: int) -> list[Block]:
+    """Keep elements until about ``count`` words, the last cut at a sentence end."""
+    out: list[Block] = []
+    total = 0
+    for b in blocks:
+        remaining = count - total
+        if remaining <= 0:
+            break
+        n = len(b.speech.split())
+        if n <= remaining:
+            text = b.speech if b.closed else cut_at_sentence(b.speech, n)
+        else:
+            # Finish the sentence that crosses the target, within reason.
+            text = cut_at_sentence(b.speech, remaining + max(8, remaining // 4), min_words=1)
+        if not text:
+            continue
+        out.append(Block(b.cue, b.parenthetical, [text], True))
+        total += len(text.split())
+    return out
+
+
+def postprocess(
+    raw: str,
+    mode: Mode,
+    count: int,
+    character: str | None,
+    cast: Sequence[str],
+    *,
+    context: str = "",
+) -> str:
+    """The usable part of a continuation, as Fountain text to splice in (maybe ``""``).
+
+    * ``lines``: at most ``count`` dialogue blocks (cue in caps, optional
+      parenthetical, one line of dialogue) separated by blank lines;
+    * ``words``: about ``count`` words of action paragraphs and dialogue
+      blocks, ending at a sentence end;
+    * ``line_for``: one line of dialogue for ``character``, without its cue.
+
+    ``context`` is the script before the hole; a line that repeats it is a
+    loop or a prompt echo and ends the usable text.
+    """
+    if count < 1:
+        return ""
+    parse = parse_continuation(raw, character, cast, allow_action=(mode == "words"))
+    blocks, _ = _clean_blocks(parse, mode, cast, context)
+    if mode == "line_for":
+        if not blocks or blocks[0].cue != cue_name(character or blocks[0].cue).upper():
+            return ""
+        return clean_speech(blocks[0].speech, 30)
+    if mode == "lines":
+        if character and (not blocks or blocks[0].cue != cue_name(character).upper()):
+            return ""  # the forced speaker's line failed; later blocks are adrift
+        dialogue = [b for b in blocks if b.cue][:count]
+        return "\n\n".join(b.fountain() for b in dialogue)
+    kept = _trim_words(blocks, count)
+    return "\n\n".join(b.fountain() for b in kept)
+
+
+def continuation_done(raw: str, mode: Mode, count: int, character: str | None, cast: Sequence[str]) -> bool:
+    """Whether generating more can no longer change :func:`postprocess`'s answer.
+
+    Used as a stopping criterion while the model writes: stop once enough
+    complete elements exist, or once the text has derailed.
+    """
+    if mode == "line_for":
+        s = raw.lstrip("\n")
+        return "\n\n" in s or bool(re.search(r"\n[A-Z][A-Z .'’]+\n", s))
+    parse = parse_continuation(raw, character, cast, allow_action=(mode == "words"))
+    if parse.derailed:
+        return True
+    closed = [b for b in parse.blocks if b.closed]
+    if mode == "lines":
+        return sum(1 for b in closed if b.cue) >= count
+    return _words_of(closed) >= count
+
+
+def words_in(text: str) -> int:
+    """Words of speech and action in Fountain text made by :func:`postprocess`."""
+    n = 0
+    for para in text.split("\n\n"):
+        lines = para.split("\n")
+        if len(lines) > 1:
+            lines = [ln for ln in lines[1:] if not ln.startswith("(")]
+        n += sum(len(ln.split()) for ln in lines)
+    return n
