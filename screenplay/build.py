@@ -67,7 +67,7 @@ def prepare(
     timings: dict[str, float] | None = None,
 ) -> tuple[Film, Timeline | None]:
     """fill → bind → timing.  Returns the (filled) film and its timeline, or None on errors."""
-    from screenplay.passes.bind import collect, load_pictures, synthesize
+    from screenplay.passes.bind import collect, load_pictures, probe_music, synthesize
     from screenplay.passes.fill import fill
     from screenplay.passes.timing import plan
 
@@ -88,6 +88,7 @@ def prepare(
     t0 = time.perf_counter()
     progress("pictures", 0, 0)
     load_pictures(bound, cache, diags)
+    probe_music(bound, diags)
     timings["pictures"] = time.perf_counter() - t0
     if diags.has_errors:
         return film, None

@@ -397,6 +397,25 @@ def load_pictures(bound: Bound, cache: Cache, diags: Diagnostics) -> None:
                 diags.warning(_warning_code(str(w.message)), span, str(w.message), "", f"this {kind}")
 
 
+def probe_music(bound: Bound, diags: Diagnostics) -> None:
+    """Check every cue the film starts (files decode, fluidsynth is there) before rendering."""
+    started = {str(b.args.get("cue", "")).upper() for b in bound.beats if b.kind == "music"}
+    for name in sorted(started):
+        cue = bound.film.cues.get(name)
+        if cue is None or cue.spec is None:
+            continue
+        ctor = registry.lookup("music", cue.spec.constructor)
+        if ctor is None:
+            continue
+        backend = registry.backend_for(ctor)
+        if not hasattr(backend, "probe"):
+            continue
+        try:
+            backend.probe(cue.spec)
+        except BackendError as exc:
+            diags.error(exc.code, cue.span, exc.message, exc.help, f"cue {name}")
+
+
 def _warning_code(message: str) -> str:
     m = re.search(r"\b(SP\d{4})\b", message)
     return m.group(1) if m else "SP0500"

@@ -18,6 +18,7 @@ from screenplay.syntax import ast
 
 
 def check(film: Film, diags: Diagnostics) -> None:
+    _cues(film, diags)
     for node in film.script.walk():
         if isinstance(node, ast.Directive):
             _directive(film, node, diags)
@@ -61,6 +62,19 @@ def _generate_limits(args: dict[str, object]) -> list[tuple[str, str, str]]:
     if t is not None and not 0 < float(t) <= 2:  # type: ignore[arg-type]
         out.append(("SP0106", f"temperature {t} is outside 0…2", "0.7–1.0 is typical"))
     return out
+
+
+def _cues(film: Film, diags: Diagnostics) -> None:
+    """Semantic checks of music specs (an unknown key such as "H minor") without rendering."""
+    try:
+        from screenplay.music.schema import validate
+    except ImportError:
+        return
+    for cue in film.cues.values():
+        if cue.spec is None:
+            continue
+        for code, message, help in validate(cue.spec):
+            diags.error(code, cue.span, message, help, f"cue {cue.name}")
 
 
 def _dialogue(block: ast.DialogueBlock, diags: Diagnostics) -> None:

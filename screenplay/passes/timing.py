@@ -351,7 +351,7 @@ class _Planner:
         dur = samples / PROJECT_RATE
         if fade_in + fade_out > dur:
             self.diags.warning(
-                "SP0106", start_span, f"the fades of cue `{cue}` ({fade_in + fade_out:g}s) are longer "
+                "SP0606", start_span, f"the fades of cue `{cue}` ({fade_in + fade_out:g}s) are longer "
                 f"than the {dur:.1f}s it plays", "shorten the fades, or let the cue play longer",
                 "fades shortened")
             scale = dur / (fade_in + fade_out)
