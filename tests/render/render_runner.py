@@ -21,7 +21,7 @@ from screenplay.render.encode import render_film  # noqa: E402
 
 def main() -> int:
     out, cache_dir, jobs = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
-    tl = feature_film(16, width=320, height=180)
+    tl = feature_film(12, width=256, height=144)
 
     def progress(stage: str, done: int, total: int) -> None:
         print(stage, done, total, flush=True)
