@@ -381,9 +381,9 @@ def _hair_back(cv: Canvas, lk: Look) -> None:
         shape = smooth(np.vstack([half, mirror(half[1:-1][::-1])]), closed=True)
         cv.fill(shape, dark)
     elif style == "afro":
-        n = 28
+        n = 36
         ang = np.linspace(0, 2 * np.pi, n, endpoint=False)
-        r = 0.215 + 0.012 * np.cos(ang * 7)
+        r = 0.245 + 0.014 * np.cos(ang * 9)
         ring = np.stack([np.cos(ang) * r * 1.05, cy - 0.05 + np.sin(ang) * r * 0.95], axis=1)
         afro = smooth(ring, closed=True)
         cv.fill(afro, col)
@@ -771,7 +771,7 @@ def _mouth(cv: Canvas, lk: Look, viseme: str) -> None:
 
 
 def _age_lines(cv: Canvas, lk: Look, face_clip: np.ndarray) -> None:
-    k = float(np.clip((lk.age - 32) / 40, 0, 1))
+    k = float(np.clip((lk.age - 36) / 36, 0, 1))
     if k <= 0:
         return
     col = shade(lk.skin, 0.62)
@@ -904,7 +904,12 @@ def _hair_front(cv: Canvas, lk: Look, face_clip: np.ndarray) -> None:
     crown = crown[np.argsort(np.arctan2(crown[:, 1] - cy, crown[:, 0]))]  # left → top → right
     centre = np.array([0.0, cy + 0.02])
     d = crown - centre
-    crown = crown + d / np.linalg.norm(d, axis=1, keepdims=True) * vol
+    # volume sits on top of the head; the sides stay close to it (no helmet)
+    lift = np.clip((cy - crown[:, 1]) / top, 0.0, 1.0) ** 1.5
+    side_k = 0.3 if style in ("short", "side-part", "buzz", "curly") else 0.75
+    crown = crown + d / np.linalg.norm(d, axis=1, keepdims=True) * (
+        vol * (side_k + (1 - side_k) * lift)
+    )[:, None]
     if style == "curly":
         ang = np.linspace(0, 1, len(crown))
         bumps = 0.008 * np.abs(np.sin(ang * np.pi * 9))
@@ -919,12 +924,16 @@ def _hair_front(cv: Canvas, lk: Look, face_clip: np.ndarray) -> None:
             "afro": 0.0,
             "curly": 0.012,
         }[style]
+        # temples recede a little (an M-shaped hairline) and sideburns reach the ears
+        recess = 0.02 + 0.02 * (1 - lk.fem) if style in ("short", "buzz") else 0.0
         line = [
             (fw + 0.004, cy + 0.01 if style != "ponytail" else cy - 0.04),
             (fw - 0.012, cy - 0.045),
-            (fw * 0.55, hl - 0.02 + dip),
+            (fw * 0.62, hl - 0.02 + dip - recess),
+            (fw * 0.25, hl - 0.03 + dip - recess * 0.3),
             (0.0, hl - 0.03 + dip),
-            (-fw * 0.55, hl - 0.02 + dip),
+            (-fw * 0.25, hl - 0.03 + dip - recess * 0.3),
+            (-fw * 0.62, hl - 0.02 + dip - recess),
             (-fw + 0.012, cy - 0.045),
             (-fw - 0.004, cy + 0.01 if style != "ponytail" else cy - 0.04),
         ]
@@ -932,10 +941,10 @@ def _hair_front(cv: Canvas, lk: Look, face_clip: np.ndarray) -> None:
         line = [
             (fw + 0.004, cy + 0.0),
             (fw - 0.012, cy - 0.05),
-            (fw * 0.4, hl - 0.02),
-            (-fw * 0.2, hl + 0.005),
-            (-fw * 0.7, hl + 0.03),
-            (-fw - 0.004, cy - 0.02),
+            (fw * 0.45, hl - 0.035),
+            (-fw * 0.1, hl - 0.015),
+            (-fw * 0.65, hl + 0.005),
+            (-fw - 0.004, cy - 0.03),
             (-fw - 0.006, cy + 0.01),
         ]
     elif style == "bob":
