@@ -118,16 +118,15 @@ class Compositor:
 
     # -- public ---------------------------------------------------------------
     def frame(self, shot: Shot, i: int) -> np.ndarray:
-        """Frame ``i`` (0-based, within the shot) as RGB uint8 ``(height, width, 3)``."""
+        """Frame ``i`` (0-based, within the shot) as RGB uint8 ``(height, width, 3)``.
+
+        The array is cached and shared (read-only); copy it to draw on it.
+        """
         return self._renderer(shot).frame(i)
 
     def frame_key(self, shot: Shot, i: int) -> Hashable:
         """A key such that frames of ``shot`` with equal keys are identical."""
         return self._renderer(shot).key(i)
-
-    def release(self, shot: Shot) -> None:
-        """Forget the cached layers of ``shot`` (the encoder calls this after a segment)."""
-        self._shots.pop(id(shot), None)
 
     # -- geometry shared by the pictures --------------------------------------
     def closeup_box(self) -> tuple[int, int, int, int]:
@@ -665,6 +664,8 @@ class _ShotRenderer:
             self._memo.move_to_end(key)
             return found
         out = self._compose(i, key)
+        # Frames are shared (memo, still layers): make accidental writes fail loudly.
+        out.flags.writeable = False
         self._memo[key] = out
         while len(self._memo) > self.comp._memo_size:
             self._memo.popitem(last=False)

@@ -41,6 +41,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from screenplay.backends.protocols import BackendError
 from screenplay.cache import atomic_path, digest
 from screenplay.syntax.source import Span
 from screenplay.timeline import Shot, Subtitle, Timeline, Transition
@@ -361,9 +362,24 @@ def worker_init(assets: AssetProvider) -> None:
     signal.signal(signal.SIGTERM, _terminate)
 
 
+class _BackendErrorInTransit(BackendError):
+    """A BackendError that survives the trip back from a worker process.
+
+    ``BackendError`` takes three arguments but pickles only its message, so
+    it cannot be rebuilt in the build process; this one pickles as a plain
+    ``BackendError`` with its code and help intact.
+    """
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (BackendError, (self.code, self.message, self.help))
+
+
 def worker_render(task: SegmentTask) -> tuple[int, int, float]:
     assert _WORKER_ASSETS is not None, "worker_init was not called"
-    return render_segment(task, _WORKER_ASSETS)
+    try:
+        return render_segment(task, _WORKER_ASSETS)
+    except BackendError as e:
+        raise _BackendErrorInTransit(e.code, e.message, e.help) from None
 
 
 # --------------------------------------------------------------------------

@@ -92,3 +92,14 @@ class FlatAssets:
             )
 
         return at
+
+
+class BrokenFaceAssets(FlatAssets):
+    """Like FlatAssets, but a face labelled "broken" is a user error (as a missing file is)."""
+
+    def face(self, spec: AssetSpec) -> FlatFace:
+        from screenplay.backends.protocols import BackendError
+
+        if spec.label == "broken":
+            raise BackendError("SP0500", "image file not found: broken.png", "check the path")
+        return super().face(spec)

@@ -210,3 +210,26 @@ def test_other_frame_rates_keep_exact_frame_counts(
     assert int(v["nb_read_frames"]) == tl.frames
     assert Fraction(v["avg_frame_rate"]) == fps
     assert abs(float(v["duration"]) - float(tl.duration)) < 1 / float(fps)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_picture_errors_from_workers_keep_their_code(
+    tmp_path: Path, cache: Cache, jobs: int
+) -> None:
+    import dataclasses
+
+    from render_doubles import BrokenFaceAssets, spec
+
+    tl = small_film(subtitles=False)
+    broken = spec("face", (1, 2, 3), "broken")
+    shots = tuple(
+        dataclasses.replace(s, picture=dataclasses.replace(s.picture, face=broken))
+        if s.picture.kind == "speaker" and s.transition.kind == "cut"
+        else s
+        for s in tl.shots
+    )
+    tl = dataclasses.replace(tl, shots=shots)
+    with pytest.raises(BackendError) as e:
+        render_film(tl, BrokenFaceAssets(), soundtrack(tl), tmp_path / "f.mp4", cache, jobs=jobs)
+    assert (e.value.code, e.value.help) == ("SP0500", "check the path")
+    assert not (tmp_path / "f.mp4").exists() and not list(tmp_path.glob(".*part"))
