@@ -352,6 +352,24 @@ def auto_set_spec(scene: SceneInfo, seed: int | None = None) -> AssetSpec:
     return AssetSpec("set", "exterior" if outdoor else "room", params, label=scene.location)
 
 
+def light_tint(scene: SceneInfo, spec: AssetSpec | None = None) -> tuple[float, float, float]:
+    """The RGB multiplier a set's light applies, for grading a face composited over it.
+
+    Procedural sets tint everything by their time of day (warm at dusk, blue
+    at night); multiplying a face's RGB by the same tint keeps a close-up
+    from looking pasted on.  ``light=`` in a room/exterior spec wins over the
+    heading; picture files are not graded (1, 1, 1).
+    """
+    if spec is not None and spec.constructor == "file":
+        return (1.0, 1.0, 1.0)
+    light = spec.get("light", "auto") if spec is not None else "auto"
+    if light in (None, "auto"):
+        light = sets.light_for(scene.time)
+    tint = sets.LIGHTING.get(str(light), sets.LIGHTING["day"])[0]
+    # faces are lit by the room as well as the window: grade them halfway
+    return (0.5 + 0.5 * tint[0], 0.5 + 0.5 * tint[1], 0.5 + 0.5 * tint[2])
+
+
 _BACKEND = PictureEngine()
 
 

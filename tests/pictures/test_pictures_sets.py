@@ -115,3 +115,22 @@ def test_bad_set_parameters(cache) -> None:  # type: ignore[no-untyped-def]
     assert err.value.code == "SP0503"
     with pytest.raises(BackendError):
         backend().set(AssetSpec("set", "spaceship", {}), EMPTY_DAY, cache)
+
+
+def test_light_tint_for_grading_faces() -> None:
+    from screenplay.pictures.engine import light_tint
+
+    day = light_tint(SceneInfo(True, "ROOM", "DAY"))
+    night = light_tint(SceneInfo(True, "ROOM", "NIGHT"))
+    dusk = light_tint(SceneInfo(True, "ROOM", "DUSK"))
+    assert all(0.95 <= c <= 1.0 for c in day)
+    assert sum(night) < sum(dusk) < sum(day) and night[2] > night[0] and dusk[0] > dusk[2]
+    forced = light_tint(
+        SceneInfo(True, "ROOM", "DAY"), AssetSpec("set", "room", {"light": "night"})
+    )
+    assert forced == night
+    assert light_tint(SceneInfo(True, "ROOM", "NIGHT"), AssetSpec("set", "file", {})) == (
+        1.0,
+        1.0,
+        1.0,
+    )
