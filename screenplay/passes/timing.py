@@ -399,9 +399,8 @@ def _credit(spec: AssetSpec | None) -> str:
     if spec.constructor == "file":
         p = spec.params.get("path")
         return f"file {getattr(p, 'name', p)}"
-    label = spec.label or ""
-    if spec.preset and label:
-        return label
+    if spec.label:
+        return spec.label
     if spec.preset:
         return spec.preset
     seed = spec.params.get("seed")
