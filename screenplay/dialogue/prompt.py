@@ -44,6 +44,7 @@ _SENTENCE_END_RE = re.compile(r"[.!?…]+[\"'”’)]*$")
 _SPECIAL_TOKEN_RE = re.compile(r"<\|[^|>]*\|>|</?s>|<unk>|<pad>|<mask>|\[(?:CLS|SEP|PAD|UNK|MASK)\]")
 _URL_RE = re.compile(r"https?://|www\.|\S+@\S+\.\w+|\.(com|org|net|html?)\b", re.IGNORECASE)
 _BRACKET_RE = re.compile(r"\[[^\]]*\]|\{[^}]*\}|<[^>]*>")
+_SPEECH_PUNCT = frozenset(".,!?'\"-–—…;:’‘”“()")
 _GLUED_RE = re.compile(r"[A-Z]{3,}[a-z]|[a-z]{2,}[A-Z]{2,}")
 _JUNK_CHARS_RE = re.compile(r"[*_#~^`|\\{}\[\]<>=+@$%&]")
 
@@ -315,7 +316,7 @@ def cut_at_sentence(text: str, max_words: int, *, min_words: int = 1) -> str:
     return out + "..." if out else ""
 
 
-def clean_text(line: str) -> str:
+def clean_text(line: str, *, capitalize: bool = True) -> str:
     """One line of speech or action without markup junk; ``""`` if it is junk."""
     s = unicodedata.normalize("NFC", line)
     s = _SPECIAL_TOKEN_RE.sub(" ", s)
@@ -335,12 +336,13 @@ def clean_text(line: str) -> str:
     s = re.sub(r"\s+", " ", s).strip()
     if not s:
         return ""
-    if s[0].islower():
+    if capitalize and s[0].islower():
         s = s[0].upper() + s[1:]  # a continuation may start mid-sentence
     visible = [c for c in s if not c.isspace()]
     letters = [c for c in visible if c.isalpha()]
-    if len(letters) < 2 or len(letters) < 0.7 * len(visible):
-        return ""
+    odd = [c for c in visible if not c.isalpha() and c not in _SPEECH_PUNCT]
+    if len(letters) < 2 or len(odd) > 0.15 * len(visible):
+        return ""  # digits and symbols: code, tables, noise
     if not re.search(r"[A-Za-z]{2,}", s):
         return ""
     if _GLUED_RE.search(s):
@@ -410,7 +412,7 @@ def _raw_lines(raw: str) -> list[str]:
 
 
 def _paren(line: str) -> str:
-    inner = clean_text(line.strip()[1:-1])
+    inner = clean_text(line.strip()[1:-1], capitalize=False)
     return f"({inner.lower() if _is_caps(inner) else inner})" if inner else ""
 
 
