@@ -18,6 +18,8 @@ import numpy as np
 
 from screenplay.backends.protocols import VISEMES, Timed
 
+#: Bump when the blink schedule or viseme lookup changes (the renderer keys segments on it).
+VERSION = 1
 BLINK_SECONDS = 0.15
 _CLOSE_PART = 0.4
 

@@ -24,7 +24,9 @@ from screenplay.cache import Cache, digest
 from screenplay.pictures import portrait, sets
 from screenplay.pictures.errors import BAD_PICTURE_PARAM, BackendError, BackendWarning
 
-ENGINE_VERSION = 1
+#: Identifies everything that decides pictures' pixels; the renderer keys its
+#: segment cache on it, so bumping a drawing style re-renders affected shots.
+ENGINE_VERSION = f"2.p{portrait.STYLE_VERSION}.s{sets.STYLE_VERSION}"
 #: Eye openness is quantised to this many steps (a 150 ms blink is 3–4 frames at 24 fps).
 EYE_LEVELS = 8
 

@@ -33,7 +33,7 @@ from screenplay.pictures.draw import Canvas, Colour, colour, ellipse, mirror, mi
 from screenplay.pictures.errors import BAD_PICTURE_PARAM, BackendError
 
 #: Bumped whenever drawing changes pixels (part of every cache key).
-STYLE_VERSION = 3
+STYLE_VERSION = 4
 
 SKIN_TONES: dict[str, Colour] = {
     "porcelain": (0.98, 0.87, 0.80),

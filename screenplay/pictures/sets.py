@@ -27,7 +27,7 @@ from screenplay.pictures import schema
 from screenplay.pictures.draw import Canvas, Colour, colour, ellipse, mix, shade, smooth
 from screenplay.pictures.errors import BAD_PICTURE_PARAM, BackendError
 
-STYLE_VERSION = 2
+STYLE_VERSION = 3
 
 PALETTES: dict[str, dict[str, Colour]] = {
     # wall, floor, ceiling, trim, accent
