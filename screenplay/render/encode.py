@@ -121,7 +121,15 @@ def render_film(
 
     t0 = time.perf_counter()
     tasks = plan_segments(timeline, assets, cache_root, quality=quality, burn=burn_subtitles)
-    missing = [t for t in tasks if not (cache.enabled and Path(t.path).is_file())]
+    missing: list[SegmentTask] = []
+    seen: set[str] = set()
+    for t in tasks:
+        # Identical shots (a repeated establishing shot, a card used twice)
+        # share one segment: render each key once.
+        if t.key in seen or (cache.enabled and Path(t.path).is_file()):
+            continue
+        seen.add(t.key)
+        missing.append(t)
     reused = len(tasks) - len(missing)
     cache.hits["segments"] += reused
     cache.misses["segments"] += len(missing)

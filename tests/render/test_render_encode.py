@@ -233,3 +233,23 @@ def test_picture_errors_from_workers_keep_their_code(
         render_film(tl, BrokenFaceAssets(), soundtrack(tl), tmp_path / "f.mp4", cache, jobs=jobs)
     assert (e.value.code, e.value.help) == ("SP0500", "check the path")
     assert not (tmp_path / "f.mp4").exists() and not list(tmp_path.glob(".*part"))
+
+
+def test_identical_shots_share_one_segment(tmp_path: Path, cache: Cache) -> None:
+    from screenplay.syntax.source import Span
+    from screenplay.timeline import CardPicture, Shot, Timeline
+
+    card = CardPicture("centered", ("LATER",))
+    shots = (
+        Shot("a", 0, 12, card, Span("f", 1, 1, 1, 2)),
+        Shot("b", 12, 6, CardPicture("black"), Span("f", 2, 1, 2, 2)),
+        Shot("c", 18, 12, card, Span("f", 3, 1, 3, 2)),
+    )
+    tl = Timeline(fps=Fraction(24), width=64, height=36, frames=30, shots=shots)
+    report = render_film(
+        tl, FlatAssets(), np.zeros((tl.samples, 2), np.float32), tmp_path / "f.mp4", cache
+    )
+    assert (report.segments, report.segments_rendered, report.segments_reused) == (3, 2, 1)
+    with av.open(str(tmp_path / "f.mp4")) as c:
+        frames = [f.to_ndarray(format="rgb24") for f in c.decode(video=0)]
+    assert len(frames) == 30 and frames[15].max() < 10 and frames[25].max() > 100
