@@ -53,8 +53,9 @@ if TYPE_CHECKING:
 
     from screenplay.render.assets import AssetProvider
 
-#: Bump whenever a change here alters pixels: it is part of every segment key.
-RENDERER_VERSION = 1
+#: Bump whenever a change alters a segment's pixels or bytes (compositor or
+#: encoder settings): it is part of every segment key.
+RENDERER_VERSION = 2
 
 #: Eye openness is quantized to eighths: invisible in motion, and it bounds the
 #: number of distinct face images per shot.

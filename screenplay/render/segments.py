@@ -56,6 +56,11 @@ Quality = Literal["preview", "default", "final"]
 MAX_SEGMENT_SECONDS = 10
 
 
+def segment_frames(fps: Fraction) -> int:
+    """The longest segment, in frames."""
+    return max(1, int(MAX_SEGMENT_SECONDS * fps))
+
+
 @dataclass(frozen=True)
 class Preset:
     """x264 settings of a quality preset (always ``threads=1``: see :func:`x264_options`)."""
@@ -186,7 +191,7 @@ def plan_segments(
     from screenplay.render.compositor import shot_subtitles
 
     env = environment_key(assets)
-    chunk = max(1, int(MAX_SEGMENT_SECONDS * timeline.fps))
+    chunk = segment_frames(timeline.fps)
     tasks: list[SegmentTask] = []
     for shot in timeline.shots:
         norm = normalize_shot(shot)
@@ -306,8 +311,11 @@ def encode_frames(
         stream.pix_fmt = "yuv420p"
         cc = stream.codec_context
         cc.time_base = Fraction(1) / fps
-        # One GOP per segment (x264 may still add I-frames at scene cuts).
-        cc.gop_size = max(1, len(indices))
+        # The same maximum GOP for every segment of a film (x264 derives SPS
+        # fields from it, and stream copy needs identical SPS/PPS); a segment
+        # is never longer, so it is one GOP opened by an IDR frame (x264 may
+        # still add I-frames at scene cuts).
+        cc.gop_size = segment_frames(fps) + 1
         # OpenCV converts with the BT.601 matrix in limited range; say so, so
         # players do not assume BT.709 for HD and shift the colours.
         cc.colorspace = 6  # AVCOL_SPC_SMPTE170M
