@@ -92,18 +92,18 @@ def test_lines_spoken_from_several_threads_match_sequential(tmp_path: Path) -> N
     """The bind pass speaks lines on a thread pool: engines must not mix lines up."""
     from concurrent.futures import ThreadPoolExecutor
 
+    texts = [
+        "It still hasn't begun.",
+        "Would you like some tea before the others come back from town?",
+        "No.",
+        "The window faces west, so the evening light comes in late.",
+        "Then we wait here together.",
+        "Listen: somebody is walking on the stairs, very slowly, and stopping.",
+    ]
+    variants = ["m3", "f3", "m1", "f2", "m7", "f4"]
     lines = [
-        (AssetSpec("voice", "espeak", {"variant": v}), f"Line number {i} is {w}.")
-        for i, (v, w) in enumerate(
-            [
-                ("m3", "short"),
-                ("f3", "longer than that"),
-                ("m1", "here"),
-                ("f2", "gone"),
-                ("m7", "still here"),
-                ("f4", "the end"),
-            ]
-        )
+        (AssetSpec("voice", "espeak", {"variant": v}), t)
+        for v, t in zip(variants, texts, strict=True)
     ]
     b = VoiceEngines()
     alone = [b.synthesize(spec, text, Delivery()) for spec, text in lines]
