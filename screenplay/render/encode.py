@@ -400,15 +400,42 @@ def _chapters(timeline: Timeline) -> list[dict[str, Any]]:
     return out
 
 
+def _reorder_delay(path: str) -> int:
+    """How many frames a segment's first decode time precedes its first picture.
+
+    x264 emits B-frames only when a segment has enough frames, so a short
+    segment may have no reordering (delay 0) while its neighbours have 2.
+    """
+    import av
+
+    with av.open(path) as seg:
+        vs = seg.streams.video[0]
+        tb = vs.time_base
+        assert tb is not None
+        for packet in seg.demux(vs):
+            if packet.size and packet.dts is not None and packet.pts is not None:
+                return max(0, round((packet.pts - packet.dts) * tb * vs.average_rate))
+    return 0
+
+
 def _video_packets(
     tasks: list[SegmentTask], fps: Fraction, stream: Any
 ) -> Iterator[tuple[Fraction, int, Any]]:
-    """The segments' packets, re-timestamped to follow each other (no decoding)."""
+    """The segments' packets, re-timestamped to follow each other (no decoding).
+
+    Presentation times are the segment's plus its offset.  Decode times are
+    renumbered so the whole film decodes in one steady sequence
+    ``−D, −D+1, …`` with ``D`` the largest reorder delay of any segment:
+    segments with less reordering then decode a little early, which keeps
+    every ``dts ≤ pts`` and the sequence strictly increasing across joins.
+    """
     import av
 
-    offset = 0
-    extradata: bytes | None = None
     frame_tb = Fraction(1) / fps
+    delay = max((_reorder_delay(t.path) for t in tasks), default=0)
+    offset = 0
+    decode = -delay
+    extradata: bytes | None = None
     for task in tasks:
         with av.open(task.path) as seg:
             vs = seg.streams.video[0]
@@ -425,14 +452,18 @@ def _video_packets(
                 if packet.size == 0 or packet.pts is None or packet.dts is None:
                     continue
                 pts = round(packet.pts * tb / frame_tb) + offset
-                dts = round(packet.dts * tb / frame_tb) + offset
+                if decode > pts:
+                    raise RuntimeError(f"segment {task.key}: decode time after presentation")
                 packet.stream = stream
                 packet.time_base = frame_tb
                 packet.pts = pts
-                packet.dts = dts
+                packet.dts = decode
                 packet.duration = 1
-                yield dts * frame_tb, 0, packet
+                yield decode * frame_tb, 0, packet
+                decode += 1
         offset += task.count
+        if decode != offset - delay:
+            raise RuntimeError(f"segment {task.key} holds a different number of frames")
 
 
 def _audio_packets(path: Path, stream: Any) -> Iterator[tuple[Fraction, int, Any]]:

@@ -253,3 +253,37 @@ def test_identical_shots_share_one_segment(tmp_path: Path, cache: Cache) -> None
     with av.open(str(tmp_path / "f.mp4")) as c:
         frames = [f.to_ndarray(format="rgb24") for f in c.decode(video=0)]
     assert len(frames) == 30 and frames[15].max() < 10 and frames[25].max() > 100
+
+
+@pytest.mark.parametrize("quality", ["preview", "default", "final"])
+def test_join_of_very_short_segments_decodes_every_frame(
+    tmp_path: Path, cache: Cache, quality: str
+) -> None:
+    """Short shots have no B-frames while longer ones do: the join must still be exact."""
+    from render_films import ANNA, ROOM, SCENE
+
+    from screenplay.render.compositor import Compositor
+    from screenplay.syntax.source import Span
+    from screenplay.timeline import Camera, CardPicture, SetPicture, Shot, SpeakerPicture, Timeline
+
+    pics = [
+        CardPicture("black"),
+        SetPicture(ROOM, SCENE),
+        CardPicture("centered", ("A",)),
+        SpeakerPicture(ROOM, SCENE, ANNA),
+        SetPicture(ROOM, SCENE, Camera(1.0, 1.3)),
+    ]
+    shots, start = [], 0
+    for k, n in enumerate([1, 2, 1, 5, 1, 3, 1, 1, 12, 1]):
+        shots.append(Shot(str(k), start, n, pics[k % 5], Span("f", k + 1, 1, k + 1, 2)))
+        start += n
+    tl = Timeline(fps=Fraction(24), width=64, height=36, frames=start, shots=tuple(shots))
+    silence = np.zeros((tl.samples, 2), np.float32)
+    render_film(tl, FlatAssets(), silence, tmp_path / "f.mp4", cache, quality=quality)  # type: ignore[arg-type]
+    with av.open(str(tmp_path / "f.mp4")) as c:
+        decoded = [f.to_ndarray(format="rgb24").astype(int) for f in c.decode(video=0)]
+    assert len(decoded) == tl.frames
+    comp = Compositor(tl, FlatAssets())
+    expected = [comp.frame(s, i).astype(int) for s in tl.shots for i in range(s.frames)]
+    errors = [np.abs(d - e).mean() for d, e in zip(decoded, expected, strict=True)]
+    assert max(errors) < (12 if quality == "preview" else 6), errors
