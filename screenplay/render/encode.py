@@ -400,7 +400,7 @@ def _chapters(timeline: Timeline) -> list[dict[str, Any]]:
     return out
 
 
-def _reorder_delay(path: str) -> int:
+def _reorder_delay(path: str, fps: Fraction) -> int:
     """How many frames a segment's first decode time precedes its first picture.
 
     x264 emits B-frames only when a segment has enough frames, so a short
@@ -414,7 +414,7 @@ def _reorder_delay(path: str) -> int:
         assert tb is not None
         for packet in seg.demux(vs):
             if packet.size and packet.dts is not None and packet.pts is not None:
-                return max(0, round((packet.pts - packet.dts) * tb * vs.average_rate))
+                return max(0, round((packet.pts - packet.dts) * tb * fps))
     return 0
 
 
@@ -432,7 +432,7 @@ def _video_packets(
     import av
 
     frame_tb = Fraction(1) / fps
-    delay = max((_reorder_delay(t.path) for t in tasks), default=0)
+    delay = max((_reorder_delay(t.path, fps) for t in tasks), default=0)
     offset = 0
     decode = -delay
     extradata: bytes | None = None
