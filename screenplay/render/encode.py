@@ -420,7 +420,7 @@ def _reorder_delay(path: str, fps: Fraction) -> int:
 
 def _video_packets(
     tasks: list[SegmentTask], fps: Fraction, stream: Any
-) -> Iterator[tuple[Fraction, int, Any]]:
+) -> Iterator[tuple[float, int, int, Any]]:
     """The segments' packets, re-timestamped to follow each other (no decoding).
 
     Presentation times are the segment's plus its offset.  Decode times are
@@ -432,6 +432,7 @@ def _video_packets(
     import av
 
     frame_tb = Fraction(1) / fps
+    seconds_per_frame = float(frame_tb)
     delay = max((_reorder_delay(t.path, fps) for t in tasks), default=0)
     offset = 0
     decode = -delay
@@ -459,28 +460,29 @@ def _video_packets(
                 packet.pts = pts
                 packet.dts = decode
                 packet.duration = 1
-                yield decode * frame_tb, 0, packet
+                yield decode * seconds_per_frame, 0, decode, packet
                 decode += 1
         offset += task.count
         if decode != offset - delay:
             raise RuntimeError(f"segment {task.key} holds a different number of frames")
 
 
-def _audio_packets(path: Path, stream: Any) -> Iterator[tuple[Fraction, int, Any]]:
+def _audio_packets(path: Path, stream: Any) -> Iterator[tuple[float, int, int, Any]]:
     import av
 
     with av.open(str(path)) as src:
         a = src.streams.audio[0]
         tb = a.time_base
         assert tb is not None
+        seconds = float(tb)
         for packet in src.demux(a):
             if packet.size == 0 or packet.dts is None:
                 continue
             packet.stream = stream
-            yield Fraction(packet.dts) * tb, 1, packet
+            yield packet.dts * seconds, 1, packet.dts, packet
 
 
-def _subtitle_packets(timeline: Timeline, stream: Any) -> Iterator[tuple[Fraction, int, Any]]:
+def _subtitle_packets(timeline: Timeline, stream: Any) -> Iterator[tuple[float, int, int, Any]]:
     import av
 
     from screenplay.render.subtitles import movtext_samples
@@ -492,7 +494,7 @@ def _subtitle_packets(timeline: Timeline, stream: Any) -> Iterator[tuple[Fractio
         packet.time_base = frame_tb
         packet.pts = packet.dts = start
         packet.duration = end - start
-        yield start * frame_tb, 2, packet
+        yield float(start * frame_tb), 2, start, packet
 
 
 def _mux(
@@ -532,9 +534,11 @@ def _mux(
         if sub_stream is not None:
             streams.append(_subtitle_packets(timeline, sub_stream))
         # Interleave by decode time so players and faststart get a well-ordered file.
-        merged = heapq.merge(*streams, key=lambda item: (item[0], item[1]))
+        # (seconds, stream order, per-stream sequence) orders every packet
+        # without comparing packets, and without a Python key function.
+        merged = heapq.merge(*streams)
         muxed = 0
-        for _, _, packet in merged:
+        for _, _, _, packet in merged:
             out.mux(packet)
             muxed += 1
         progress("mux", total, total)
