@@ -53,7 +53,10 @@ def film() -> Timeline:
     return Timeline(fps=fps, width=128, height=72, frames=48, shots=shots)
 
 
-def test_provider_implements_the_protocol_and_pickles(tmp_path: Path) -> None:
+def test_provider_implements_the_protocol_and_pickles(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SCREENPLAY_CACHE_DIR", str(tmp_path / "cache"))
     provider = PicturesAssetProvider(Cache(tmp_path / "cache"))
     assert isinstance(provider, AssetProvider)
     face = provider.face(ANNA)
