@@ -287,3 +287,26 @@ def test_join_of_very_short_segments_decodes_every_frame(
     expected = [comp.frame(s, i).astype(int) for s in tl.shots for i in range(s.frames)]
     errors = [np.abs(d - e).mean() for d, e in zip(decoded, expected, strict=True)]
     assert max(errors) < (12 if quality == "preview" else 6), errors
+
+
+def test_disk_full_is_a_user_error_and_leaves_nothing(
+    tmp_path: Path, cache: Cache, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    from screenplay.render import encode
+
+    tl = small_film()
+    out = tmp_path / "film.mp4"
+    render_film(tl, FlatAssets(), soundtrack(tl), out, cache)
+    before = out.read_bytes()
+
+    def full(*args: object, **kw: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(encode, "_verify", full)  # fails after the muxed file was written
+    with pytest.raises(BackendError) as e:
+        render_film(small_film("I never said anything"), FlatAssets(), soundtrack(tl), out, cache)
+    assert e.value.code == errors.DISK_FULL
+    assert out.read_bytes() == before  # the previous film is untouched
+    assert not list(tmp_path.glob(".*part"))
