@@ -135,8 +135,10 @@ def validate_generate_args(args: Mapping[str, object]) -> list[tuple[str, str, s
     for name in args:
         if name not in _KNOWN_ARGS:
             close = difflib.get_close_matches(name, _KNOWN_ARGS[2:], n=1)
-            hint = f"did you mean `{close[0]}=`?" if close else (
-                "generate accepts seed=, temperature= and model="
+            hint = (
+                f"did you mean `{close[0]}=`?"
+                if close
+                else ("generate accepts seed=, temperature= and model=")
             )
             problems.append(("SP0708", f"unknown generate argument `{name}`", hint))
 

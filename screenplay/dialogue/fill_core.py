@@ -104,11 +104,15 @@ def request_key(
     req: HoleRequest, identify: Callable[[str | None], str] | None = None
 ) -> tuple[str, str, str]:
     """``(key, identity, prompt)`` of a hole; raises BackendError if the model is absent."""
-    if identify is None:
-        from screenplay.dialogue.model import model_identity as identify
     first = _first_prompt(req)
-    identity = identify(req.model)
+    identity = (identify or _default_identify())(req.model)
     return hole_key(identity, first, _params(req)), identity, first
+
+
+def _default_identify() -> Callable[[str | None], str]:
+    from screenplay.dialogue.model import model_identity
+
+    return model_identity
 
 
 def _first_prompt(req: HoleRequest) -> str:
@@ -140,10 +144,8 @@ def fill_hole(
     params = _params(req)
     first = _first_prompt(req)
     p_hash = prompt_hash(first)
-    if identify is None:
-        from screenplay.dialogue.model import model_identity as identify
     try:
-        identity = identify(req.model)
+        identity = (identify or _default_identify())(req.model)
     except BackendError:
         # The model is not on this machine; a lock made elsewhere still builds.
         entry = None if regenerate else lock.find_portable(_model_ref(req), p_hash, params)
@@ -285,7 +287,9 @@ def _generate(
             top_p=TOP_P,
         )
 
-        def done(text: str, _mode: Mode = req.mode, _n: int = remaining, _who: str | None = speaker) -> bool:
+        def done(
+            text: str, _mode: Mode = req.mode, _n: int = remaining, _who: str | None = speaker
+        ) -> bool:
             return continuation_done(text, _mode, _n, _who, cast)
 
         raw, used = _call(model, request, progress.round_callback(), done)
@@ -311,9 +315,13 @@ def _generate(
             got += words_in(text)
     progress.finish()
     if not pieces:
-        return "", tokens, (
-            f"the model wrote nothing usable for this {_what(req)} "
-            f"after {round_no} attempt{'s' if round_no != 1 else ''}"
+        return (
+            "",
+            tokens,
+            (
+                f"the model wrote nothing usable for this {_what(req)} "
+                f"after {round_no} attempt{'s' if round_no != 1 else ''}"
+            ),
         )
     return "\n\n".join(pieces), tokens, None
 

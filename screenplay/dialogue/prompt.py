@@ -41,7 +41,9 @@ _TITLE_RE = re.compile(r"^([A-Za-z][A-Za-z ]*):(.*)$")
 _EXTENSION_RE = re.compile(r"\s*\((V\.O\.|O\.S\.|O\.C\.|CONT'D|CONT’D|CONT\.|OFF|V\.O|O\.S)\)\s*$")
 _NAME_WORD_RE = re.compile(r"[A-Z][A-Z'’.]*")
 _SENTENCE_END_RE = re.compile(r"[.!?…]+[\"'”’)]*$")
-_SPECIAL_TOKEN_RE = re.compile(r"<\|[^|>]*\|>|</?s>|<unk>|<pad>|<mask>|\[(?:CLS|SEP|PAD|UNK|MASK)\]")
+_SPECIAL_TOKEN_RE = re.compile(
+    r"<\|[^|>]*\|>|</?s>|<unk>|<pad>|<mask>|\[(?:CLS|SEP|PAD|UNK|MASK)\]"
+)
 _URL_RE = re.compile(r"https?://|www\.|\S+@\S+\.\w+|\.(com|org|net|html?)\b", re.IGNORECASE)
 _BRACKET_RE = re.compile(r"\[[^\]]*\]|\{[^}]*\}|<[^>]*>")
 _SPEECH_PUNCT = frozenset(".,!?'\"-–—…;:’‘”“()")
@@ -273,7 +275,10 @@ def cut_loops(words: list[str]) -> list[str]:
             if i + 2 * n > n_words:
                 break
             reps = 1
-            while i + (reps + 1) * n <= n_words and low[i + reps * n : i + (reps + 1) * n] == low[i : i + n]:
+            while (
+                i + (reps + 1) * n <= n_words
+                and low[i + reps * n : i + (reps + 1) * n] == low[i : i + n]
+            ):
                 reps += 1
             # "no, no" is speech; "no, no, no, no" or a repeated clause is a loop.
             if (n <= 2 and reps >= 3) or (n > 2 and reps >= 2):
@@ -323,6 +328,7 @@ def clean_text(line: str, *, capitalize: bool = True) -> str:
     if _URL_RE.search(s):
         return ""
     s = _BRACKET_RE.sub(" ", s)
+    s = re.sub(r"\.{2,}", "...", s)  # "about.." / "so...." → an ellipsis
     s = s.replace("/*", " ").replace("*/", " ")
     s = _JUNK_CHARS_RE.sub(" ", s)
     s = "".join(c for c in s if c.isprintable())
@@ -334,6 +340,7 @@ def clean_text(line: str, *, capitalize: bool = True) -> str:
         s = s.replace("(", "").replace(")", "")
     s = re.sub(r"\(\s*\)", "", s)
     s = re.sub(r"\s+", " ", s).strip()
+    s = s.lstrip("-–—:;,.!?)] ").strip()  # again: removing quotes may expose a force mark
     if not s:
         return ""
     if capitalize and s[0].islower():
@@ -469,6 +476,13 @@ def parse_continuation(
                     break
                 continue
             cur = Block()
+        if cur.cue and cur.lines:
+            # A second line of speech without a cue: small models use a line
+            # break as a change of speaker, so the block ends here and what
+            # follows is nobody's line.
+            close()
+            derailed = True
+            break
         cur.lines.append(s)
     if cur is not None:
         blocks.append(cur)  # still open: the text may have been cut mid-element
@@ -588,15 +602,19 @@ def postprocess(
     return "\n\n".join(b.fountain() for b in kept)
 
 
-def continuation_done(raw: str, mode: Mode, count: int, character: str | None, cast: Sequence[str]) -> bool:
+def continuation_done(
+    raw: str, mode: Mode, count: int, character: str | None, cast: Sequence[str]
+) -> bool:
     """Whether generating more can no longer change :func:`postprocess`'s answer.
 
     Used as a stopping criterion while the model writes: stop once enough
     complete elements exist, or once the text has derailed.
     """
     if mode == "line_for":
-        s = raw.lstrip("\n")
-        return "\n\n" in s or bool(re.search(r"\n[A-Z][A-Z .'’]+\n", s))
+        # Done once a complete line cleans into a usable one; junk before it
+        # (a stray cue, a blank) is skipped rather than ending the attempt.
+        complete = raw[: raw.rfind("\n") + 1]
+        return bool(complete.strip()) and bool(postprocess(complete, mode, 1, character, cast))
     parse = parse_continuation(raw, character, cast, allow_action=(mode == "words"))
     if parse.derailed:
         return True

@@ -15,8 +15,17 @@ REPO = Path(__file__).resolve().parents[2]
 
 def _entry(key: str, line: int, text: str = "MAN\nHello.", **kw: object) -> LockEntry:
     fields: dict[str, object] = dict(
-        key=key, text=text, mode="lines", count=1, seed=0, temperature=0.8, model="default",
-        identity="SmolLM2.gguf@sha256:abc", cast=("MAN", "WOMAN"), prompt="sha256:00ff", line=line,
+        key=key,
+        text=text,
+        mode="lines",
+        count=1,
+        seed=0,
+        temperature=0.8,
+        model="default",
+        identity="SmolLM2.gguf@sha256:abc",
+        cast=("MAN", "WOMAN"),
+        prompt="sha256:00ff",
+        line=line,
     )
     fields.update(kw)
     return LockEntry(**fields)  # type: ignore[arg-type]
@@ -24,9 +33,13 @@ def _entry(key: str, line: int, text: str = "MAN\nHello.", **kw: object) -> Lock
 
 def test_round_trip_keeps_text_exactly(tmp_path: Path) -> None:
     lock = LockFile()
-    text = "MAN\n(quietly)\nIt still hasn't begun.\n\nWOMAN\n  Spaces inside | pipes, \"quotes\": fine."
+    text = (
+        'MAN\n(quietly)\nIt still hasn\'t begun.\n\nWOMAN\n  Spaces inside | pipes, "quotes": fine.'
+    )
     lock.put(_entry("aaaa1111bbbb2222cccc", 12, text))
-    lock.put(_entry("0000ffff0000ffff0000", 40, "It began.", mode="line_for", character="WOMAN", draw=2))
+    lock.put(
+        _entry("0000ffff0000ffff0000", 40, "It began.", mode="line_for", character="WOMAN", draw=2)
+    )
     path = tmp_path / "film.film.lock"
     lock.save(path)
     again = LockFile.load(path)
@@ -96,7 +109,11 @@ def _line_of(text: str, needle: str) -> int:
         (lambda t: t.replace("    | Hello.", "Hello."), "Hello.", "unexpected line"),
         (lambda t: t.replace("    | Hello.", "  | Hello."), "| Hello.", "four spaces"),
         (lambda t: t.replace("  model: default\n", ""), "hole aaaa", "lacks `model`"),
-        (lambda t: t.replace("hole aaaa1111bbbb2222cccc", "hole XYZ"), "hole XYZ", "not a hole key"),
+        (
+            lambda t: t.replace("hole aaaa1111bbbb2222cccc", "hole XYZ"),
+            "hole XYZ",
+            "not a hole key",
+        ),
         (lambda t: t + t.split("format: 1\n", 1)[1], None, "appears twice"),
         (lambda t: t.replace("  mode: lines", "  mode: lines\n  mode: lines"), None, "twice"),
     ],
@@ -129,7 +146,8 @@ def test_cheap_modules_never_import_torch() -> None:
     code = (
         "import sys\n"
         "import screenplay.dialogue, screenplay.dialogue.lock, screenplay.dialogue.prompt\n"
-        "import screenplay.dialogue.errors, screenplay.dialogue.fill_core, screenplay.dialogue.model\n"
+        "import screenplay.dialogue.errors, screenplay.dialogue.fill_core\n"
+        "import screenplay.dialogue.model\n"
         "from screenplay.dialogue.lock import LockFile\n"
         "LockFile.loads('format: 1\\n')\n"
         "bad = [m for m in ('torch', 'transformers', 'tokenizers', 'gguf') if m in sys.modules]\n"

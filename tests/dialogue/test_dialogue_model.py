@@ -34,8 +34,15 @@ class Counting:
 
 def _req(model_dir: Path, **kw: object) -> HoleRequest:
     fields: dict[str, object] = dict(
-        preceding=PRECEDING, mode="lines", count=3, character=None, cast=CAST,
-        seed=0, temperature=0.8, model=str(model_dir), line=17,
+        preceding=PRECEDING,
+        mode="lines",
+        count=3,
+        character=None,
+        cast=CAST,
+        seed=0,
+        temperature=0.8,
+        model=str(model_dir),
+        line=17,
     )
     fields.update(kw)
     return HoleRequest(**fields)  # type: ignore[arg-type]
@@ -102,11 +109,12 @@ def test_fill_generates_parses_locks_and_reuses(tiny_model_dir: Path, tmp_path: 
 def test_regenerate_redraws_and_records_the_draw(tiny_model_dir: Path) -> None:
     lock = LockFile()
     get = Counting()
-    req = _req(tiny_model_dir, mode="line_for", count=1, character="WOMAN", seed=3)
+    req = _req(tiny_model_dir, mode="line_for", count=1, character="MAN", seed=0)
     first = fill_hole(req, lock, get_model=get)
     assert first.text and "\n" not in first.text
     redrawn = fill_hole(req, lock, get_model=get, regenerate=True)
     assert get.calls == 2 and not redrawn.from_lock and redrawn.key == first.key
+    assert redrawn.failure is None and redrawn.text != first.text  # new words, same hole
     entry = lock.get(first.key)
     assert entry is not None and entry.draw == 1 and entry.text == redrawn.text
     assert "  draw: 1" in lock.dumps()
@@ -119,8 +127,9 @@ def test_edit_before_the_hole_unlocks_it(tiny_model_dir: Path) -> None:
     lock = LockFile()
     get = Counting()
     a = fill_hole(_req(tiny_model_dir), lock, get_model=get)
-    b = fill_hole(_req(tiny_model_dir, preceding=PRECEDING + "\nMAN\nOne more thing.\n"), lock,
-                  get_model=get)
+    b = fill_hole(
+        _req(tiny_model_dir, preceding=PRECEDING + "\nMAN\nOne more thing.\n"), lock, get_model=get
+    )
     assert a.key != b.key and get.calls == 2
 
 
@@ -128,7 +137,8 @@ def test_garbage_model_gives_valid_fountain_or_an_honest_failure(untrained_model
     lock = LockFile()
     for mode, count, who in (("lines", 2, None), ("line_for", 1, "MAN"), ("words", 20, None)):
         r = fill_hole(
-            _req(untrained_model_dir, mode=mode, count=count, character=who), lock,
+            _req(untrained_model_dir, mode=mode, count=count, character=who),
+            lock,
             get_model=lambda ref: load_model(ref, threads=1),
         )
         if r.failure:
@@ -155,12 +165,16 @@ def test_model_not_available_offline_says_what_to_do(tmp_path: Path) -> None:
     assert info3.value.code == "SP0702"
 
 
-def test_broken_weights_are_a_diagnostic_not_a_traceback(tiny_model_dir: Path, tmp_path: Path) -> None:
+def test_broken_weights_are_a_diagnostic_not_a_traceback(
+    tiny_model_dir: Path, tmp_path: Path
+) -> None:
     broken = tmp_path / "broken"
     broken.mkdir()
     for f in tiny_model_dir.iterdir():
         data = f.read_bytes()
-        (broken / f.name).write_bytes(data[: len(data) // 3] if f.suffix == ".safetensors" else data)
+        (broken / f.name).write_bytes(
+            data[: len(data) // 3] if f.suffix == ".safetensors" else data
+        )
     with pytest.raises(BackendError) as info:
         load_model(str(broken), threads=1)
     assert info.value.code == "SP0702"

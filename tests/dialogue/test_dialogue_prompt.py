@@ -44,7 +44,9 @@ CAST = ("MAN", "WOMAN")
 
 def test_prompt_keeps_title_and_cast_and_drops_production() -> None:
     p = build_prompt(SCRIPT, "lines", 3, None, CAST)
-    assert p.startswith("Title: The Empty Room\nAuthor: GPT-2 and the writer\nCharacters: MAN, WOMAN\n")
+    assert p.startswith(
+        "Title: The Empty Room\nAuthor: GPT-2 and the writer\nCharacters: MAN, WOMAN\n"
+    )
     for junk in ("cast MAN", "voice: carlos", "[[", "/*", "Format:", "use voices"):
         assert junk not in p
     assert "INT. EMPTY ROOM - DAY" in p and p.endswith("It began a long time ago.\n\n")
@@ -106,7 +108,10 @@ def test_chat_markers_urls_and_junk_names_are_dropped() -> None:
 
 def test_new_characters_may_appear() -> None:
     raw = "Who's there?\n\nDOCTOR REYES\nOnly me.\n"
-    assert dialogue_blocks(postprocess(raw, "lines", 2, "MAN", CAST))[1] == ("DOCTOR REYES", "Only me.")
+    assert dialogue_blocks(postprocess(raw, "lines", 2, "MAN", CAST))[1] == (
+        "DOCTOR REYES",
+        "Only me.",
+    )
 
 
 def test_long_lines_are_cut_at_a_sentence_end() -> None:
