@@ -158,7 +158,7 @@ def render_film(
 
         t0 = time.perf_counter()
         srt, vtt = out.with_suffix(".srt"), out.with_suffix(".vtt")
-        from screenplay.render.subtitles import write_srt, write_vtt
+        from screenplay.render.subtitles import public_mode, write_srt, write_vtt
 
         write_srt(timeline, srt)
         write_vtt(timeline, vtt)
@@ -168,6 +168,7 @@ def render_film(
         with atomic_path(out, _part_suffix(".mp4")) as tmp:
             sub_track = _mux(timeline, tasks, audio_path, tmp, report_progress)
             _verify(tmp, timeline)
+            os.chmod(tmp, public_mode())
         timings["mux"] = time.perf_counter() - t0
     except OSError as e:
         if getattr(e, "errno", None) == errno.ENOSPC:

@@ -116,16 +116,42 @@ def vtt_text(timeline: Timeline) -> str:
     return "\n".join(blocks)
 
 
+def public_mode() -> int:
+    """Permissions for a file the user asked for: ``0o666`` minus the umask.
+
+    Temporary files are created private (``0o600``); a film or sidecar renamed
+    from one must get the permissions any other new file of the user would.
+    """
+    import os
+
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("Umask:"):
+                    return 0o666 & ~int(line.split()[1], 8)
+    except OSError:
+        pass
+    mask = os.umask(0o022)  # no /proc: read the umask by setting it (and restore it)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def _write_public(path: Path, text: str) -> None:
+    import os
+
+    with atomic_path(Path(path)) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+        os.chmod(tmp, public_mode())
+
+
 def write_srt(timeline: Timeline, path: Path) -> None:
     """Write the SubRip sidecar (UTF-8) atomically."""
-    with atomic_path(Path(path)) as tmp:
-        tmp.write_text(srt_text(timeline), encoding="utf-8")
+    _write_public(path, srt_text(timeline))
 
 
 def write_vtt(timeline: Timeline, path: Path) -> None:
     """Write the WebVTT sidecar (UTF-8) atomically."""
-    with atomic_path(Path(path)) as tmp:
-        tmp.write_text(vtt_text(timeline), encoding="utf-8")
+    _write_public(path, vtt_text(timeline))
 
 
 # --------------------------------------------------------------------------

@@ -310,3 +310,14 @@ def test_disk_full_is_a_user_error_and_leaves_nothing(
     assert e.value.code == errors.DISK_FULL
     assert out.read_bytes() == before  # the previous film is untouched
     assert not list(tmp_path.glob(".*part"))
+
+
+def test_outputs_get_the_users_permissions(tmp_path: Path, cache: Cache) -> None:
+    tl = small_film(width=64, height=36)
+    old = os.umask(0o027)
+    try:
+        report = render_film(tl, FlatAssets(), soundtrack(tl), tmp_path / "f.mp4", cache)
+    finally:
+        os.umask(old)
+    for p in (report.output, report.srt, report.vtt):
+        assert p.stat().st_mode & 0o777 == 0o640, p
