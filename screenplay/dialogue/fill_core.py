@@ -42,6 +42,7 @@ from screenplay.dialogue.prompt import (
     build_prompt,
     continuation_done,
     cue_name,
+    known_cast,
     next_speaker,
     postprocess,
     words_in,
@@ -85,12 +86,22 @@ class FillResult:
     tokens: int = 0
 
 
+def effective_cast(req: HoleRequest) -> tuple[str, ...]:
+    """The cast the model is told about: who is declared or speaks before the hole.
+
+    ``req.cast`` (the whole film's cast) only fills in when the script before
+    the hole names nobody; a character added further down the film must not
+    change the prompt, and so the lock key, of the holes above.
+    """
+    return known_cast(req.preceding) or tuple(cue_name(c) for c in req.cast)
+
+
 def _params(req: HoleRequest) -> dict[str, object]:
     return {
         "mode": req.mode,
         "count": int(req.count),
         "character": cue_name(req.character) if req.character else None,
-        "cast": [cue_name(c) for c in req.cast],
+        "cast": list(effective_cast(req)),
         "seed": int(req.seed),
         "temperature": float(req.temperature),
     }
@@ -116,8 +127,9 @@ def _default_identify() -> Callable[[str | None], str]:
 
 
 def _first_prompt(req: HoleRequest) -> str:
-    character = req.character if req.mode == "line_for" else next_speaker(req.preceding, req.cast)
-    return build_prompt(req.preceding, req.mode, req.count, character, req.cast)
+    cast = effective_cast(req)
+    character = req.character if req.mode == "line_for" else next_speaker(req.preceding, cast)
+    return build_prompt(req.preceding, req.mode, req.count, character, cast)
 
 
 def fill_hole(
@@ -265,7 +277,7 @@ def _generate(
     empty = 0
     round_no = 0
     tokens = 0
-    cast = list(req.cast)
+    cast = list(effective_cast(req))
     while got < count and empty < MAX_EMPTY_ROUNDS and round_no < count + 2 * MAX_EMPTY_ROUNDS:
         remaining = count - got
         context = "\n\n".join([req.preceding.rstrip(), *pieces])

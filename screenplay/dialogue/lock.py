@@ -370,7 +370,8 @@ class _Parser:
                     ln, 3, "a field after the `text:` block", "`text:` is the last field of a hole"
                 )
             name, sep, value = line.strip().partition(":")
-            col_value = line.index(":") + 2 if sep else 3
+            after = line[line.index(":") + 1 :] if sep else ""
+            col_value = len(line) - len(after.lstrip()) + 1 if sep else 3
             if not sep:
                 raise LockError(ln, 3, f"`{_clip(line.strip())}` is not `name: value`", "")
             name = name.strip()

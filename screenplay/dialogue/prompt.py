@@ -36,7 +36,10 @@ DEFAULT_MAX_CHARS = 2400
 MAX_LINE_WORDS = 40
 
 _TITLE_KEYS = ("title", "credit", "author", "authors", "source")
-_DECL_RE = re.compile(r"^(use|cast|set|cue|voice|face|music|image|preset)\b[ \t]+\S")
+_DECL_RE = re.compile(r"^(use|cast|set|cue|voice|face|room|music|image|preset)\b[ \t]+\S")
+_CAST_DECL_RE = re.compile(
+    r"^cast[ \t]+(?P<name>[^\"#\n]+?)[ \t]*(?:\"[^\"]*\")?[ \t]*(?:#.*)?$", re.MULTILINE
+)
 _TITLE_RE = re.compile(r"^([A-Za-z][A-Za-z ]*):(.*)$")
 _EXTENSION_RE = re.compile(r"\s*\((V\.O\.|O\.S\.|O\.C\.|CONT'D|CONT’D|CONT\.|OFF|V\.O|O\.S)\)\s*$")
 _NAME_WORD_RE = re.compile(r"[A-Z][A-Z'’.]*")
@@ -148,6 +151,26 @@ def speakers(text: str) -> list[str]:
         if is_plausible_name(name, ()) or s.startswith("@"):
             found.append(name)
     return found
+
+
+def known_cast(preceding: str) -> tuple[str, ...]:
+    """The characters a hole can know about: declared or speaking *before* it.
+
+    Declared names first (in declaration order), then speakers in order of
+    appearance.  Characters who only turn up later in the film are left
+    out, so adding one further down does not change (and unlock) the holes
+    above it.
+    """
+    text = _strip_markup_blocks(preceding.replace("\r\n", "\n"))
+    out: list[str] = []
+    for m in _CAST_DECL_RE.finditer(text):
+        name = cue_name(m.group("name")).upper()
+        if name and name not in out:
+            out.append(name)
+    for name in speakers(script_body(split_title_page(text)[1])):
+        if name not in out:
+            out.append(name)
+    return tuple(out)
 
 
 def next_speaker(text: str, cast: Sequence[str]) -> str | None:

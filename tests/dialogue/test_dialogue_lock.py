@@ -134,6 +134,15 @@ def test_hand_edited_lock_reports_its_line(tmp_path: Path, edit, needle, words) 
         assert 1 <= err.line <= bad.count("\n") + 1
 
 
+def test_column_points_at_the_value(tmp_path: Path) -> None:
+    path = tmp_path / "x.lock"
+    path.write_text(GOOD_TEXT.replace("  count: 1", "  count: three"), encoding="utf-8")
+    with pytest.raises(LockError) as info:
+        LockFile.load(path)
+    line = path.read_text().split("\n")[info.value.line - 1]
+    assert line[info.value.col - 1 :] == "three"
+
+
 def test_non_utf8_lock_is_an_error(tmp_path: Path) -> None:
     path = tmp_path / "x.lock"
     path.write_bytes(b"format: 1\n\xff\xfe\n")
