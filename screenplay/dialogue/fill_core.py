@@ -31,7 +31,7 @@ why (SP0704); nothing is locked, so the next fill tries again.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -342,15 +342,3 @@ def _what(req: HoleRequest) -> str:
     if req.mode == "line_for":
         return f"line of {req.character}"
     return f"request ({req.count} {req.mode})"
-
-
-def holes_text_cast(text: str) -> Sequence[str]:
-    """Character cues in generated Fountain text, in order (for auto-casting)."""
-    names: list[str] = []
-    for para in text.split("\n\n"):
-        lines = para.split("\n")
-        if len(lines) >= 2:
-            name = cue_name(lines[0])
-            if name and name not in names:
-                names.append(name)
-    return names
