@@ -53,6 +53,12 @@ Progress = Callable[[str, int, int], None]
 #: Bump when the audio encoding changes (part of the AAC cache key).
 AUDIO_VERSION = 1
 
+#: Below this much work (segment cost × pixels; 1 = one still frame's
+#: pixels) segments are rendered in the build's process: a spawned worker
+#: needs ~0.5 s of CPU just to import numpy, OpenCV and PyAV, about what 100
+#: still 720p frames cost to encode.
+POOL_MIN_PIXELS = 100 * 1280 * 720
+
 
 @dataclass
 class RenderReport:
@@ -283,8 +289,10 @@ def _render_segments(
     # The slowest segments first, so the last worker does not finish alone.
     order = sorted(missing, key=lambda t: -t.cost)
     workers = min(max(1, jobs), len(order))
+    if sum(t.cost * t.width * t.height for t in order) < POOL_MIN_PIXELS:
+        workers = 1  # starting worker processes would cost more than it saves
     if workers <= 1:
-        # Few segments (an incremental build): render them here while a thread
+        # Little to render (an incremental build): render it here while a thread
         # encodes the audio — both encoders release the GIL, so the two cores
         # are used without starting worker processes.
         import threading
@@ -317,7 +325,7 @@ def _render_segments(
     import multiprocessing
 
     ctx = multiprocessing.get_context("spawn")
-    pool = ctx.Pool(workers, initializer=worker_init, initargs=(assets,))
+    pool = ctx.Pool(workers, initializer=worker_init, initargs=(assets, os.getpid()))
     try:
         results = pool.imap_unordered(worker_render, order)
         side_job()

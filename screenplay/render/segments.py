@@ -23,8 +23,9 @@ Segments are rendered by :func:`render_segment`, either in the build's own
 process or in ``spawn`` worker processes (:func:`worker_init` receives the
 asset provider once per worker).  Each segment is written to a temporary
 file named after the writing process and renamed into the cache when whole,
-so killing a build never leaves a truncated entry; :func:`sweep_stale`
-removes temporary files whose process is gone.
+so killing a build never leaves a truncated entry; workers die with the
+build (see :func:`worker_init`), and :func:`sweep_stale` removes temporary
+files whose process is gone.
 """
 
 from __future__ import annotations
@@ -360,14 +361,44 @@ def _terminate(signum: int, frame: Any) -> None:
     raise SystemExit(128 + signum)
 
 
-def worker_init(assets: AssetProvider) -> None:
-    """Pool initializer: keep the provider (and its memo) for the worker's lifetime."""
-    global _WORKER_ASSETS
+_PARENT = 0
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to SIGTERM this worker when the build process dies.
+
+    A build killed with SIGKILL cannot stop its pool, and the workers would
+    go on rendering the tasks already queued to them.  With the death signal
+    they stop at once (and, through :func:`_terminate`, delete their temp
+    file); elsewhere :func:`worker_render` checks the parent before each task.
+    """
+    import ctypes
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def worker_init(assets: AssetProvider, parent: int) -> None:
+    """Pool initializer: keep the provider (and its memo) for the worker's lifetime.
+
+    ``parent`` is the build process's pid.
+    """
+    global _WORKER_ASSETS, _PARENT
     _WORKER_ASSETS = assets
+    _PARENT = parent
     # Ctrl-C reaches the whole process group; only the build process decides
     # what to do about it (it terminates the pool).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _terminate)
+    _die_with_parent()
+    if os.getppid() != _PARENT:  # the parent died before the death signal was armed
+        raise SystemExit(1)
 
 
 class _BackendErrorInTransit(BackendError):
@@ -384,6 +415,8 @@ class _BackendErrorInTransit(BackendError):
 
 def worker_render(task: SegmentTask) -> tuple[int, int, float]:
     assert _WORKER_ASSETS is not None, "worker_init was not called"
+    if os.getppid() != _PARENT:  # orphaned: the build is gone, nobody wants this
+        raise SystemExit(1)
     try:
         return render_segment(task, _WORKER_ASSETS)
     except BackendError as e:

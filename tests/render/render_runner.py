@@ -16,11 +16,14 @@ from render_doubles import FlatAssets  # noqa: E402
 from render_films import feature_film, soundtrack  # noqa: E402
 
 from screenplay.cache import Cache  # noqa: E402
+from screenplay.render import encode  # noqa: E402
 from screenplay.render.encode import render_film  # noqa: E402
 
 
 def main() -> int:
     out, cache_dir, jobs = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
+    # A small film: make it use worker processes anyway (the faults under test).
+    encode.POOL_MIN_PIXELS = 0
     tl = feature_film(12, width=256, height=144)
 
     def progress(stage: str, done: int, total: int) -> None:

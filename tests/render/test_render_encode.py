@@ -109,7 +109,7 @@ def test_one_word_edit_rerenders_one_segment_and_equals_a_clean_build(
     inc = render_film(
         after, FlatAssets(), soundtrack(after, seed=1), tmp_path / "b.mp4", cache, jobs=2
     )
-    assert inc.segments_rendered == 1, inc
+    assert inc.segments_rendered == 1, inc  # (rendered in-process: little to do)
     assert inc.segments_reused == inc.segments - 1
     assert not inc.audio_reused  # audio is part of the build: new speech, new AAC
     clean_cache = Cache(tmp_path / "clean-cache")
@@ -214,9 +214,13 @@ def test_other_frame_rates_keep_exact_frame_counts(
 
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_picture_errors_from_workers_keep_their_code(
-    tmp_path: Path, cache: Cache, jobs: int
+    tmp_path: Path, cache: Cache, jobs: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import dataclasses
+
+    from screenplay.render import encode
+
+    monkeypatch.setattr(encode, "POOL_MIN_PIXELS", 0)  # really use workers with jobs=2
 
     from render_doubles import BrokenFaceAssets, spec
 

@@ -71,6 +71,9 @@ def test_provider_implements_the_protocol_and_pickles(
 
 def test_real_pictures_film_renders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SCREENPLAY_CACHE_DIR", str(tmp_path / "cache"))
+    from screenplay.render import encode
+
+    monkeypatch.setattr(encode, "POOL_MIN_PIXELS", 0)  # the provider must travel to workers
     cache = Cache(tmp_path / "cache")
     tl = film()
     provider = PicturesAssetProvider(cache)
