@@ -118,50 +118,30 @@ def render_film(
     segments_dir = cache_root / "segments"
     _ensure_writable(segments_dir)
 
-    # Temp files of builds that were killed (SIGKILL, power loss) are never
-    # mistaken for results; delete the ones whose process is gone.
-    sweep_stale(out.parent, (out.name, out.with_suffix(".srt").name, out.with_suffix(".vtt").name))
-    for sub in segments_dir.iterdir():
-        if sub.is_dir():
-            sweep_stale(sub)
-
-    t0 = time.perf_counter()
-    tasks = plan_segments(timeline, assets, cache_root, quality=quality, burn=burn_subtitles)
-    missing: list[SegmentTask] = []
-    seen: set[str] = set()
-    for t in tasks:
-        # Identical shots (a repeated establishing shot, a card used twice)
-        # share one segment: render each key once.
-        if t.key in seen or (cache.enabled and Path(t.path).is_file()):
-            continue
-        seen.add(t.key)
-        missing.append(t)
-    reused = len(tasks) - len(missing)
-    cache.hits["segments"] += reused
-    cache.misses["segments"] += len(missing)
-    timings["plan"] = time.perf_counter() - t0
-
-    audio_reused = False
+    # The soundtrack's AAC encode needs nothing else: start it first, in a
+    # thread beside everything below (FFmpeg's encoders release the GIL).
+    audio_job = _AudioJob(audio, timeline.sample_rate, quality, cache, report_progress)
+    audio_job.start()
     try:
-        t0 = time.perf_counter()
-        audio_path: Path | None = None
-
-        def encode_audio_stage() -> None:
-            nonlocal audio_path, audio_reused
-            a0 = time.perf_counter()
-            report_progress("audio", 0, 1)
-            audio_path, audio_reused = _encode_audio(audio, timeline.sample_rate, quality, cache)
-            report_progress("audio", 1, 1)
-            timings["audio"] = time.perf_counter() - a0
-
-        _render_segments(
-            tasks, missing, assets, jobs, report_progress, timeline.frames, encode_audio_stage
+        tasks, reused, missing = _plan_and_render(
+            timeline,
+            assets,
+            cache,
+            out,
+            segments_dir,
+            quality,
+            jobs,
+            burn_subtitles,
+            report_progress,
+            timings,
         )
-        # Wall time of the stage; the audio encode runs inside it (alongside
-        # the workers when there are any).
-        timings["render"] = time.perf_counter() - t0
-        assert audio_path is not None
-
+    finally:
+        # Wait for the audio even when rendering failed: an abandoned thread
+        # would leave its temp file behind.
+        audio_job.join()
+    try:
+        audio_path, audio_reused = audio_job.result()
+        timings["audio"] = audio_job.seconds
         t0 = time.perf_counter()
         srt, vtt = out.with_suffix(".srt"), out.with_suffix(".vtt")
         from screenplay.render.subtitles import public_mode, write_srt, write_vtt
@@ -177,10 +157,7 @@ def render_film(
             os.chmod(tmp, public_mode())
         timings["mux"] = time.perf_counter() - t0
     except OSError as e:
-        if getattr(e, "errno", None) == errno.ENOSPC:
-            raise errors.error(
-                errors.DISK_FULL, f"the disk is full while writing {out.name}: {e}"
-            ) from e
+        _raise_if_disk_full(e, out)
         raise
 
     timings["total"] = time.perf_counter() - started
@@ -199,6 +176,62 @@ def render_film(
         chapters=len(_chapters(timeline)),
         timings=timings,
     )
+
+
+def _raise_if_disk_full(e: OSError, out: Path) -> None:
+    """A full disk is the user's to fix (SP0801); other OSErrors are left to the caller."""
+    if getattr(e, "errno", None) == errno.ENOSPC:
+        raise errors.error(
+            errors.DISK_FULL, f"the disk is full while writing {out.name}: {e}"
+        ) from e
+
+
+def _plan_and_render(
+    timeline: Timeline,
+    assets: AssetProvider,
+    cache: Cache,
+    out: Path,
+    segments_dir: Path,
+    quality: Quality,
+    jobs: int,
+    burn: bool,
+    report_progress: Progress,
+    timings: dict[str, float],
+) -> tuple[list[SegmentTask], int, list[SegmentTask]]:
+    """Plan the segments and render the missing ones: (tasks, reused count, rendered)."""
+    try:
+        # Temp files of builds that were killed (SIGKILL, power loss) are never
+        # mistaken for results; delete the ones whose process is gone.
+        sweep_stale(
+            out.parent, (out.name, out.with_suffix(".srt").name, out.with_suffix(".vtt").name)
+        )
+        for sub in segments_dir.iterdir():
+            if sub.is_dir():
+                sweep_stale(sub)
+
+        t0 = time.perf_counter()
+        tasks = plan_segments(timeline, assets, cache.root, quality=quality, burn=burn)
+        missing: list[SegmentTask] = []
+        seen: set[str] = set()
+        for t in tasks:
+            # Identical shots (a repeated establishing shot, a card used twice)
+            # share one segment: render each key once.
+            if t.key in seen or (cache.enabled and Path(t.path).is_file()):
+                continue
+            seen.add(t.key)
+            missing.append(t)
+        reused = len(tasks) - len(missing)
+        cache.hits["segments"] += reused
+        cache.misses["segments"] += len(missing)
+        timings["plan"] = time.perf_counter() - t0
+
+        t0 = time.perf_counter()
+        _render_segments(tasks, missing, assets, jobs, report_progress, timeline.frames)
+        timings["render"] = time.perf_counter() - t0
+    except OSError as e:
+        _raise_if_disk_full(e, out)
+        raise
+    return tasks, reused, missing
 
 
 # --------------------------------------------------------------------------
@@ -281,9 +314,8 @@ def _render_segments(
     jobs: int,
     progress: Progress,
     total_frames: int,
-    side_job: Callable[[], None],
 ) -> None:
-    """Render ``missing`` segments; run ``side_job`` (the audio) meanwhile."""
+    """Render the ``missing`` segments, in worker processes when that pays."""
     done = sum(t.count for t in tasks) - sum(t.count for t in missing)
     progress("render", done, total_frames)
     # The slowest segments first, so the last worker does not finish alone.
@@ -292,34 +324,16 @@ def _render_segments(
     if sum(t.cost * t.width * t.height for t in order) < POOL_MIN_PIXELS:
         workers = 1  # starting worker processes would cost more than it saves
     if workers <= 1:
-        # Little to render (an incremental build): render it here while a thread
-        # encodes the audio — both encoders release the GIL, so the two cores
-        # are used without starting worker processes.
-        import threading
-
-        failure: list[BaseException] = []
-
-        def run_side_job() -> None:
-            try:
-                side_job()
-            except BaseException as e:  # re-raised in the build's thread below
-                failure.append(e)
-
-        thread = threading.Thread(target=run_side_job, name="screenplay-audio", daemon=True)
-        thread.start()
+        # Little to render (an incremental build): render it here; the audio
+        # thread uses the other core.
 
         def advance(n: int) -> None:
             nonlocal done
             done += n
             progress("render", done, total_frames)
 
-        try:
-            for task in order:
-                render_segment(task, assets, on_frames=advance)
-        finally:
-            thread.join()
-        if failure:
-            raise failure[0]
+        for task in order:
+            render_segment(task, assets, on_frames=advance)
         return
 
     import multiprocessing
@@ -327,9 +341,7 @@ def _render_segments(
     ctx = multiprocessing.get_context("spawn")
     pool = ctx.Pool(workers, initializer=worker_init, initargs=(assets, os.getpid()))
     try:
-        results = pool.imap_unordered(worker_render, order)
-        side_job()
-        for _, frames, _ in results:
+        for _, frames, _ in pool.imap_unordered(worker_render, order):
             done += frames
             progress("render", done, total_frames)
         pool.close()
@@ -339,6 +351,46 @@ def _render_segments(
         raise
     finally:
         pool.join()
+
+
+class _AudioJob:
+    """The soundtrack's AAC encode, in a thread beside the segment rendering."""
+
+    def __init__(
+        self, audio: np.ndarray, rate: int, quality: Quality, cache: Cache, progress: Progress
+    ) -> None:
+        import threading
+
+        self.args = (audio, rate, quality, cache)
+        self.progress = progress
+        self.seconds = 0.0
+        self._result: tuple[Path, bool] | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="screenplay-aac", daemon=True)
+
+    def _run(self) -> None:
+        started = time.perf_counter()
+        try:
+            self.progress("audio", 0, 1)
+            self._result = _encode_audio(*self.args)
+            self.progress("audio", 1, 1)
+        except BaseException as e:  # handed to the build's thread by result()
+            self._error = e
+        self.seconds = time.perf_counter() - started
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def join(self) -> None:
+        self._thread.join()
+
+    def result(self) -> tuple[Path, bool]:
+        """(path of the cached M4A, whether it was reused); re-raises the thread's error."""
+        self.join()
+        if self._error is not None:
+            raise self._error
+        assert self._result is not None
+        return self._result
 
 
 # --------------------------------------------------------------------------
