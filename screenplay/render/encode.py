@@ -1,19 +1,20 @@
 """The encoder: a Timeline plus its soundtrack in, a finished MP4 out.
 
-:func:`render_film` runs four stages, reporting each to ``progress``:
+:func:`render_film` runs these stages, reporting them to ``progress``:
 
-1. **render** – every shot segment that is not in the cache is composited
-   and encoded (H.264, libx264, yuv420p), in ``jobs`` worker processes
-   (:mod:`screenplay.render.segments`);
-2. **audio** – the soundtrack is encoded once to AAC (48 kHz stereo) and
-   cached under the digest of its samples;
-3. **mux** – the segments are joined by *stream copy* (packets demuxed and
+1. **audio** – the soundtrack is encoded once to AAC (48 kHz stereo) and
+   cached under the digest of its samples, in a thread that starts first
+   and runs beside stage 2;
+2. **render** – every shot segment that is not in the cache is composited
+   and encoded (H.264, libx264, yuv420p), in ``jobs`` worker processes when
+   there is enough to do (:mod:`screenplay.render.segments`);
+3. **subtitles** – ``OUT.srt`` and ``OUT.vtt`` sidecars, written atomically;
+4. **mux** – the segments are joined by *stream copy* (packets demuxed and
    re-timestamped, never re-encoded) and muxed with the AAC track, a
    ``mov_text`` subtitle track, chapters and the title into a temporary
    file beside the output, with ``movflags=faststart``; the result is
    checked (H.264 + AAC, exact frame count) and only then renamed onto the
-   output, so a failed or interrupted build never leaves a broken film;
-4. **subtitles** – ``OUT.srt`` and ``OUT.vtt`` sidecars, written atomically.
+   output, so a failed or interrupted build never leaves a broken film.
 """
 
 from __future__ import annotations
