@@ -131,15 +131,17 @@ FRONT_END: dict[str, tuple[str, str]] = {
         "A character cue has no dialogue to speak. Write the line, or `...` to have the "
         "dialogue model write it.",
     ),
-    "SP0307": (
-        "unlocked generation",
-        "The build was run with `--locked` but a `[[generate …]]` directive or a `...` line has no "
-        "locked text in FILE.lock. Run `screenplay fill FILE` to generate and lock it.",
-    ),
     "SP0308": (
         "generated text did not parse",
         "The dialogue model's continuation could not be read back as screenplay elements; it was "
         "left out. Regenerate with another seed.",
+    ),
+    "SP0310": (
+        "locked text kept after an edit",
+        "The text a [[generate]] hole was filled with was generated from the script as it was "
+        "then. The script before the hole has changed since; the locked text is kept, so the film "
+        "still rebuilds identically. Run `screenplay fill --regenerate FILE` to draw new text from "
+        "the script as it is now.",
     ),
     "SP0309": (
         "invalid settings",

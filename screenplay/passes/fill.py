@@ -9,9 +9,13 @@ script in place of the directive; characters it introduces are auto-cast by
 running resolve again.
 
 A build with every hole locked never loads a model.  ``locked=True`` (``build
---locked``) makes an unlocked hole an error (SP0307) instead of generating.
+--locked``) makes an unlocked hole an error (SP0709) instead of generating.
 :func:`freeze` rewrites the source with the generated text in place of the
 holes (``screenplay fill --write``).
+
+Editing the script above a filled hole changes its prompt; the locked text
+is then kept (warning SP0310) rather than silently redrawn — ``fill
+--regenerate`` redraws, and ``fill`` moves the entry to the new prompt's key.
 """
 
 from __future__ import annotations
@@ -136,6 +140,7 @@ def fill(
             return load_model(ref)
 
     cast = tuple(sorted(n for n, m in film.cast.items() if m.speaks or m.declared))
+    used_stale: set[str] = set()
     filled: list[tuple[Hole, str]] = []
     generated = 0
     keys: set[str] = set()
@@ -143,13 +148,36 @@ def fill(
         req = HoleRequest(
             preceding=_preceding(film.source, hole.span.line, filled),
             mode=hole.mode, count=hole.count, character=hole.character, cast=cast,
-            seed=hole.seed, temperature=hole.temperature, model=hole.model, line=hole.span.line,
+            seed=hole.seed, temperature=hole.temperature,
+            model=_model_path(hole.model, film.base_dir), line=hole.span.line,
         )
+        if not regenerate:
+            stale = _stale_entry(req, lock, used_stale)
+            if stale is not None:
+                # The script above the hole changed since its text was generated:
+                # keep the locked text (a lock is a promise), and say how to redraw.
+                used_stale.add(stale.key)
+                diags.warning(
+                    "SP0310", hole.span,
+                    "the script before this hole changed since its text was generated; "
+                    "the locked text is kept",
+                    f"`screenplay fill --regenerate {film.source.name}` draws new text", "locked text kept",
+                )
+                kept_key = stale.key
+                if prune and not locked:
+                    try:
+                        kept_key = _rekey(stale, req, lock)
+                        generated += 1  # the lock changed: save it
+                    except BackendError:
+                        pass  # model not on this machine: keep the entry as it is
+                filled.append((hole, stale.text))
+                keys.add(kept_key)
+                continue
         try:
             result = fill_hole(req, lock, get_model=_refuse if locked else get_model,
                                regenerate=regenerate and not locked, on_token=on_token)
         except _Unlocked:
-            diags.error("SP0307", hole.span, "this hole has no locked text and the build is --locked",
+            diags.error("SP0709", hole.span, "this hole has no locked text and the build is --locked",
                         f"run `screenplay fill {film.source.name}` to generate and lock it",
                         "not locked")
             continue
@@ -160,7 +188,7 @@ def fill(
         if not result.from_lock:
             generated += 1
         if not result.text.strip():
-            diags.warning("SP0308", hole.span, "the dialogue model produced nothing usable here",
+            diags.warning("SP0704", hole.span, "the dialogue model produced nothing usable here",
                           getattr(result, "failure", "") or "regenerate with another seed",
                           "left empty")
             continue
@@ -173,6 +201,58 @@ def fill(
     if save_lock and lp is not None and not locked and (generated or regenerate or pruned):
         lock.save(lp)
     return FillOutcome(splice(film, filled, diags), filled, generated)
+
+
+def _model_path(model: str | None, base_dir: Path) -> str | None:
+    """A ``model=`` that names a file or folder beside the film is resolved against it."""
+    if not model:
+        return model
+    p = Path(model).expanduser()
+    if not p.is_absolute() and (base_dir / p).exists():
+        return str((base_dir / p).resolve())
+    return model
+
+
+def _stale_entry(req: Any, lock: Any, used: set[str]) -> Any:
+    """A lock entry for this hole made from an older prompt, or None.
+
+    A hole is the same hole when its directive asks for the same thing (mode,
+    count, character, seed, temperature, model); among such entries the one
+    recorded nearest this source line wins.  The current key must be absent
+    (otherwise the entry is simply up to date).
+    """
+    from screenplay.dialogue.fill_core import request_key
+
+    try:
+        key = request_key(req)[0]
+    except BackendError:
+        key = None
+    if key is not None and lock.get(key) is not None:
+        return None
+    model = req.model.strip() if req.model and req.model.strip() else "default"
+    character = req.character.upper() if req.character else None
+    candidates = [
+        e for e in lock.ordered()
+        if e.key not in used and e.mode == req.mode and int(e.count) == int(req.count)
+        and int(e.seed) == int(req.seed) and abs(float(e.temperature) - float(req.temperature)) < 1e-9
+        and e.model == model and ((e.character or None) and e.character.upper()) == character
+    ]
+    if not candidates:
+        return None
+    return min(candidates, key=lambda e: abs(int(e.line) - int(req.line)))
+
+
+def _rekey(entry: Any, req: Any, lock: Any) -> str:
+    """Move a kept entry under the key of the current prompt (``screenplay fill``)."""
+    from dataclasses import replace as dc_replace
+
+    from screenplay.dialogue.fill_core import request_key
+    from screenplay.dialogue.lock import prompt_hash
+
+    key, _identity, prompt = request_key(req)
+    lock.entries.pop(entry.key, None)
+    lock.put(dc_replace(entry, key=key, prompt=prompt_hash(prompt), line=req.line))
+    return key
 
 
 def splice(film: Film, filled: list[tuple[Hole, str]], diags: Diagnostics) -> Film:
