@@ -31,7 +31,7 @@ APT_PACKAGES=(
     espeak-ng flite festival festvox-us-slt-hts   # voices
     fluidsynth timgm6mb-soundfont                 # music
     ffmpeg sox                                    # ffprobe/sox in tests and tools
-    fonts-dejavu-core                             # title cards, subtitles
+    fonts-dejavu-core fonts-dejavu-extra          # title cards, subtitles (real italics)
 )
 
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_PROGRESS_BAR=off PIP_ROOT_USER_ACTION=ignore

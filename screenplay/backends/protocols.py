@@ -146,6 +146,10 @@ class BackendError(Exception):
         self.message = message
         self.help = help
 
+    def __reduce__(self) -> Any:
+        # Keep code and help across process boundaries (render workers).
+        return (BackendError, (self.code, self.message, self.help))
+
 
 class BackendWarning(Warning):
     """A degraded-but-working result (e.g. no face found → still image)."""

@@ -89,6 +89,12 @@ class PicturesAssetProvider:
             found = self._faces[key] = backend().face(spec, self.cache)
         return found
 
+    def tint(self, scene: SceneInfo, set_spec: AssetSpec | None) -> tuple[float, float, float]:
+        """RGB grade for faces shown on this set (its time-of-day light)."""
+        from screenplay.pictures.engine import light_tint
+
+        return light_tint(scene, set_spec)
+
     def set(self, spec: AssetSpec, scene: SceneInfo) -> SetImage:
         key = digest(spec, scene)
         found = self._sets.get(key)

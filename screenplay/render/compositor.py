@@ -55,7 +55,7 @@ if TYPE_CHECKING:
 
 #: Bump whenever a change alters a segment's pixels or bytes (compositor or
 #: encoder settings): it is part of every segment key.
-RENDERER_VERSION = 2
+RENDERER_VERSION = 3
 
 #: Eye openness is quantized to eighths: invisible in motion, and it bounds the
 #: number of distinct face images per shot.
@@ -438,6 +438,11 @@ class _PictureRenderer:
             self.moving = isinstance(p, MorphPicture)
         self._static: np.ndarray | None = None
         self.retimer = None
+        # Faces are graded by the set's light (warm at dusk, blue at night), so a
+        # close-up does not look pasted on; providers without `tint` leave them as drawn.
+        tint_of = getattr(comp.assets, "tint", None)
+        scene = getattr(p, "scene", None)
+        self.tint = tint_of(scene, getattr(p, "set", None)) if tint_of and scene is not None else None
         if self.moving and retime_from is not None and 1 <= retime_from < frames:
             from screenplay.render.retime import Retimer
 
@@ -509,6 +514,14 @@ class _PictureRenderer:
             perf = self.performers[n]
             _, _, fw, fh = perf.box
             found = _rgba(self.comp.assets.face(perf.face).frame(fw, fh, viseme, eyes))
+            if self.tint is not None and self.tint != (1.0, 1.0, 1.0):
+                import numpy as np
+
+                graded = found.copy()
+                graded[..., :3] = np.clip(
+                    found[..., :3].astype(np.float32) * np.asarray(self.tint, np.float32), 0, 255
+                ).astype(np.uint8)
+                found = graded
             self._faces[key] = found
         return found
 
