@@ -149,27 +149,18 @@ def _short(
 
 def preset_sheet(width: int = 1600) -> np.ndarray:
     """The contact sheet of every stdlib face and set preset (the one in docs/images)."""
-    from screenplay.backends.protocols import AssetSpec, SceneInfo
+    from screenplay.backends.protocols import SceneInfo
     from screenplay.cache import Cache
     from screenplay.pictures.engine import backend
-    from screenplay.pictures.presets import read_presets
-    from screenplay.resources import stdlib_dir
+    from screenplay.stdlib_presets import load_presets
 
     cache = Cache(enabled=False)
     eng = backend()
-    faces = [
-        (p.name, eng.face(AssetSpec("face", p.constructor, p.params, preset=p.name), cache))
-        for p in read_presets(stdlib_dir() / "faces.film")
-    ]
+    faces = [(name, eng.face(spec, cache)) for name, spec in load_presets("face").items()]
     sets = []
-    for p in read_presets(stdlib_dir() / "rooms.film"):
-        scene = SceneInfo(p.constructor != "exterior", p.name.replace("_", " ").upper(), "DAY")
-        sets.append(
-            (
-                p.name,
-                eng.set(AssetSpec("set", p.constructor, p.params, preset=p.name), scene, cache),
-            )
-        )
+    for name, spec in load_presets("set").items():
+        scene = SceneInfo(spec.constructor != "exterior", name.replace("_", " ").upper(), "DAY")
+        sets.append((name, eng.set(spec, scene, cache)))
     return contact_sheet(
         faces, sets, width=width, title="screenplay stdlib: faces.film and rooms.film"
     )

@@ -169,30 +169,22 @@ def test_registry_finds_the_engine() -> None:
     assert registry.backend_for(ctor) is backend()
 
 
-def test_stdlib_presets_match_the_schemas() -> None:
-    from screenplay.pictures.presets import read_presets
-    from screenplay.pictures.schema import CONSTRUCTORS
-    from screenplay.resources import stdlib_dir
+def test_stdlib_presets_match_the_schemas(tmp_path) -> None:
+    from screenplay.api import load_film
+    from screenplay.stdlib_presets import load_presets
 
-    faces = read_presets(stdlib_dir() / "faces.film")
-    rooms = read_presets(stdlib_dir() / "rooms.film")
-    assert {"man", "woman"} <= {p.name for p in faces}
-    assert "empty_room" in {p.name for p in rooms}
-    by_name = {(c.kind, c.name): c for c in CONSTRUCTORS}
-    for kind, presets in (("face", faces), ("set", rooms)):
-        for p in presets:
-            ctor = by_name[(kind, p.constructor)]
-            for key, value in p.params.items():
-                param = ctor.param(key)
-                assert param is not None, f"{p.name}: unknown parameter {key}"
-                if param.type == "choice":
-                    assert value in param.choices, f"{p.name}: {key}={value!r}"
-            # and each one draws
-            cache = Cache(enabled=False)
-            spec = AssetSpec(kind, p.constructor, p.params, preset=p.name)  # type: ignore[arg-type]
-            if kind == "face":
-                assert backend().face(spec, cache).frame(64, 36).shape == (36, 64, 4)
-            else:
-                assert backend().set(spec, ROOM, cache).frame(64, 36).shape == (36, 64, 3)
-    woman = next(p for p in faces if p.name == "woman")
+    # The real front end reads the stdlib: no diagnostics at all.
+    film_path = tmp_path / "uses.film"
+    film_path.write_text("use faces, rooms\n", encoding="utf-8")
+    _, diags = load_film(film_path)
+    assert not diags, [d.one_line() for d in diags]
+    faces, rooms = load_presets("face"), load_presets("set")
+    assert {"man", "woman"} <= set(faces)
+    assert "empty_room" in rooms
+    cache = Cache(enabled=False)
+    for spec in faces.values():  # each one draws
+        assert backend().face(spec, cache).frame(64, 36).shape == (36, 64, 4)
+    for spec in rooms.values():
+        assert backend().set(spec, ROOM, cache).frame(64, 36).shape == (36, 64, 3)
+    woman = faces["woman"]
     assert woman.params["clothing"] == "dress" and woman.params["clothing_color"] == "white"
