@@ -13,6 +13,7 @@ file and renamed, so a failed build never leaves a broken film.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -105,6 +106,9 @@ def plan_timeline(film: Film, cache: Cache | None = None) -> tuple[Timeline | No
     return timeline, diags.items
 
 
+CUE_QUANTUM_S = 10.0
+
+
 def mix_soundtrack(timeline: Timeline, cache: Cache) -> Any:
     from screenplay.backends import registry
     from screenplay.music.mixer import mix
@@ -119,7 +123,13 @@ def mix_soundtrack(timeline: Timeline, cache: Cache) -> Any:
     def cue_audio(clip: Any) -> Any:
         ctor = registry.lookup("music", clip.spec.constructor)
         assert ctor is not None
-        return registry.backend_for(ctor).render(clip.spec, clip.samples / timeline.sample_rate, cache)
+        # Render cues to a length rounded up to CUE_QUANTUM_S and trim: an edit that
+        # moves a cue's end by a second then reuses the cached render (the mixer
+        # fades the cut), instead of composing and synthesizing the cue again.
+        seconds = clip.samples / timeline.sample_rate
+        rounded = math.ceil(seconds / CUE_QUANTUM_S) * CUE_QUANTUM_S
+        audio = registry.backend_for(ctor).render(clip.spec, rounded, cache)
+        return audio[: clip.samples]
 
     return mix(timeline, speech, cue_audio)
 
