@@ -57,7 +57,7 @@ CARD_S = 3.0
 DISSOLVE_S = 1.0
 FADE_S = 1.0
 MORPH_S = 1.5
-MORPH_KEYFRAMES = 12  # morph frames rendered for real; the rest are optical-flow in-betweens
+MORPH_KEYFRAMES = 8  # morph frames rendered for real; the rest are optical-flow in-betweens
 MIN_ACTION_S, MAX_ACTION_S = 1.5, 8.0
 CREDITS_BASE_S, CREDITS_PER_LINE_S = 2.0, 0.8
 
