@@ -308,7 +308,36 @@ def auto_face(name: str) -> AssetSpec:
         sex = None
     if sex and ctor is not None and ctor.param("presentation") is not None:
         params["presentation"] = "feminine" if sex == "f" else "masculine"
+        hair = ctor.param("hair")
+        styles = _HAIR_FOR[sex]
+        if hair is not None and all(h in hair.choices for h in styles):
+            # A name that says who they are gets a hair style that agrees with it.
+            params["hair"] = styles[derived_seed("hair", name) % len(styles)]
+    age = age_of_name(name)
+    if age is not None and ctor is not None and ctor.param("age") is not None:
+        params["age"] = age
     return make_spec("face", "portrait", params, label=f"procedural portrait of {name.title()}")
+
+
+_HAIR_FOR = {
+    "m": ("short", "buzz", "side-part", "curly", "short", "bald"),
+    "f": ("long", "bob", "bun", "ponytail", "curly", "long"),
+}
+
+_AGE_WORDS = {
+    70: {"OLD", "ELDERLY", "AGED", "GRANDMA", "GRANDPA", "GRANDMOTHER", "GRANDFATHER", "GRANNY"},
+    9: {"GIRL", "BOY", "KID", "CHILD", "LITTLE", "BABY", "SON", "DAUGHTER"},
+    19: {"YOUNG", "TEEN", "TEENAGER", "STUDENT", "YOUTH"},
+}
+
+
+def age_of_name(name: str) -> int | None:
+    """An age a character's name says (OLD MAN → 70, LITTLE GIRL → 9), else None."""
+    words = set(re.findall(r"[A-Z]+", name.upper()))
+    for age, keys in _AGE_WORDS.items():
+        if words & keys:
+            return age
+    return None
 
 
 def _cast_sets(film: Film) -> None:

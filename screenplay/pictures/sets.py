@@ -27,7 +27,7 @@ from screenplay.pictures import schema
 from screenplay.pictures.draw import Canvas, Colour, colour, ellipse, mix, shade, smooth
 from screenplay.pictures.errors import BAD_PICTURE_PARAM, BackendError
 
-STYLE_VERSION = 3
+STYLE_VERSION = 4
 
 PALETTES: dict[str, dict[str, Colour]] = {
     # wall, floor, ceiling, trim, accent
@@ -271,7 +271,8 @@ def resolve_set(constructor: str, params: dict[str, Any], scene: SceneInfo) -> S
     )
     door_p = params.get("door")
     door = bool(_rng(seed, "door").random() < 0.5) if door_p is None else bool(door_p)
-    auto_furn = next((_FURNITURE_WORDS[w] for w in words if w in _FURNITURE_WORDS), None)
+    # The head noun is last in English: a HOSPITAL CORRIDOR is a corridor.
+    auto_furn = next((_FURNITURE_WORDS[w] for w in reversed(words) if w in _FURNITURE_WORDS), None)
     if auto_furn is None:
         auto_furn = str(_rng(seed, "furniture").choice(["none", "chair", "table", "sofa"]))
     furniture = _choice(params, "furniture", schema.FURNITURE, auto_furn)
