@@ -348,10 +348,38 @@ def _render_segments(
         pool.close()
     except BaseException:
         # Interrupted or failed: stop the workers now (they delete their temp files).
-        pool.terminate()
+        _stop_pool(pool)
         raise
-    finally:
+    else:
         pool.join()
+
+
+def _stop_pool(pool: Any, grace: float = 10.0) -> None:
+    """``pool.terminate()``, but never hang.
+
+    ``Pool.terminate`` can deadlock when a worker dies holding the task
+    queue's lock, or when the pool respawns a worker while it is being torn
+    down (seen as a test that hung forever).  So it runs on a watchdog
+    thread; whatever is still alive after ``grace`` seconds is killed, and the
+    pool's exit-time finalizer is cancelled so the interpreter can exit.
+    Killed workers cannot delete their temp files; the next build sweeps them
+    (:func:`screenplay.render.segments.sweep_stale`).
+    """
+    import multiprocessing
+    import threading
+
+    t = threading.Thread(target=pool.terminate, name="screenplay-pool-stop", daemon=True)
+    t.start()
+    t.join(grace)
+    if not t.is_alive():
+        pool.join()
+        return
+    for child in multiprocessing.active_children():
+        child.kill()
+    t.join(2.0)
+    finalizer = getattr(pool, "_terminate", None)
+    if finalizer is not None and hasattr(finalizer, "cancel"):
+        finalizer.cancel()
 
 
 class _AudioJob:
