@@ -19,6 +19,7 @@ import math
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -31,6 +32,26 @@ LOOP_CROSSFADE = 1.5
 LOOP_SEARCH = 0.25
 
 
+def _require_file(path: Path) -> None:
+    if not path.is_file():
+        raise BackendError(
+            errors.FILE_MISSING,
+            f"music file not found: {path}",
+            "paths are relative to the film's folder; check the spelling",
+        )
+
+
+def _audio_stream(container: Any, path: Path) -> Any:
+    """The first audio stream of an opened file; BackendError if it has none."""
+    if not container.streams.audio:
+        raise BackendError(
+            errors.FILE_UNREADABLE,
+            f"{path.name} has no audio stream",
+            "give a file with sound in it (WAV, FLAC, MP3, Ogg, M4A…)",
+        )
+    return container.streams.audio[0]
+
+
 def decode(path: Path, limit: float | None = None) -> np.ndarray:
     """Stereo float32 ``(n, 2)`` at PROJECT_RATE; BackendError if missing or undecodable.
 
@@ -39,24 +60,13 @@ def decode(path: Path, limit: float | None = None) -> np.ndarray:
     """
     import av
 
-    if not path.is_file():
-        raise BackendError(
-            errors.FILE_MISSING,
-            f"music file not found: {path}",
-            "paths are relative to the film's folder; check the spelling",
-        )
+    _require_file(path)
     chunks: list[np.ndarray] = []
     wanted = math.inf if limit is None else limit * PROJECT_RATE
     have = 0
     try:
         with av.open(str(path)) as container:
-            if not container.streams.audio:
-                raise BackendError(
-                    errors.FILE_UNREADABLE,
-                    f"{path.name} has no audio stream",
-                    "give a file with sound in it (WAV, FLAC, MP3, Ogg, M4A…)",
-                )
-            stream = container.streams.audio[0]
+            stream = _audio_stream(container, path)
             resampler = av.AudioResampler(format="fltp", layout="stereo", rate=PROJECT_RATE)
             for frame in container.decode(stream):
                 for out in resampler.resample(frame):
@@ -94,21 +104,10 @@ def probe(path: Path) -> float | None:
     """
     import av
 
-    if not path.is_file():
-        raise BackendError(
-            errors.FILE_MISSING,
-            f"music file not found: {path}",
-            "paths are relative to the film's folder; check the spelling",
-        )
+    _require_file(path)
     try:
         with av.open(str(path)) as container:
-            if not container.streams.audio:
-                raise BackendError(
-                    errors.FILE_UNREADABLE,
-                    f"{path.name} has no audio stream",
-                    "give a file with sound in it (WAV, FLAC, MP3, Ogg, M4A…)",
-                )
-            stream = container.streams.audio[0]
+            stream = _audio_stream(container, path)
             next(iter(container.decode(stream)))
             if stream.duration is not None and stream.time_base is not None:
                 return float(stream.duration * stream.time_base)
