@@ -21,8 +21,12 @@ def read_source(path: Path, diags: Diagnostics) -> Source | None:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        diags.error("SP0304", Span(str(path), 1, 1, 1, 1), f"no such file: {path}",
-                    "check the path; films are .film or .fountain files")
+        diags.error(
+            "SP0304",
+            Span(str(path), 1, 1, 1, 1),
+            f"no such file: {path}",
+            "check the path; films are .film or .fountain files",
+        )
         return None
     except IsADirectoryError:
         diags.error("SP0304", Span(str(path), 1, 1, 1, 1), f"{path} is a folder, not a film")

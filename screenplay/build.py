@@ -63,8 +63,14 @@ def apply_quality(
 
 
 def prepare(
-    film: Film, diags: Diagnostics, cache: Cache, *, locked: bool = False, jobs: int = 2,
-    progress: Progress = _noop, get_model: Callable[[str | None], Any] | None = None,
+    film: Film,
+    diags: Diagnostics,
+    cache: Cache,
+    *,
+    locked: bool = False,
+    jobs: int = 2,
+    progress: Progress = _noop,
+    get_model: Callable[[str | None], Any] | None = None,
     timings: dict[str, float] | None = None,
 ) -> tuple[Film, Timeline | None]:
     """fill → bind → timing.  Returns the (filled) film and its timeline, or None on errors."""
@@ -75,8 +81,13 @@ def prepare(
     timings = timings if timings is not None else {}
     t0 = time.perf_counter()
     progress("fill", 0, 0)
-    outcome = fill(film, diags, locked=locked, get_model=get_model,
-                   on_token=lambda done, total: progress("fill", done, total))
+    outcome = fill(
+        film,
+        diags,
+        locked=locked,
+        get_model=get_model,
+        on_token=lambda done, total: progress("fill", done, total),
+    )
     film = outcome.film
     timings["fill"] = time.perf_counter() - t0
     if diags.has_errors:
@@ -99,7 +110,9 @@ def prepare(
     return film, timeline
 
 
-def plan_timeline(film: Film, cache: Cache | None = None) -> tuple[Timeline | None, list[Diagnostic]]:
+def plan_timeline(
+    film: Film, cache: Cache | None = None
+) -> tuple[Timeline | None, list[Diagnostic]]:
     """For ``dump --format timeline``: the timeline of a film whose holes are all locked."""
     diags = Diagnostics()
     _, timeline = prepare(film, diags, cache or Cache(), locked=True)
@@ -158,8 +171,16 @@ def build(
     if film is None or diags.has_errors:
         return BuildResult(False, film, diags.items, timings=timings)
     apply_quality(film, quality, size, fps)
-    film, timeline = prepare(film, diags, cache, locked=locked, jobs=jobs, progress=progress,
-                             get_model=get_model, timings=timings)
+    film, timeline = prepare(
+        film,
+        diags,
+        cache,
+        locked=locked,
+        jobs=jobs,
+        progress=progress,
+        get_model=get_model,
+        timings=timings,
+    )
     if timeline is None or diags.has_errors:
         return BuildResult(False, film, diags.items, timings=timings)
 
@@ -174,8 +195,15 @@ def build(
     burn = burn_subtitles if burn_subtitles is not None else film.settings.subtitles == "burn"
     t0 = time.perf_counter()
     report = render_film(
-        timeline, PicturesAssetProvider(cache), mixed.audio, out, cache,
-        quality=quality, jobs=jobs, progress=progress, burn_subtitles=burn,
+        timeline,
+        PicturesAssetProvider(cache),
+        mixed.audio,
+        out,
+        cache,
+        quality=quality,
+        jobs=jobs,
+        progress=progress,
+        burn_subtitles=burn,
     )
     timings["render"] = time.perf_counter() - t0
     return BuildResult(True, film, diags.items, out, timeline, timings, report)

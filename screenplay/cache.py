@@ -216,14 +216,10 @@ class Cache:
             return None
 
     def put_json(self, namespace: str, key: str, value: Any) -> None:
-        self.put_bytes(
-            namespace, key, json.dumps(value, sort_keys=True).encode("utf-8"), ".json"
-        )
+        self.put_bytes(namespace, key, json.dumps(value, sort_keys=True).encode("utf-8"), ".json")
 
     # -- files produced by external tools (segments, wavs) -------------------
-    def file(
-        self, namespace: str, key: str, suffix: str, produce: Callable[[Path], None]
-    ) -> Path:
+    def file(self, namespace: str, key: str, suffix: str, produce: Callable[[Path], None]) -> Path:
         """Return the cached file for ``key``, calling ``produce(tmp_path)`` on a miss."""
         p = self.path(namespace, key, suffix)
         if self.enabled and p.is_file():

@@ -39,28 +39,41 @@ class DirectiveSpec:
 
 SPECS: dict[str, DirectiveSpec] = {
     "music": DirectiveSpec(
-        positional=(("cue", "name"),), required=1,
-        options={"fade-in": "duration", "fade-out": "duration", "volume": "level", "offset": "duration"},
+        positional=(("cue", "name"),),
+        required=1,
+        options={
+            "fade-in": "duration",
+            "fade-out": "duration",
+            "volume": "level",
+            "offset": "duration",
+        },
         flags=("start", "stop"),
         doc="[[music CUE (start|stop) fade-in 2s fade-out 3s volume -6dB]]",
     ),
     "hold": DirectiveSpec(positional=(("duration", "duration"),), required=1, doc="[[hold 2s]]"),
     "generate": DirectiveSpec(
-        positional=(("count", "int"), ("unit", "choice:lines,words")), required=1,
+        positional=(("count", "int"), ("unit", "choice:lines,words")),
+        required=1,
         options={"seed": "int", "temperature": "float", "model": "str", "top_p": "float"},
-        doc="[[generate 12 lines seed=3 temperature=0.8 model=\"gpt2\"]]",
+        doc='[[generate 12 lines seed=3 temperature=0.8 model="gpt2"]]',
     ),
     "transition": DirectiveSpec(
-        positional=(("kind", "choice:" + ",".join(TRANSITIONS)), ("duration", "duration")), required=1,
+        positional=(("kind", "choice:" + ",".join(TRANSITIONS)), ("duration", "duration")),
+        required=1,
         doc="[[transition dissolve 1.5s]]",
     ),
     "camera": DirectiveSpec(
-        positional=(("move", "choice:" + ",".join(CAMERA_MOVES)),), required=1,
+        positional=(("move", "choice:" + ",".join(CAMERA_MOVES)),),
+        required=1,
         options={"amount": "float", "duration": "duration"},
         doc="[[camera push-in amount=0.15]]",
     ),
-    "narration": DirectiveSpec(positional=(("state", "bool"),), required=1, doc="[[narration off]]"),
-    "subtitles": DirectiveSpec(positional=(("state", "bool"),), required=1, doc="[[subtitles off]]"),
+    "narration": DirectiveSpec(
+        positional=(("state", "bool"),), required=1, doc="[[narration off]]"
+    ),
+    "subtitles": DirectiveSpec(
+        positional=(("state", "bool"),), required=1, doc="[[subtitles off]]"
+    ),
 }
 
 
@@ -125,15 +138,27 @@ def interpret(d: ast.Directive) -> tuple[dict[str, Any], list[DirectiveProblem]]
         if arg.key is not None:
             key = arg.key
             if key not in spec.options:
-                problems.append(DirectiveProblem(
-                    "SP0106", arg.key_span or arg.span, f"`{d.name}` has no option `{key}`",
-                    suggestion(key, list(spec.options), "options") or f"usage: {spec.doc}", "unknown option"))
+                problems.append(
+                    DirectiveProblem(
+                        "SP0106",
+                        arg.key_span or arg.span,
+                        f"`{d.name}` has no option `{key}`",
+                        suggestion(key, list(spec.options), "options") or f"usage: {spec.doc}",
+                        "unknown option",
+                    )
+                )
                 continue
             v, expected = _coerce(spec.options[key], arg.value)
             if expected:
-                problems.append(DirectiveProblem(
-                    "SP0106", arg.value.span, f"`{key}` expects {expected}", f"usage: {spec.doc}",
-                    f"expected {expected}"))
+                problems.append(
+                    DirectiveProblem(
+                        "SP0106",
+                        arg.value.span,
+                        f"`{key}` expects {expected}",
+                        f"usage: {spec.doc}",
+                        f"expected {expected}",
+                    )
+                )
             else:
                 out[key] = v
             continue
@@ -146,14 +171,27 @@ def interpret(d: ast.Directive) -> tuple[dict[str, Any], list[DirectiveProblem]]
                 i += 1
                 v, expected = _coerce(spec.options[word], nxt.value)
                 if expected:
-                    problems.append(DirectiveProblem(
-                        "SP0106", nxt.value.span, f"`{word}` expects {expected}", f"usage: {spec.doc}",
-                        f"expected {expected}"))
+                    problems.append(
+                        DirectiveProblem(
+                            "SP0106",
+                            nxt.value.span,
+                            f"`{word}` expects {expected}",
+                            f"usage: {spec.doc}",
+                            f"expected {expected}",
+                        )
+                    )
                 else:
                     out[word] = v
             else:
-                problems.append(DirectiveProblem(
-                    "SP0106", value.span, f"`{word}` needs a value", f"usage: {spec.doc}", "no value"))
+                problems.append(
+                    DirectiveProblem(
+                        "SP0106",
+                        value.span,
+                        f"`{word}` needs a value",
+                        f"usage: {spec.doc}",
+                        "no value",
+                    )
+                )
             continue
         if word is not None and word in spec.flags and pos_i >= spec.required:
             out[word] = True
@@ -163,21 +201,38 @@ def interpret(d: ast.Directive) -> tuple[dict[str, Any], list[DirectiveProblem]]
             pos_i += 1
             v, expected = _coerce(kind, value)
             if expected:
-                problems.append(DirectiveProblem(
-                    "SP0106", value.span, f"`{d.name}` expects {expected} for `{name}`",
-                    f"usage: {spec.doc}", f"expected {expected}"))
+                problems.append(
+                    DirectiveProblem(
+                        "SP0106",
+                        value.span,
+                        f"`{d.name}` expects {expected} for `{name}`",
+                        f"usage: {spec.doc}",
+                        f"expected {expected}",
+                    )
+                )
             else:
                 out[name] = v
             continue
         known = list(spec.options) + list(spec.flags)
         shown = ast.plain(value) if not isinstance(value, ast.Call) else value.name
-        problems.append(DirectiveProblem(
-            "SP0106", value.span, f"unexpected argument `{shown}` for `{d.name}`",
-            (suggestion(str(shown), known, "options") if word else "") or f"usage: {spec.doc}",
-            "unexpected"))
+        problems.append(
+            DirectiveProblem(
+                "SP0106",
+                value.span,
+                f"unexpected argument `{shown}` for `{d.name}`",
+                (suggestion(str(shown), known, "options") if word else "") or f"usage: {spec.doc}",
+                "unexpected",
+            )
+        )
     if pos_i < spec.required:
         missing = spec.positional[pos_i][0]
-        problems.append(DirectiveProblem(
-            "SP0106", d.name_span or d.span, f"`{d.name}` needs a {missing}", f"usage: {spec.doc}",
-            f"missing {missing}"))
+        problems.append(
+            DirectiveProblem(
+                "SP0106",
+                d.name_span or d.span,
+                f"`{d.name}` needs a {missing}",
+                f"usage: {spec.doc}",
+                f"missing {missing}",
+            )
+        )
     return out, problems

@@ -87,11 +87,27 @@ class Film:
 
 
 TIMES = (
-    "DAY", "NIGHT", "DUSK", "DAWN", "MORNING", "EVENING", "AFTERNOON", "SUNSET", "SUNRISE",
-    "CONTINUOUS", "LATER", "MOMENTS LATER", "SAME", "NOON", "MIDNIGHT", "TWILIGHT",
+    "DAY",
+    "NIGHT",
+    "DUSK",
+    "DAWN",
+    "MORNING",
+    "EVENING",
+    "AFTERNOON",
+    "SUNSET",
+    "SUNRISE",
+    "CONTINUOUS",
+    "LATER",
+    "MOMENTS LATER",
+    "SAME",
+    "NOON",
+    "MIDNIGHT",
+    "TWILIGHT",
 )
 
-_PREFIX_RE = re.compile(r"^(INT\.?/EXT\.?|EXT\.?/INT\.?|I/E|E/I|INT\.?|EXT\.?|EST\.?)\s+", re.IGNORECASE)
+_PREFIX_RE = re.compile(
+    r"^(INT\.?/EXT\.?|EXT\.?/INT\.?|I/E|E/I|INT\.?|EXT\.?|EST\.?)\s+", re.IGNORECASE
+)
 
 
 def scene_info(heading: str) -> SceneInfo:
@@ -102,7 +118,7 @@ def scene_info(heading: str) -> SceneInfo:
     if m:
         p = m.group(1).upper().rstrip(".")
         interior = True if p == "INT" else False if p in ("EXT", "EST") else None
-        text = text[m.end():]
+        text = text[m.end() :]
     time = ""
     parts = [p.strip() for p in re.split(r"\s+[-–—]\s+", text)]
     if len(parts) > 1 and parts[-1].upper() in TIMES:

@@ -17,8 +17,8 @@ MODULE_OF_KIND = {"voice": "voices", "face": "faces", "set": "rooms", "music": "
 
 @cache
 def _load(kind: str) -> tuple[tuple[str, AssetSpec], ...]:
-    from screenplay.passes.resolve import _Resolver, find_module
     from screenplay.film import Film
+    from screenplay.passes.resolve import _Resolver, find_module
     from screenplay.resources import stdlib_dir
     from screenplay.syntax import ast
     from screenplay.syntax.source import Source, Span

@@ -158,7 +158,7 @@ Bus = Literal["dialogue", "narration", "music", "fx"]
 
 @dataclass(frozen=True)
 class AudioClip:
-    """A synthesized line placed on a bus.  ``audio_key`` is its cache key (namespace ``voices``)."""
+    """A synthesized line placed on a bus; ``audio_key`` is its cache key (namespace ``voices``)."""
 
     bus: Bus
     start_sample: int
@@ -262,7 +262,9 @@ def to_json(value: Any) -> Any:
             out[f.name] = to_json(getattr(value, f.name))
         return out
     if isinstance(value, Fraction):
-        return f"{value.numerator}/{value.denominator}" if value.denominator != 1 else value.numerator
+        return (
+            f"{value.numerator}/{value.denominator}" if value.denominator != 1 else value.numerator
+        )
     if isinstance(value, dict):
         return {str(k): to_json(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

@@ -38,8 +38,9 @@ def test_ci_reads_the_test_command_from_the_readme() -> None:
     script = (REPO / ".ci" / "run").read_text(encoding="utf-8")
     awk = re.search(r"extracted=\$\(awk '(.*?)' README\.md\)", script, re.S)
     assert awk, ".ci/run no longer extracts the test command with awk"
-    out = subprocess.run(["awk", awk.group(1), "README.md"], cwd=REPO, capture_output=True,
-                         text=True, check=True).stdout.strip()
+    out = subprocess.run(
+        ["awk", awk.group(1), "README.md"], cwd=REPO, capture_output=True, text=True, check=True
+    ).stdout.strip()
     assert out == cmd
 
 

@@ -12,7 +12,11 @@ from screenplay.film import Film
 
 
 def report(
-    diags: Iterable[Diagnostic], film: Film | None, *, machine: bool = False, notes: bool = False,
+    diags: Iterable[Diagnostic],
+    film: Film | None,
+    *,
+    machine: bool = False,
+    notes: bool = False,
     console: Console | None = None,
 ) -> bool:
     """Print diagnostics (notes only if asked); return True if any is an error."""

@@ -38,18 +38,35 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", type=Path, metavar="FILE")
     p.add_argument("-o", "--output", type=Path, help="output MP4 (default: FILE with .mp4)")
     q = p.add_mutually_exclusive_group()
-    q.add_argument("--preview", action="store_const", const="preview", dest="quality",
-                   help="small and fast (640 px wide, fast encoder settings)")
-    q.add_argument("--final", action="store_const", const="final", dest="quality",
-                   help="higher quality encode (slower)")
+    q.add_argument(
+        "--preview",
+        action="store_const",
+        const="preview",
+        dest="quality",
+        help="small and fast (640 px wide, fast encoder settings)",
+    )
+    q.add_argument(
+        "--final",
+        action="store_const",
+        const="final",
+        dest="quality",
+        help="higher quality encode (slower)",
+    )
     p.set_defaults(quality="default")
     p.add_argument("--jobs", "-j", type=int, default=2, help="worker processes (default 2)")
-    p.add_argument("--locked", action="store_true",
-                   help="never run the dialogue model: an unlocked [[generate]] hole is an error")
+    p.add_argument(
+        "--locked",
+        action="store_true",
+        help="never run the dialogue model: an unlocked [[generate]] hole is an error",
+    )
     p.add_argument("--size", type=_size, help="override the frame size, e.g. 320x180")
     p.add_argument("--fps", type=Fraction, help="override the frame rate, e.g. 12 or 30000/1001")
-    p.add_argument("--burn-subtitles", action="store_true", default=None,
-                   help="burn subtitles into the picture (they are always written as .srt/.vtt)")
+    p.add_argument(
+        "--burn-subtitles",
+        action="store_true",
+        default=None,
+        help="burn subtitles into the picture (they are always written as .srt/.vtt)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -58,8 +75,12 @@ def run(args: argparse.Namespace) -> int:
     console = Console(stderr=True, highlight=False)
     tasks: dict[str, int] = {}
     with Progress(
-        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-        TimeElapsedColumn(), console=console, transient=False,
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
         disable=not console.is_terminal,
     ) as bar:
 
@@ -73,8 +94,14 @@ def run(args: argparse.Namespace) -> int:
             bar.update(tasks[stage], completed=done, total=total or None)
 
         result = build(
-            args.file, args.output, quality=args.quality, jobs=max(1, args.jobs),
-            locked=args.locked, progress=progress, size=args.size, fps=args.fps,
+            args.file,
+            args.output,
+            quality=args.quality,
+            jobs=max(1, args.jobs),
+            locked=args.locked,
+            progress=progress,
+            size=args.size,
+            fps=args.fps,
             burn_subtitles=args.burn_subtitles,
         )
     failed = report(result.diagnostics, result.film, console=console)

@@ -14,8 +14,12 @@ HELP = "check films for errors without building them (exit 1 if any)"
 
 def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("files", nargs="+", type=Path, metavar="FILE")
-    p.add_argument("--format", choices=("human", "short", "json"), default="human",
-                   help="human (default), short (one line each) or json")
+    p.add_argument(
+        "--format",
+        choices=("human", "short", "json"),
+        default="human",
+        help="human (default), short (one line each) or json",
+    )
     p.add_argument("--notes", action="store_true", help="also show notes (e.g. auto-casting)")
 
 

@@ -33,8 +33,13 @@ def film_json(film: Film) -> dict[str, Any]:
         "settings": to_json(film.settings),
         "elements": flatten(film.script),
         "cast": {
-            n: {"label": m.label, "declared": m.declared, "speaks": m.speaks,
-                "face": spec(m.face), "voice": spec(m.voice)}
+            n: {
+                "label": m.label,
+                "declared": m.declared,
+                "speaks": m.speaks,
+                "face": spec(m.face),
+                "voice": spec(m.voice),
+            }
             for n, m in film.cast.items()
         },
         "sets": {

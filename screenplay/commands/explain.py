@@ -25,7 +25,9 @@ def run(args: argparse.Namespace) -> int:
         return 0
     found = explain(args.code)
     if found is None:
-        console.print(Text(f"unknown code {args.code}; `screenplay explain` lists them", style="red"))
+        console.print(
+            Text(f"unknown code {args.code}; `screenplay explain` lists them", style="red")
+        )
         return 1
     title, text = found
     console.print(Text.assemble((args.code.upper(), "bold"), ": ", (title, "bold")))

@@ -29,7 +29,9 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", type=Path, metavar="FILE")
     p.add_argument("--otio", action="store_true", required=True, help="write OpenTimelineIO")
     p.add_argument("-o", "--output", type=Path, help="output .otio (default: FILE with .otio)")
-    p.add_argument("--media", type=Path, help="the built MP4 the clips reference (default: FILE with .mp4)")
+    p.add_argument(
+        "--media", type=Path, help="the built MP4 the clips reference (default: FILE with .mp4)"
+    )
 
 
 def to_otio(timeline: Any, media: Path) -> Any:
@@ -44,20 +46,29 @@ def to_otio(timeline: Any, media: Path) -> Any:
         return otio.opentime.TimeRange(rt(start), rt(dur))
 
     tl = otio.schema.Timeline(name=timeline.title or "film", global_start_time=rt(0))
-    film_ref = otio.schema.ExternalReference(target_url=media.resolve().as_uri(),
-                                             available_range=rng(0, timeline.frames))
+    film_ref = otio.schema.ExternalReference(
+        target_url=media.resolve().as_uri(), available_range=rng(0, timeline.frames)
+    )
     video = otio.schema.Track(name="Picture", kind=otio.schema.TrackKind.Video)
     for shot in timeline.shots:
         if shot.transition.kind in ("dissolve", "morph") and shot.transition.frames and len(video):
             half = shot.transition.frames / 2
-            video.append(otio.schema.Transition(
-                name=shot.transition.kind,
-                transition_type=otio.schema.TransitionTypes.SMPTE_Dissolve,
-                in_offset=rt(half), out_offset=rt(half)))
-        clip = otio.schema.Clip(name=shot.id, media_reference=film_ref.clone(),
-                                source_range=rng(shot.start, shot.frames))
+            video.append(
+                otio.schema.Transition(
+                    name=shot.transition.kind,
+                    transition_type=otio.schema.TransitionTypes.SMPTE_Dissolve,
+                    in_offset=rt(half),
+                    out_offset=rt(half),
+                )
+            )
+        clip = otio.schema.Clip(
+            name=shot.id,
+            media_reference=film_ref.clone(),
+            source_range=rng(shot.start, shot.frames),
+        )
         clip.metadata["screenplay"] = {
-            "picture": shot.picture.kind, "source": f"{shot.span.file}:{shot.span.line}",
+            "picture": shot.picture.kind,
+            "source": f"{shot.span.file}:{shot.span.line}",
             "transition": shot.transition.kind,
         }
         video.append(clip)
@@ -73,8 +84,11 @@ def to_otio(timeline: Any, media: Path) -> Any:
             s, d = to_frames(start), to_frames(samples)
             if s > pos:
                 track.append(otio.schema.Gap(source_range=rng(0, float(s - pos))))
-            clip = otio.schema.Clip(name=label, media_reference=otio.schema.MissingReference(),
-                                    source_range=rng(0, float(d)))
+            clip = otio.schema.Clip(
+                name=label,
+                media_reference=otio.schema.MissingReference(),
+                source_range=rng(0, float(d)),
+            )
             clip.metadata["screenplay"] = meta
             track.append(clip)
             pos = max(pos, s + d)
@@ -82,14 +96,35 @@ def to_otio(timeline: Any, media: Path) -> Any:
             tl.tracks.append(track)
 
     for bus in ("dialogue", "narration"):
-        audio_track(bus.title(), [
-            (c.start_sample, c.samples, c.speaker or bus,
-             {"source": f"{c.span.file}:{c.span.line}", "speech_key": c.audio_key})
-            for c in timeline.audio if c.bus == bus])
-    audio_track("Music", [
-        (m.start_sample, m.samples, m.cue,
-         {"source": f"{m.span.file}:{m.span.line}", "fade_in": m.fade_in, "fade_out": m.fade_out})
-        for m in timeline.music])
+        audio_track(
+            bus.title(),
+            [
+                (
+                    c.start_sample,
+                    c.samples,
+                    c.speaker or bus,
+                    {"source": f"{c.span.file}:{c.span.line}", "speech_key": c.audio_key},
+                )
+                for c in timeline.audio
+                if c.bus == bus
+            ],
+        )
+    audio_track(
+        "Music",
+        [
+            (
+                m.start_sample,
+                m.samples,
+                m.cue,
+                {
+                    "source": f"{m.span.file}:{m.span.line}",
+                    "fade_in": m.fade_in,
+                    "fade_out": m.fade_out,
+                },
+            )
+            for m in timeline.music
+        ],
+    )
     for ch in timeline.chapters:
         marker = otio.schema.Marker(name=ch.title, marked_range=rng(ch.start, 0))
         video.markers.append(marker)

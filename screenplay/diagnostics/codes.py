@@ -26,8 +26,8 @@ FRONT_END: dict[str, tuple[str, str]] = {
     "SP0102": (
         "malformed production value",
         "A production value (after `key:` in a declaration, or after the `:` of a preset) could "
-        "not be read. Values are a string `\"faces/woman.png\"`, a number `0.9`, a duration `2s`, "
-        "a level `-6dB`, a boolean `true`, a name `carlos`, a call `portrait(seed=7, hair=\"grey\")` "
+        'not be read. Values are a string `"faces/woman.png"`, a number `0.9`, a duration `2s`, '
+        'a level `-6dB`, a boolean `true`, a name `carlos`, a call `portrait(seed=7, hair="grey")` '
         "or a list `[1, 2]`.",
     ),
     "SP0103": (

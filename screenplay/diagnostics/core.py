@@ -5,12 +5,12 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 from screenplay.syntax.source import Span
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
     NOTE = "note"
@@ -37,7 +37,8 @@ class Diagnostic:
 
     def one_line(self) -> str:
         """The machine form: ``file:line:col: severity[CODE]: message``."""
-        return f"{self.span.file}:{self.span.line}:{self.span.col}: {self.severity.value}[{self.code}]: {self.message}"
+        where = f"{self.span.file}:{self.span.line}:{self.span.col}"
+        return f"{where}: {self.severity.value}[{self.code}]: {self.message}"
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -62,12 +63,26 @@ class Diagnostics:
     def extend(self, ds: Iterable[Diagnostic]) -> None:
         self.items.extend(ds)
 
-    def error(self, code: str, span: Span, message: str, help: str = "", label: str = "",
-              labels: tuple[Label, ...] = ()) -> None:
+    def error(
+        self,
+        code: str,
+        span: Span,
+        message: str,
+        help: str = "",
+        label: str = "",
+        labels: tuple[Label, ...] = (),
+    ) -> None:
         self.add(Diagnostic(code, Severity.ERROR, message, span, help, labels, label))
 
-    def warning(self, code: str, span: Span, message: str, help: str = "", label: str = "",
-                labels: tuple[Label, ...] = ()) -> None:
+    def warning(
+        self,
+        code: str,
+        span: Span,
+        message: str,
+        help: str = "",
+        label: str = "",
+        labels: tuple[Label, ...] = (),
+    ) -> None:
         self.add(Diagnostic(code, Severity.WARNING, message, span, help, labels, label))
 
     def note(self, code: str, span: Span, message: str, help: str = "", label: str = "") -> None:
@@ -85,7 +100,9 @@ class Diagnostics:
 
     def sorted(self) -> list[Diagnostic]:
         order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.NOTE: 2}
-        return sorted(self.items, key=lambda d: (d.span.file, d.span.line, d.span.col, order[d.severity]))
+        return sorted(
+            self.items, key=lambda d: (d.span.file, d.span.line, d.span.col, order[d.severity])
+        )
 
 
 def did_you_mean(word: str, candidates: Iterable[str], cutoff: float = 0.6) -> str | None:

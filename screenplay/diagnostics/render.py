@@ -55,8 +55,13 @@ def render_text(diag: Diagnostic, line_of: Callable[[str, int], str]) -> Text:
 
 
 def _snippet(
-    out: Text, span: Span, message: str, style: str, line_of: Callable[[str, int], str],
-    width: int, caret: str = "^",
+    out: Text,
+    span: Span,
+    message: str,
+    style: str,
+    line_of: Callable[[str, int], str],
+    width: int,
+    caret: str = "^",
 ) -> None:
     text = line_of(span.file, span.line).replace("\t", "    ")
     out.append(f"{span.line:>{width}} | ", style="blue")

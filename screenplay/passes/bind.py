@@ -146,19 +146,38 @@ def collect(film: Film, diags: Diagnostics) -> Bound:
                 return cue_key(decl.spec)
         return None
 
-    def line_for(member: CastMember, text: str, paren: str | None, c: ast.Character | None,
-                 span: Span, lyric: bool = False) -> Line | None:
+    def line_for(
+        member: CastMember,
+        text: str,
+        paren: str | None,
+        c: ast.Character | None,
+        span: Span,
+        lyric: bool = False,
+    ) -> Line | None:
         if member.voice is None:
-            diags.error("SP0202", c.span if c else span, f"`{member.name}` has no voice",
-                        "give them one: `voice: NAME` in their cast declaration (`screenplay voices` lists them)")
+            diags.error(
+                "SP0202",
+                c.span if c else span,
+                f"`{member.name}` has no voice",
+                "give them one: `voice: NAME` in their cast declaration "
+                "(`screenplay voices` lists them)",
+            )
             return None
         ext = _voice_ext(c) if c else None
         from screenplay.voices.delivery import delivery_for
 
         delivery = delivery_for(paren, ext, emphasized_words(text))
         on_screen = c is not None and ext is None and member.face is not None
-        return Line(member.name, member.voice, text, styled_runs(text), delivery, span,
-                    member.face if on_screen else None, lyric)
+        return Line(
+            member.name,
+            member.voice,
+            text,
+            styled_runs(text),
+            delivery,
+            span,
+            member.face if on_screen else None,
+            lyric,
+        )
 
     def block_lines(b: ast.DialogueBlock) -> list[Line]:
         member = film.cast.get(b.character.name.upper())
@@ -176,15 +195,23 @@ def collect(film: Film, diags: Diagnostics) -> Bound:
             elif isinstance(part, ast.DialogueLine | ast.DialogueLyric):
                 if not part.text.strip() or (isinstance(part, ast.DialogueLine) and part.is_hole):
                     continue
-                ln = line_for(member, part.text, paren, b.character, part.span,
-                              lyric=isinstance(part, ast.DialogueLyric))
+                ln = line_for(
+                    member,
+                    part.text,
+                    paren,
+                    b.character,
+                    part.span,
+                    lyric=isinstance(part, ast.DialogueLyric),
+                )
                 if ln is not None and ln.lyric:
                     ln.chant_key = chant_key()
                 if ln is not None:
                     if pending_pause:
                         from dataclasses import replace
 
-                        ln.delivery = replace(ln.delivery, pause_before=ln.delivery.pause_before + pending_pause)
+                        ln.delivery = replace(
+                            ln.delivery, pause_before=ln.delivery.pause_before + pending_pause
+                        )
                         pending_pause = 0.0
                     out.append(ln)
                 paren = None
@@ -216,8 +243,11 @@ def collect(film: Film, diags: Diagnostics) -> Bound:
             if current_set is not None:
                 # The heading, not the declaration, says when and (if it can) whether inside.
                 decl = current_set.scene
-                scene = SceneInfo(info.interior if info.interior is not None else decl.interior,
-                                  info.location, info.time or decl.time)
+                scene = SceneInfo(
+                    info.interior if info.interior is not None else decl.interior,
+                    info.location,
+                    info.time or decl.time,
+                )
                 current_set = dc_replace(current_set, scene=scene)
             beats.append(Beat("scene", el.span, text=el.text, set=current_set))
         elif isinstance(el, ast.Action):
@@ -229,8 +259,16 @@ def collect(film: Film, diags: Diagnostics) -> Bound:
                 from screenplay.voices.delivery import delivery_for
 
                 spoken = " ".join(text.split())
-                b.lines.append(Line("NARRATOR", narrator.voice, spoken, styled_runs(spoken),
-                                    delivery_for(None, "V.O.", emphasized_words(spoken)), el.span))
+                b.lines.append(
+                    Line(
+                        "NARRATOR",
+                        narrator.voice,
+                        spoken,
+                        styled_runs(spoken),
+                        delivery_for(None, "V.O.", emphasized_words(spoken)),
+                        el.span,
+                    )
+                )
             beats.append(b)
         elif isinstance(el, ast.DialogueBlock):
             lines = block_lines(el)
@@ -250,11 +288,22 @@ def collect(film: Film, diags: Diagnostics) -> Bound:
             if narrator is not None and narrator.voice is not None:
                 from screenplay.voices.delivery import delivery_for
 
-                ln = Line("NARRATOR", narrator.voice, el.text, styled_runs(el.text),
-                          delivery_for(None, "V.O."), el.span, None, True, chant_key=chant_key())
+                ln = Line(
+                    "NARRATOR",
+                    narrator.voice,
+                    el.text,
+                    styled_runs(el.text),
+                    delivery_for(None, "V.O."),
+                    el.span,
+                    None,
+                    True,
+                    chant_key=chant_key(),
+                )
                 beats.append(Beat("line", el.span, [ln], set=current_set))
         elif isinstance(el, ast.Transition):
-            beats.append(Beat("transition", el.span, text=el.text, args={"kind": transition_kind(el.text)}))
+            beats.append(
+                Beat("transition", el.span, text=el.text, args={"kind": transition_kind(el.text)})
+            )
         elif isinstance(el, ast.Centered):
             beats.append(Beat("card", el.span, text=plain_text(el.text)))
         elif isinstance(el, ast.Section):
@@ -291,7 +340,11 @@ def transition_kind(text: str) -> str:
 
 
 def synthesize(
-    bound: Bound, cache: Cache, diags: Diagnostics, *, jobs: int = 2,
+    bound: Bound,
+    cache: Cache,
+    diags: Diagnostics,
+    *,
+    jobs: int = 2,
     progress: Callable[[int, int], None] | None = None,
 ) -> None:
     """Speak every line (cached); fills ``Line.speech``; errors become diagnostics."""
@@ -304,8 +357,12 @@ def synthesize(
     for ln in lines:
         ctor = registry.lookup("voice", ln.voice.constructor)
         if ctor is None:
-            diags.error("SP0205", ln.span, f"no voice engine `{ln.voice.constructor}` is installed",
-                        "`screenplay voices` lists the engines on this machine")
+            diags.error(
+                "SP0205",
+                ln.span,
+                f"no voice engine `{ln.voice.constructor}` is installed",
+                "`screenplay voices` lists the engines on this machine",
+            )
             continue
         todo.append(ln)
     done = 0
@@ -327,12 +384,16 @@ def synthesize(
             if progress:
                 progress(done, len(todo))
             if isinstance(result, BackendError):
-                diags.error(result.code, ln.span, result.message, result.help, "cannot speak this line")
+                diags.error(
+                    result.code, ln.span, result.message, result.help, "cannot speak this line"
+                )
                 continue
             key, speech = result
             if ln.lyric and ln.chant_key:
                 key, speech = _chanted(key, speech, ln.chant_key, cache)
-            ln.speech = SpeechRef(key, len(speech.audio), tuple(speech.visemes), tuple(speech.words))
+            ln.speech = SpeechRef(
+                key, len(speech.audio), tuple(speech.visemes), tuple(speech.words)
+            )
 
 
 CHANT_VERSION = 1
@@ -394,7 +455,9 @@ def load_pictures(bound: Bound, cache: Cache, diags: Diagnostics) -> None:
                 diags.error(exc.code, span, exc.message, exc.help, f"the {kind} of this shot")
         for w in caught:
             if issubclass(w.category, BackendWarning):
-                diags.warning(_warning_code(str(w.message)), span, str(w.message), "", f"this {kind}")
+                diags.warning(
+                    _warning_code(str(w.message)), span, str(w.message), "", f"this {kind}"
+                )
 
 
 def probe_music(bound: Bound, diags: Diagnostics) -> None:

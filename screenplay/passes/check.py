@@ -37,8 +37,11 @@ def _directive(film: Film, d: ast.Directive, diags: Diagnostics) -> None:
         if cue not in film.cues:
             first = d.positional()[0] if d.positional() else None
             diags.error(
-                "SP0208", first.span if first else d.span, f"unknown cue `{args['cue']}`",
-                suggestion(cue, list(film.cues), "cues") or "declare it: `cue NAME` with `music: …`",
+                "SP0208",
+                first.span if first else d.span,
+                f"unknown cue `{args['cue']}`",
+                suggestion(cue, list(film.cues), "cues")
+                or "declare it: `cue NAME` with `music: …`",
                 "no such cue",
             )
     if d.name == "generate" and not problems:
@@ -57,7 +60,13 @@ def _generate_limits(args: dict[str, object]) -> list[tuple[str, str, str]]:
     unit = args.get("unit", "lines")
     top = 200 if unit == "lines" else 2000
     if not 1 <= count <= top:
-        out.append(("SP0106", f"`generate` takes 1–{top} {unit}, not {count}", f"e.g. [[generate 12 {unit}]]"))
+        out.append(
+            (
+                "SP0106",
+                f"`generate` takes 1–{top} {unit}, not {count}",
+                f"e.g. [[generate 12 {unit}]]",
+            )
+        )
     t = args.get("temperature")
     if t is not None and not 0 < float(t) <= 2:  # type: ignore[arg-type]
         out.append(("SP0106", f"temperature {t} is outside 0…2", "0.7–1.0 is typical"))
@@ -81,6 +90,9 @@ def _dialogue(block: ast.DialogueBlock, diags: Diagnostics) -> None:
     lines = [p for p in block.parts if isinstance(p, ast.DialogueLine | ast.DialogueLyric)]
     if not lines or all(not p.text.strip() for p in lines):
         diags.warning(
-            "SP0306", block.character.span, f"`{block.character.name}` has nothing to say",
-            "write the line, or `...` to have the dialogue model write it", "no dialogue",
+            "SP0306",
+            block.character.span,
+            f"`{block.character.name}` has nothing to say",
+            "write the line, or `...` to have the dialogue model write it",
+            "no dialogue",
         )

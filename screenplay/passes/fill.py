@@ -76,19 +76,38 @@ def find_holes(film: Film) -> list[Hole]:
             args, problems = interpret(el)
             if problems:
                 continue
-            holes.append(Hole(
-                i, None, el.span, str(args.get("unit", "lines")), int(args.get("count", 1)), None,
-                int(args.get("seed", DEFAULT_SEED)), float(args.get("temperature", DEFAULT_TEMPERATURE)),
-                args.get("model"),
-            ))
+            holes.append(
+                Hole(
+                    i,
+                    None,
+                    el.span,
+                    str(args.get("unit", "lines")),
+                    int(args.get("count", 1)),
+                    None,
+                    int(args.get("seed", DEFAULT_SEED)),
+                    float(args.get("temperature", DEFAULT_TEMPERATURE)),
+                    args.get("model"),
+                )
+            )
         blocks = (el.left, el.right) if isinstance(el, ast.DualDialogue) else (el,)
         for b in blocks:
             if not isinstance(b, ast.DialogueBlock):
                 continue
             for j, part in enumerate(b.parts):
                 if isinstance(part, ast.DialogueLine) and part.is_hole:
-                    holes.append(Hole(i, j, part.span, "line_for", 1, b.character.name.upper(),
-                                      DEFAULT_SEED, DEFAULT_TEMPERATURE, None))
+                    holes.append(
+                        Hole(
+                            i,
+                            j,
+                            part.span,
+                            "line_for",
+                            1,
+                            b.character.name.upper(),
+                            DEFAULT_SEED,
+                            DEFAULT_TEMPERATURE,
+                            None,
+                        )
+                    )
     return holes
 
 
@@ -128,9 +147,13 @@ def fill(
     except LockError as exc:
         name = str(lp)
         film.sources[name] = Source.read(lp) if lp and lp.exists() else Source(name, "")
-        diags.error("SP0701" if not getattr(exc, "code", None) else exc.code,
-                    Span(name, exc.line, exc.col, exc.line, exc.col + 1), exc.message,
-                    exc.help or "fix the lock file, or delete it to generate again", "here")
+        diags.error(
+            "SP0701" if not getattr(exc, "code", None) else exc.code,
+            Span(name, exc.line, exc.col, exc.line, exc.col + 1),
+            exc.message,
+            exc.help or "fix the lock file, or delete it to generate again",
+            "here",
+        )
         return FillOutcome(film, [], 0)
 
     if get_model is None:
@@ -147,9 +170,14 @@ def fill(
     for hole in holes:
         req = HoleRequest(
             preceding=_preceding(film.source, hole.span.line, filled),
-            mode=hole.mode, count=hole.count, character=hole.character, cast=cast,
-            seed=hole.seed, temperature=hole.temperature,
-            model=_model_path(hole.model, film.base_dir), line=hole.span.line,
+            mode=hole.mode,
+            count=hole.count,
+            character=hole.character,
+            cast=cast,
+            seed=hole.seed,
+            temperature=hole.temperature,
+            model=_model_path(hole.model, film.base_dir),
+            line=hole.span.line,
         )
         if not regenerate:
             stale = _stale_entry(req, lock, used_stale)
@@ -158,10 +186,12 @@ def fill(
                 # keep the locked text (a lock is a promise), and say how to redraw.
                 used_stale.add(stale.key)
                 diags.warning(
-                    "SP0310", hole.span,
+                    "SP0310",
+                    hole.span,
                     "the script before this hole changed since its text was generated; "
                     "the locked text is kept",
-                    f"`screenplay fill --regenerate {film.source.name}` draws new text", "locked text kept",
+                    f"`screenplay fill --regenerate {film.source.name}` draws new text",
+                    "locked text kept",
                 )
                 kept_key = stale.key
                 if prune and not locked:
@@ -174,12 +204,21 @@ def fill(
                 keys.add(kept_key)
                 continue
         try:
-            result = fill_hole(req, lock, get_model=_refuse if locked else get_model,
-                               regenerate=regenerate and not locked, on_token=on_token)
+            result = fill_hole(
+                req,
+                lock,
+                get_model=_refuse if locked else get_model,
+                regenerate=regenerate and not locked,
+                on_token=on_token,
+            )
         except _Unlocked:
-            diags.error("SP0709", hole.span, "this hole has no locked text and the build is --locked",
-                        f"run `screenplay fill {film.source.name}` to generate and lock it",
-                        "not locked")
+            diags.error(
+                "SP0709",
+                hole.span,
+                "this hole has no locked text and the build is --locked",
+                f"run `screenplay fill {film.source.name}` to generate and lock it",
+                "not locked",
+            )
             continue
         except BackendError as exc:
             diags.error(exc.code, hole.span, exc.message, exc.help, "cannot generate here")
@@ -188,9 +227,13 @@ def fill(
         if not result.from_lock:
             generated += 1
         if not result.text.strip():
-            diags.warning("SP0704", hole.span, "the dialogue model produced nothing usable here",
-                          getattr(result, "failure", "") or "regenerate with another seed",
-                          "left empty")
+            diags.warning(
+                "SP0704",
+                hole.span,
+                "the dialogue model produced nothing usable here",
+                getattr(result, "failure", "") or "regenerate with another seed",
+                "left empty",
+            )
             continue
         filled.append((hole, result.text))
     # Only a full, successful `fill` run may drop entries: a hole that failed
@@ -232,10 +275,15 @@ def _stale_entry(req: Any, lock: Any, used: set[str]) -> Any:
     model = req.model.strip() if req.model and req.model.strip() else "default"
     character = req.character.upper() if req.character else None
     candidates = [
-        e for e in lock.ordered()
-        if e.key not in used and e.mode == req.mode and int(e.count) == int(req.count)
-        and int(e.seed) == int(req.seed) and abs(float(e.temperature) - float(req.temperature)) < 1e-9
-        and e.model == model and ((e.character or None) and e.character.upper()) == character
+        e
+        for e in lock.ordered()
+        if e.key not in used
+        and e.mode == req.mode
+        and int(e.count) == int(req.count)
+        and int(e.seed) == int(req.seed)
+        and abs(float(e.temperature) - float(req.temperature)) < 1e-9
+        and e.model == model
+        and ((e.character or None) and e.character.upper()) == character
     ]
     if not candidates:
         return None
@@ -313,16 +361,30 @@ def _parse_generated(film: Film, hole: Hole, text: str, diags: Diagnostics) -> l
     sub = Diagnostics()
     script, _ = parse_source(src, sub)
     if sub.has_errors:
-        diags.warning("SP0308", hole.span, "the generated text did not parse cleanly; parts were left out",
-                      "regenerate with another seed: `screenplay fill --regenerate`", "generated here")
-    keep = (ast.DialogueBlock, ast.DualDialogue, ast.Action, ast.Transition, ast.Centered, ast.Lyrics)
+        diags.warning(
+            "SP0308",
+            hole.span,
+            "the generated text did not parse cleanly; parts were left out",
+            "regenerate with another seed: `screenplay fill --regenerate`",
+            "generated here",
+        )
+    keep = (
+        ast.DialogueBlock,
+        ast.DualDialogue,
+        ast.Action,
+        ast.Transition,
+        ast.Centered,
+        ast.Lyrics,
+    )
     return [el for el in script.body if isinstance(el, keep)]
 
 
 def freeze(film: Film, filled: list[tuple[Hole, str]]) -> str:
     """The source text with each hole replaced by its generated text (``fill --write``)."""
     lines = film.source.text.split("\n")
-    for hole, text in sorted(filled, key=lambda ht: (ht[0].span.line, ht[0].span.col), reverse=True):
+    for hole, text in sorted(
+        filled, key=lambda ht: (ht[0].span.line, ht[0].span.col), reverse=True
+    ):
         a, b = hole.span.line - 1, hole.span.end_line
         if hole.mode == "line_for":
             old = lines[a]

@@ -33,7 +33,12 @@ from screenplay.syntax import ast
 from screenplay.syntax.parser import parse_source
 from screenplay.syntax.source import Source
 
-PRESET_KIND: dict[str, AssetKind] = {"voice": "voice", "face": "face", "room": "set", "music": "music"}
+PRESET_KIND: dict[str, AssetKind] = {
+    "voice": "voice",
+    "face": "face",
+    "room": "set",
+    "music": "music",
+}
 DECL_PROPS = {
     "cast": {"face": "face", "voice": "voice", "credit": None},
     "set": {"image": "set", "camera": None},
@@ -87,7 +92,9 @@ class _Resolver:
                 own = self.film.path.stem if self.film.path else ""
                 local = sorted(p.stem for p in base_dir.glob("*.film") if p.stem != own)
                 self.diags.error(
-                    "SP0201", mod.span, f"unknown module `{mod.name}`",
+                    "SP0201",
+                    mod.span,
+                    f"unknown module `{mod.name}`",
                     suggestion(mod.name, stdlib_modules() + local, "modules"),
                     "no such module in the film's folder or the stdlib",
                 )
@@ -96,8 +103,12 @@ class _Resolver:
             if path in self.loaded:
                 continue
             if depth >= MAX_IMPORT_DEPTH:
-                self.diags.error("SP0209", mod.span, f"imports nest too deeply at `{mod.name}`",
-                                 "modules must not use each other in a cycle")
+                self.diags.error(
+                    "SP0209",
+                    mod.span,
+                    f"imports nest too deeply at `{mod.name}`",
+                    "modules must not use each other in a cycle",
+                )
                 continue
             self.loaded.add(path)
             script, src, mod_diags = _parse_module(str(path), path.stat().st_mtime_ns)
@@ -117,8 +128,9 @@ class _Resolver:
         spec = builder.spec(kind, node.value, f"preset:{node.name}", node.label)
         if spec is None:
             return
-        spec = make_spec(kind, spec.constructor, spec.params, label=node.label or spec.label,
-                         preset=node.name)
+        spec = make_spec(
+            kind, spec.constructor, spec.params, label=node.label or spec.label, preset=node.name
+        )
         # A later definition (the film's own) overrides an imported one.
         self.presets[kind][node.name] = spec
 
@@ -149,8 +161,11 @@ def resolve(script: ast.Script, source: Source, path: Path | None, diags: Diagno
         if key in seen:
             first = seen[key]
             diags.error(
-                "SP0204", el.name_span or el.span, f"`{el.keyword} {el.name}` is declared twice",
-                "the first declaration is used; remove or rename this one", "declared again",
+                "SP0204",
+                el.name_span or el.span,
+                f"`{el.keyword} {el.name}` is declared twice",
+                "the first declaration is used; remove or rename this one",
+                "declared again",
                 (Label(first.name_span or first.span, "first declared here"),),
             )
             continue
@@ -159,8 +174,11 @@ def resolve(script: ast.Script, source: Source, path: Path | None, diags: Diagno
         for p in el.properties:
             if p.key not in allowed:
                 diags.error(
-                    "SP0206", p.key_span or p.span, f"`{el.keyword}` has no property `{p.key}`",
-                    suggestion(p.key, list(allowed), "properties"), "unknown property",
+                    "SP0206",
+                    p.key_span or p.span,
+                    f"`{el.keyword}` has no property `{p.key}`",
+                    suggestion(p.key, list(allowed), "properties"),
+                    "unknown property",
                 )
         if el.keyword == "cast":
             _declare_cast(film, el, builder)
@@ -180,7 +198,9 @@ def resolve(script: ast.Script, source: Source, path: Path | None, diags: Diagno
 # --------------------------------------------------------------------------
 
 
-def _prop_spec(builder: SpecBuilder, el: ast.Declaration, key: str, kind: AssetKind) -> AssetSpec | None:
+def _prop_spec(
+    builder: SpecBuilder, el: ast.Declaration, key: str, kind: AssetKind
+) -> AssetSpec | None:
     p = el.prop(key)
     if p is None or p.value is None:
         return None
@@ -218,18 +238,31 @@ def _declare_cue(film: Film, el: ast.Declaration, builder: SpecBuilder, diags: D
         if isinstance(vp.value, ast.Num) and vp.value.unit in ("", "dB"):
             volume = float(vp.value.value)
         else:
-            diags.error("SP0301", vp.value.span, "`volume` expects a level such as `-6dB`",
-                        label="expected a level")
+            diags.error(
+                "SP0301",
+                vp.value.span,
+                "`volume` expects a level such as `-6dB`",
+                label="expected a level",
+            )
     dp = el.prop("duck")
     if dp and dp.value is not None:
         if isinstance(dp.value, ast.Bool):
             duck = dp.value.value
         else:
-            diags.error("SP0301", dp.value.span, "`duck` expects true or false", label="expected a boolean")
+            diags.error(
+                "SP0301", dp.value.span, "`duck` expects true or false", label="expected a boolean"
+            )
     if el.prop("music") is None:
-        diags.error("SP0305", el.name_span or el.span, f"cue `{el.name}` has no `music:`",
-                    'add a line such as `    music: drone(key="D minor")`', "no music")
-    film.cues[el.name.upper()] = CueDecl(el.name.upper(), spec, el.name_span or el.span, volume, duck)
+        diags.error(
+            "SP0305",
+            el.name_span or el.span,
+            f"cue `{el.name}` has no `music:`",
+            'add a line such as `    music: drone(key="D minor")`',
+            "no music",
+        )
+    film.cues[el.name.upper()] = CueDecl(
+        el.name.upper(), spec, el.name_span or el.span, volume, duck
+    )
 
 
 # --------------------------------------------------------------------------
@@ -257,11 +290,15 @@ def _cast_speakers(film: Film, diags: Diagnostics) -> None:
         near = did_you_mean(name, declared, cutoff=0.75) if declared else None
         if near:
             diags.error(
-                "SP0207", cue.name_span or cue.span,
+                "SP0207",
+                cue.name_span or cue.span,
                 f"`{cue.name}` is not in the cast",
-                f"did you mean `{near}`?\nif `{cue.name}` is another character, declare it: `cast {name}`",
+                f"did you mean `{near}`?\n"
+                f"if `{cue.name}` is another character, declare it: `cast {name}`",
                 "not declared",
-                (Label(film.cast[near].span, f"`{near}` is declared here"),) if film.cast[near].span else (),
+                (Label(film.cast[near].span, f"`{near}` is declared here"),)
+                if film.cast[near].span
+                else (),
             )
         undeclared.append(cue)
 
@@ -280,11 +317,16 @@ def _cast_speakers(film: Film, diags: Diagnostics) -> None:
     for cue in undeclared:
         name = cue.name.upper()
         voice = voices.get(chosen.get(name, ""))
-        film.cast[name] = CastMember(name, name.title(), auto_face(name), voice, False, cue.span, True)
+        film.cast[name] = CastMember(
+            name, name.title(), auto_face(name), voice, False, cue.span, True
+        )
         diags.note(
-            "SP0203", cue.name_span or cue.span,
-            f"`{cue.name}` is auto-cast" + (f" with voice `{voice.preset}`" if voice and voice.preset else ""),
-            f"declare `cast {name}` with `face:` and `voice:` to choose", "auto-cast",
+            "SP0203",
+            cue.name_span or cue.span,
+            f"`{cue.name}` is auto-cast"
+            + (f" with voice `{voice.preset}`" if voice and voice.preset else ""),
+            f"declare `cast {name}` with `face:` and `voice:` to choose",
+            "auto-cast",
         )
     for m in film.cast.values():
         if m.face is None:
@@ -401,22 +443,37 @@ def _read_title_page(film: Film, diags: Diagnostics) -> None:
         m = _FORMAT_RE.match(fmt.value)
         span = fmt.value_span or fmt.span
         if not m or not (m.group("w") or m.group("fps")):
-            diags.error("SP0104", span, f"cannot read `Format: {fmt.value}`",
-                        "write it as `Format: 1280x720, 24 fps`", "not a format")
+            diags.error(
+                "SP0104",
+                span,
+                f"cannot read `Format: {fmt.value}`",
+                "write it as `Format: 1280x720, 24 fps`",
+                "not a format",
+            )
         else:
             if m.group("w"):
                 w, h = int(m.group("w")), int(m.group("h"))
                 if not (16 <= w <= 7680 and 16 <= h <= 4320) or w % 2 or h % 2:
-                    diags.error("SP0309", span, f"frame size {w}x{h} is not supported",
-                                "use even sizes between 16x16 and 7680x4320", "unsupported size")
+                    diags.error(
+                        "SP0309",
+                        span,
+                        f"frame size {w}x{h} is not supported",
+                        "use even sizes between 16x16 and 7680x4320",
+                        "unsupported size",
+                    )
                 else:
                     s.width, s.height = w, h
             if m.group("fps"):
                 raw = m.group("fps")
                 fps = Fraction(raw) if "/" in raw else Fraction(raw).limit_denominator(1001)
                 if not (1 <= fps <= 120):
-                    diags.error("SP0309", span, f"{raw} fps is not supported", "use 1–120 fps",
-                                "unsupported frame rate")
+                    diags.error(
+                        "SP0309",
+                        span,
+                        f"{raw} fps is not supported",
+                        "use 1–120 fps",
+                        "unsupported frame rate",
+                    )
                 else:
                     s.fps = fps
     for key, attr in (("narration", "narration"), ("subtitles", "subtitles")):
@@ -430,16 +487,26 @@ def _read_title_page(film: Film, diags: Diagnostics) -> None:
             elif v in ("off", "no", "false"):
                 s.narration = False
             else:
-                diags.error("SP0104", f.value_span or f.span, f"`Narration: {f.value}` is not on or off",
-                            "write `Narration: on` or `Narration: off`", "expected on/off")
+                diags.error(
+                    "SP0104",
+                    f.value_span or f.span,
+                    f"`Narration: {f.value}` is not on or off",
+                    "write `Narration: on` or `Narration: off`",
+                    "expected on/off",
+                )
         else:
             if v in ("burn", "burned", "burnt", "on"):
                 s.subtitles = "burn"
             elif v in ("sidecar", "off", "file", "files"):
                 s.subtitles = "sidecar"
             else:
-                diags.error("SP0104", f.value_span or f.span, f"`Subtitles: {f.value}` is not understood",
-                            "write `Subtitles: burned` or `Subtitles: sidecar`", "expected burned/sidecar")
+                diags.error(
+                    "SP0104",
+                    f.value_span or f.span,
+                    f"`Subtitles: {f.value}` is not understood",
+                    "write `Subtitles: burned` or `Subtitles: sidecar`",
+                    "expected burned/sidecar",
+                )
 
 
 __all__ = ["resolve", "find_module", "stdlib_modules", "auto_face", "auto_set", "Settings"]

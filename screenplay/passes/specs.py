@@ -66,7 +66,9 @@ class SpecBuilder:
         self.check_files = check_files
 
     # ------------------------------------------------------------------ api
-    def spec(self, kind: AssetKind, value: ast.Value, owner: str, label: str = "") -> AssetSpec | None:
+    def spec(
+        self, kind: AssetKind, value: ast.Value, owner: str, label: str = ""
+    ) -> AssetSpec | None:
         if isinstance(value, ast.Str):
             return self._file(kind, value, owner, label)
         if isinstance(value, ast.Name):
@@ -89,12 +91,15 @@ class SpecBuilder:
                 if overrides is None:
                     return None
                 base.update(overrides)
-                return make_spec(kind, ctor.name, base, label=label or preset.label, preset=preset.preset)
+                return make_spec(
+                    kind, ctor.name, base, label=label or preset.label, preset=preset.preset
+                )
             ctor = registry.lookup(kind, value.name)
             if ctor is None:
                 ctors = registry.constructors(kind)
                 self.diags.error(
-                    "SP0205", value.name_span or value.span,
+                    "SP0205",
+                    value.name_span or value.span,
                     f"unknown {_kind_word(kind)} constructor `{value.name}`",
                     suggestion(value.name, list(ctors) + list(self.presets.get(kind, {})), "here"),
                     "not a constructor or preset",
@@ -102,20 +107,29 @@ class SpecBuilder:
                 return None
             return self._call(kind, ctor, value.args, value.span, owner, label)
         self.diags.error(
-            "SP0301", value.span,
+            "SP0301",
+            value.span,
             f"a {_kind_word(kind)} is {ast.describe(value)} here",
-            f"write a preset name, a constructor call such as `{_example(kind)}`, or a file path in quotes",
+            f"write a preset name, a constructor call such as `{_example(kind)}`, "
+            "or a file path in quotes",
             "expected a preset, a call or a file",
         )
         return None
 
     # ------------------------------------------------------------ internals
     def _file(self, kind: AssetKind, value: ast.Str, owner: str, label: str) -> AssetSpec | None:
-        path = (self.base_dir / value.value).resolve() if not Path(value.value).is_absolute() else Path(value.value)
+        path = (
+            (self.base_dir / value.value).resolve()
+            if not Path(value.value).is_absolute()
+            else Path(value.value)
+        )
         if self.check_files and not path.is_file():
             self.diags.error(
-                "SP0304", value.span, f"file not found: {value.value}",
-                f"paths are relative to the film's folder ({self.base_dir})", "no such file",
+                "SP0304",
+                value.span,
+                f"file not found: {value.value}",
+                f"paths are relative to the film's folder ({self.base_dir})",
+                "no such file",
             )
             return None
         ctor = registry.lookup(kind, "file")
@@ -127,8 +141,13 @@ class SpecBuilder:
         return make_spec(kind, "file", params, label=label or Path(value.value).name)
 
     def _call(
-        self, kind: AssetKind, ctor: Constructor, args: tuple[ast.Arg, ...], span: Span,
-        owner: str, label: str,
+        self,
+        kind: AssetKind,
+        ctor: Constructor,
+        args: tuple[ast.Arg, ...],
+        span: Span,
+        owner: str,
+        label: str,
     ) -> AssetSpec | None:
         given = self._args(kind, ctor, args, owner)
         if given is None:
@@ -153,8 +172,11 @@ class SpecBuilder:
             if arg.key is None:
                 if pos_i >= len(positional_params):
                     self.diags.error(
-                        "SP0302", arg.span, f"`{ctor.name}` takes no more positional arguments",
-                        "name the argument: `key=value`", "extra argument",
+                        "SP0302",
+                        arg.span,
+                        f"`{ctor.name}` takes no more positional arguments",
+                        "name the argument: `key=value`",
+                        "extra argument",
                     )
                     ok = False
                     continue
@@ -164,7 +186,8 @@ class SpecBuilder:
                 found = ctor.param(arg.key)
                 if found is None:
                     self.diags.error(
-                        "SP0302", arg.key_span or arg.span,
+                        "SP0302",
+                        arg.key_span or arg.span,
                         f"`{ctor.name}` has no parameter `{arg.key}`",
                         suggestion(arg.key, [p.name for p in ctor.params], "parameters"),
                         "unknown parameter",
@@ -210,8 +233,11 @@ class SpecBuilder:
             path = p if p.is_absolute() else (self.base_dir / p).resolve()
             if self.check_files and not path.is_file():
                 self.diags.error(
-                    "SP0304", value.span, f"file not found: {value.value}",
-                    f"paths are relative to the film's folder ({self.base_dir})", "no such file",
+                    "SP0304",
+                    value.span,
+                    f"file not found: {value.value}",
+                    f"paths are relative to the film's folder ({self.base_dir})",
+                    "no such file",
                 )
                 return _BAD
             v = path
@@ -221,25 +247,34 @@ class SpecBuilder:
             v = value.value
             if param.choices and v not in param.choices:
                 self.diags.error(
-                    "SP0303", value.span, f"`{v}` is not a choice for `{param.name}`",
-                    suggestion(str(v), param.choices, "choices"), "not a choice",
+                    "SP0303",
+                    value.span,
+                    f"`{v}` is not a choice for `{param.name}`",
+                    suggestion(str(v), param.choices, "choices"),
+                    "not a choice",
                 )
                 return _BAD
         else:
             v = ast.plain(value)
         if isinstance(v, int | float) and not isinstance(v, bool):
-            if (param.min is not None and v < param.min) or (param.max is not None and v > param.max):
+            if (param.min is not None and v < param.min) or (
+                param.max is not None and v > param.max
+            ):
                 rng = f"{_fmt(param.min)} … {_fmt(param.max)}"
                 self.diags.error(
-                    "SP0303", value.span, f"`{param.name}` = {_fmt(v)} is out of range",
-                    f"{param.name} must be within {rng}", "out of range",
+                    "SP0303",
+                    value.span,
+                    f"`{param.name}` = {_fmt(v)} is out of range",
+                    f"{param.name} must be within {rng}",
+                    "out of range",
                 )
                 return _BAD
         return v
 
     def _type_error(self, param: Param, value: ast.Value, where: str, expected: str) -> Any:
         self.diags.error(
-            "SP0301", value.span,
+            "SP0301",
+            value.span,
             f"`{param.name}` of {where} expects {expected}, found {ast.describe(value)}",
             param.doc or f"write {expected}",
             f"expected {expected}",
@@ -252,7 +287,11 @@ class SpecBuilder:
         if kind == "voice" and "voices" not in self._modules_hint():
             help += "\n(voice presets come from `use voices`)"
         self.diags.error(
-            "SP0202", span, f"unknown {_kind_word(kind)} `{name}`", help, "not defined",
+            "SP0202",
+            span,
+            f"unknown {_kind_word(kind)} `{name}`",
+            help,
+            "not defined",
         )
 
     def _modules_hint(self) -> set[str]:
@@ -279,8 +318,8 @@ def _kind_word(kind: str) -> str:
 
 def _example(kind: str) -> str:
     return {
-        "voice": 'piper(rate=0.95)',
-        "face": 'portrait(seed=7, age=45)',
+        "voice": "piper(rate=0.95)",
+        "face": "portrait(seed=7, age=45)",
         "set": 'room(seed=3, window="left")',
         "music": 'drone(key="D minor", tempo=0.9)',
     }[kind]

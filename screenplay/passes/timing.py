@@ -79,8 +79,10 @@ def _camera(move: str, amount: float | None) -> Camera:
         return cam
     z = 1.0 + float(amount)
     return Camera(
-        1.0 if move == "push-in" else z, z if move != "pull-out" else 1.0,
-        cam.pan_start, cam.pan_end,
+        1.0 if move == "push-in" else z,
+        z if move != "pull-out" else 1.0,
+        cam.pan_start,
+        cam.pan_end,
     )
 
 
@@ -127,19 +129,33 @@ class _Planner:
         info = SceneInfo(True, "SOMEWHERE", "")
         return auto_set(info), info
 
-    def add(self, kind: str, picture: Picture, seconds_or_frames: float | int, span: Span,
-            *, frames: bool = False, retime_from: int | None = None) -> Shot:
+    def add(
+        self,
+        kind: str,
+        picture: Picture,
+        seconds_or_frames: float | int,
+        span: Span,
+        *,
+        frames: bool = False,
+        retime_from: int | None = None,
+    ) -> Shot:
         n = int(seconds_or_frames) if frames else self.frames(float(seconds_or_frames))
         transition = Transition()
         prev = self.shots[-1] if self.shots else None
         if self.pending is not None:
             tkind, dur = self.pending
             self.pending = None
-            tframes = self.frames(dur if dur is not None else (FADE_S if "fade" in tkind else DISSOLVE_S))
+            tframes = self.frames(
+                dur if dur is not None else (FADE_S if "fade" in tkind else DISSOLVE_S)
+            )
             tframes = min(tframes, n)
             if tkind in ("dissolve", "morph") and prev is not None:
-                transition = Transition("morph" if tkind == "morph" else "dissolve", tframes, prev.picture)
-            elif tkind == "fade-in" or (tkind in ("fade-black", "fade", "fade-out") and prev is None):
+                transition = Transition(
+                    "morph" if tkind == "morph" else "dissolve", tframes, prev.picture
+                )
+            elif tkind == "fade-in" or (
+                tkind in ("fade-black", "fade", "fade-out") and prev is None
+            ):
                 transition = Transition("fade_in", tframes)
             elif tkind in ("fade-black", "fade", "fade-out") and prev is not None:
                 # Through black: the outgoing shot fades out, this one fades in.
@@ -150,8 +166,15 @@ class _Planner:
                 transition = Transition("smash", 0)
         elif prev is None:
             transition = Transition("fade_in", min(self.frames(FADE_S), n))
-        shot = Shot(self.shot_id(kind, span), self.frame, n, picture, span, transition,
-                    retime_from=retime_from)
+        shot = Shot(
+            self.shot_id(kind, span),
+            self.frame,
+            n,
+            picture,
+            span,
+            transition,
+            retime_from=retime_from,
+        )
         self.shots.append(shot)
         if self.pending_chapter is not None:
             title, cspan = self.pending_chapter
@@ -167,15 +190,21 @@ class _Planner:
             getattr(self, "beat_" + beat.kind)(beat)
         self.credits()
         end_sample = self.sample(self.frame)
-        for cue, (start, args, span) in list(self.playing.items()):
+        for cue, (_start, args, span) in list(self.playing.items()):
             self._stop_cue(cue, end_sample, {"fade-out": args.get("fade-out-end", FADE_S)}, span)
         s = self.film.settings
         title = self.film.title.get("title", "").split("\n")[0]
         return Timeline(
-            fps=self.fps, width=s.width, height=s.height, frames=self.frame,
-            shots=tuple(self.shots), audio=tuple(self.audio), music=tuple(self.music),
+            fps=self.fps,
+            width=s.width,
+            height=s.height,
+            frames=self.frame,
+            shots=tuple(self.shots),
+            audio=tuple(self.audio),
+            music=tuple(self.music),
             subtitles=tuple(sorted(self.subs, key=lambda x: (x.start, x.span))),
-            chapters=tuple(self.chapters), title=_plain(title),
+            chapters=tuple(self.chapters),
+            title=_plain(title),
             metadata={"source": self.film.source.name},
         )
 
@@ -198,7 +227,9 @@ class _Planner:
             self.spoken([beat.lines[0]], "action", SetPicture(spec, info, self.camera), beat.span)
             return
         words = len(re.findall(r"\w+", beat.text))
-        seconds = min(max(words / (self.film.settings.reading_wpm / 60.0), MIN_ACTION_S), MAX_ACTION_S)
+        seconds = min(
+            max(words / (self.film.settings.reading_wpm / 60.0), MIN_ACTION_S), MAX_ACTION_S
+        )
         self.add("action", SetPicture(spec, info, self.camera), seconds, beat.span)
 
     def beat_line(self, beat: Beat) -> None:
@@ -250,8 +281,14 @@ class _Planner:
         if set_spec is None or scene is None:
             return False
         n = self.frames(dur if dur is not None else MORPH_S)
-        self.add("morph", MorphPicture(set_spec, scene, self.last_face, nxt), n, span, frames=True,
-                 retime_from=MORPH_KEYFRAMES if n > MORPH_KEYFRAMES else None)
+        self.add(
+            "morph",
+            MorphPicture(set_spec, scene, self.last_face, nxt),
+            n,
+            span,
+            frames=True,
+            retime_from=MORPH_KEYFRAMES if n > MORPH_KEYFRAMES else None,
+        )
         self.last_face = nxt
         return True
 
@@ -268,10 +305,23 @@ class _Planner:
             pan = 0.0 if len(lines) == 1 else (-0.45 if i == 0 else 0.45)
             if ln.delivery.placement == "os":
                 pan = pan or 0.3
-            self.audio.append(AudioClip(bus, self.sample(start_frame) + pad_samples, sp.samples, sp.key,
-                                        ln.span, 0.0, pan, ln.speaker))
-            visemes.append(tuple(Timed(v.start + PAD_BEFORE_S, v.end + PAD_BEFORE_S, v.label)
-                                 for v in sp.visemes))
+            self.audio.append(
+                AudioClip(
+                    bus,
+                    self.sample(start_frame) + pad_samples,
+                    sp.samples,
+                    sp.key,
+                    ln.span,
+                    0.0,
+                    pan,
+                    ln.speaker,
+                )
+            )
+            visemes.append(
+                tuple(
+                    Timed(v.start + PAD_BEFORE_S, v.end + PAD_BEFORE_S, v.label) for v in sp.visemes
+                )
+            )
             s0 = start_frame + self.frames_floor(PAD_BEFORE_S)
             s1 = start_frame + self.frames(PAD_BEFORE_S + sp.samples / PROJECT_RATE)
             runs = ln.runs
@@ -351,14 +401,21 @@ class _Planner:
         dur = samples / PROJECT_RATE
         if fade_in + fade_out > dur:
             self.diags.warning(
-                "SP0606", start_span, f"the fades of cue `{cue}` ({fade_in + fade_out:g}s) are longer "
-                f"than the {dur:.1f}s it plays", "shorten the fades, or let the cue play longer",
-                "fades shortened")
+                "SP0606",
+                start_span,
+                f"the fades of cue `{cue}` ({fade_in + fade_out:g}s) are longer "
+                f"than the {dur:.1f}s it plays",
+                "shorten the fades, or let the cue play longer",
+                "fades shortened",
+            )
             scale = dur / (fade_in + fade_out)
             fade_in, fade_out = fade_in * scale, fade_out * scale
         gain = decl.volume_db + float(start_args.get("volume", 0.0))
-        self.music.append(MusicClip(cue, decl.spec, start, samples, start_span, fade_in, fade_out,
-                                    gain, decl.duck))
+        self.music.append(
+            MusicClip(
+                cue, decl.spec, start, samples, start_span, fade_in, fade_out, gain, decl.duck
+            )
+        )
 
     # -- end credits ---------------------------------------------------------------
     def credits(self) -> None:
@@ -377,8 +434,10 @@ class _Planner:
                 lines.append(f"{who} · voice: {voice}")
             else:
                 lines.append(f"{who} · face: {face} · voice: {voice}")
-        if self.bound.narrator is not None and "NARRATOR" not in self.film.cast and any(
-            ln.speaker == "NARRATOR" for b in self.bound.beats for ln in b.lines
+        if (
+            self.bound.narrator is not None
+            and "NARRATOR" not in self.film.cast
+            and any(ln.speaker == "NARRATOR" for b in self.bound.beats for ln in b.lines)
         ):
             lines.append(f"Narrator · voice: {_credit(self.bound.narrator.voice)}")
         cues = [c for c in self.film.cues.values() if c.spec is not None]
@@ -387,9 +446,17 @@ class _Planner:
         lines.append("")
         lines.append("Made with screenplay")
         n_people = sum(1 for x in lines if x)
-        span = self.film.script.body[-1].span if self.film.script.body else Span(self.film.source.name, 1, 1, 1, 1)
-        shot = self.add("credits", CardPicture("credits", tuple(lines)),
-                        CREDITS_BASE_S + CREDITS_PER_LINE_S * n_people, span)
+        span = (
+            self.film.script.body[-1].span
+            if self.film.script.body
+            else Span(self.film.source.name, 1, 1, 1, 1)
+        )
+        shot = self.add(
+            "credits",
+            CardPicture("credits", tuple(lines)),
+            CREDITS_BASE_S + CREDITS_PER_LINE_S * n_people,
+            span,
+        )
         self.shots[-1] = replace(shot, fade_out=min(self.frames(FADE_S), shot.frames))
 
 

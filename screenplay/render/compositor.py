@@ -442,7 +442,9 @@ class _PictureRenderer:
         # close-up does not look pasted on; providers without `tint` leave them as drawn.
         tint_of = getattr(comp.assets, "tint", None)
         scene = getattr(p, "scene", None)
-        self.tint = tint_of(scene, getattr(p, "set", None)) if tint_of and scene is not None else None
+        self.tint = None
+        if tint_of is not None and scene is not None:
+            self.tint = tint_of(scene, getattr(p, "set", None))
         if self.moving and retime_from is not None and 1 <= retime_from < frames:
             from screenplay.render.retime import Retimer
 

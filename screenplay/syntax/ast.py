@@ -309,8 +309,21 @@ class Preset(Node):
 
 
 Element = (
-    SceneHeading | Action | Transition | Centered | Lyrics | PageBreak | Section | Synopsis
-    | Note | Directive | DialogueBlock | DualDialogue | Use | Declaration | Preset
+    SceneHeading
+    | Action
+    | Transition
+    | Centered
+    | Lyrics
+    | PageBreak
+    | Section
+    | Synopsis
+    | Note
+    | Directive
+    | DialogueBlock
+    | DualDialogue
+    | Use
+    | Declaration
+    | Preset
 )
 
 
@@ -406,12 +419,29 @@ def flatten(script: Script) -> list[dict[str, Any]]:
             block(el, False, None)
         elif isinstance(el, Declaration):
             out.append(
-                _el("declaration", el.name, el.span, False, keyword=el.keyword, label=el.label,
-                    properties={p.key: (plain(p.value) if p.value else None) for p in el.properties})
+                _el(
+                    "declaration",
+                    el.name,
+                    el.span,
+                    False,
+                    keyword=el.keyword,
+                    label=el.label,
+                    properties={
+                        p.key: (plain(p.value) if p.value else None) for p in el.properties
+                    },
+                )
             )
         elif isinstance(el, Preset):
-            out.append(_el("preset", el.name, el.span, False, keyword=el.keyword,
-                           value=plain(el.value) if el.value else None))
+            out.append(
+                _el(
+                    "preset",
+                    el.name,
+                    el.span,
+                    False,
+                    keyword=el.keyword,
+                    value=plain(el.value) if el.value else None,
+                )
+            )
         elif isinstance(el, Use):
             out.append(_el("use", ", ".join(m.name for m in el.modules), el.span, False))
         elif isinstance(el, Directive):
@@ -426,7 +456,12 @@ def flatten(script: Script) -> list[dict[str, Any]]:
 
 
 def _el(kind: str, text: str, span: Span, dual: bool, **extra: Any) -> dict[str, Any]:
-    d: dict[str, Any] = {"kind": kind, "text": text, "line": span.line, "col": span.col,
-                         "dual": dual}
+    d: dict[str, Any] = {
+        "kind": kind,
+        "text": text,
+        "line": span.line,
+        "col": span.col,
+        "dual": dual,
+    }
     d.update(extra)
     return d

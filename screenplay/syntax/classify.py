@@ -104,7 +104,8 @@ def strip_hidden(source: Source) -> tuple[list[Line], list[Problem]]:
                         "SP0101",
                         source.span(i, i + 2),
                         "unterminated boneyard: `/*` is never closed",
-                        "close the boneyard with `*/`, or write the slash-star as `\\/*` if it is text",
+                        "close the boneyard with `*/`, "
+                        "or write the slash-star as `\\/*` if it is text",
                     )
                 )
                 out_chars.append(text[i])
@@ -212,7 +213,9 @@ DECL_RE = re.compile(r"^(cast|set|cue)\s+(?P<name>[^\"#]+?)\s*(?P<label>\"[^\"]*
 PRESET_RE = re.compile(
     r"^(voice|face|room|music)\s+(?P<name>[A-Za-z_][A-Za-z0-9_\-]*)\s*(?P<label>\"[^\"]*\")?\s*:\s*(?P<value>.*)$"
 )
-PROPERTY_RE = re.compile(r"^(?P<indent>[ \t]+)(?P<key>[A-Za-z_][A-Za-z0-9_\-]*)\s*:\s*(?P<value>.*)$")
+PROPERTY_RE = re.compile(
+    r"^(?P<indent>[ \t]+)(?P<key>[A-Za-z_][A-Za-z0-9_\-]*)\s*:\s*(?P<value>.*)$"
+)
 
 
 def is_upper_name(name: str) -> bool:
@@ -255,9 +258,16 @@ def classify(source: Source, lines: list[Line]) -> list[LineToken]:
             if m and not ln.text[:1].isspace():
                 key = m.group(1).strip()
                 fields.append(
-                    LineToken("TITLE_KEY", key, span_of(ln, 0, len(m.group(1))), ln,
-                              {"value": m.group(2).strip(),
-                               "value_span": span_of(ln, m.start(2), len(ln.text))})
+                    LineToken(
+                        "TITLE_KEY",
+                        key,
+                        span_of(ln, 0, len(m.group(1))),
+                        ln,
+                        {
+                            "value": m.group(2).strip(),
+                            "value_span": span_of(ln, m.start(2), len(ln.text)),
+                        },
+                    )
                 )
             elif fields and (ln.text[:1].isspace()):
                 fields.append(LineToken("TITLE_VALUE", ln.text.strip(), span_of(ln), ln))
@@ -302,7 +312,9 @@ def classify(source: Source, lines: list[Line]) -> list[LineToken]:
             if s.startswith("(") and s.endswith(")"):
                 toks.append(LineToken("PARENTHETICAL", s, span_of(ln, lead, len(raw.rstrip())), ln))
             elif s.startswith("~"):
-                toks.append(LineToken("LYRIC_LINE_IN_DIALOGUE", s[1:].strip(), span_of(ln, lead), ln))
+                toks.append(
+                    LineToken("LYRIC_LINE_IN_DIALOGUE", s[1:].strip(), span_of(ln, lead), ln)
+                )
             else:
                 toks.append(LineToken("DIALOGUE_LINE", s, span_of(ln, lead, len(raw.rstrip())), ln))
             emit_notes(ln)
@@ -313,12 +325,20 @@ def classify(source: Source, lines: list[Line]) -> list[LineToken]:
             m = PROPERTY_RE.match(raw)
             if m or raw[:1].isspace():
                 toks.append(
-                    LineToken("PROPERTY", s, span_of(ln, lead, len(raw.rstrip())), ln,
-                              {"key": m.group("key") if m else None,
-                               "key_span": span_of(ln, m.start("key"), m.end("key")) if m else None,
-                               "value": m.group("value").strip() if m else None,
-                               "value_span": span_of(ln, m.start("value"), len(raw.rstrip()))
-                               if m else None})
+                    LineToken(
+                        "PROPERTY",
+                        s,
+                        span_of(ln, lead, len(raw.rstrip())),
+                        ln,
+                        {
+                            "key": m.group("key") if m else None,
+                            "key_span": span_of(ln, m.start("key"), m.end("key")) if m else None,
+                            "value": m.group("value").strip() if m else None,
+                            "value_span": span_of(ln, m.start("value"), len(raw.rstrip()))
+                            if m
+                            else None,
+                        },
+                    )
                 )
                 emit_notes(ln)
                 i += 1
@@ -350,8 +370,13 @@ def _looks_like_production(text: str) -> bool:
 
 
 def _classify_line(
-    source: Source, ln: Line, prev_blank: bool, next_blank: bool, mode: str | None,
-    lines: list[Line], i: int,
+    source: Source,
+    ln: Line,
+    prev_blank: bool,
+    next_blank: bool,
+    mode: str | None,
+    lines: list[Line],
+    i: int,
 ) -> LineToken:
     raw = ln.text
     s = raw.strip()
@@ -361,7 +386,6 @@ def _classify_line(
     def tok(t: str, text: str, start: int = lead, stop: int = end, **data: object) -> LineToken:
         return LineToken(t, text, ln.span(source, start, stop), ln, dict(data))
 
-    in_paragraph = not prev_blank
 
     # Page breaks, sections and synopses stand on their own anywhere.
     if PAGE_BREAK_RE.match(raw):
@@ -396,16 +420,26 @@ def _classify_line(
                 return tok("USE", m.group(1))
             m = PRESET_RE.match(raw)
             if m:
-                return tok("PRESET", s, keyword=m.group(1), name=m.group("name"),
-                           name_span=ln.span(source, m.start("name"), m.end("name")),
-                           label=(m.group("label") or "").strip('"'),
-                           value=m.group("value").strip(),
-                           value_span=ln.span(source, m.start("value"), end))
+                return tok(
+                    "PRESET",
+                    s,
+                    keyword=m.group(1),
+                    name=m.group("name"),
+                    name_span=ln.span(source, m.start("name"), m.end("name")),
+                    label=(m.group("label") or "").strip('"'),
+                    value=m.group("value").strip(),
+                    value_span=ln.span(source, m.start("value"), end),
+                )
             m = DECL_RE.match(raw)
             if m and is_upper_name(m.group("name")) and (next_blank or _next_is_property(lines, i)):
-                return tok("DECL", s, keyword=m.group(1), name=m.group("name").strip(),
-                           name_span=ln.span(source, m.start("name"), m.end("name")),
-                           label=(m.group("label") or "").strip('"'))
+                return tok(
+                    "DECL",
+                    s,
+                    keyword=m.group(1),
+                    name=m.group("name").strip(),
+                    name_span=ln.span(source, m.start("name"), m.end("name")),
+                    label=(m.group("label") or "").strip('"'),
+                )
         if SCENE_RE.match(s):
             return _scene_heading(ln, source, s, lead, end, forced=False)
         if next_blank and (
@@ -448,20 +482,25 @@ def _character(ln: Line, source: Source, s: str, lead: int, end: int, forced: bo
     )
 
 
-def _scene_heading(ln: Line, source: Source, s: str, start: int, end: int, forced: bool) -> LineToken:
+def _scene_heading(
+    ln: Line, source: Source, s: str, start: int, end: int, forced: bool
+) -> LineToken:
     number = None
     m = SCENE_NUMBER_RE.search(s)
     if m:
         number = m.group(1)
         s = s[: m.start()]
     return LineToken(
-        "SCENE_HEADING", s.strip(), ln.span(source, start - (1 if forced else 0), end), ln,
+        "SCENE_HEADING",
+        s.strip(),
+        ln.span(source, start - (1 if forced else 0), end),
+        ln,
         {"number": number, "forced": forced},
     )
 
 
 def _fix_lyric_paragraphs(toks: list[LineToken]) -> list[LineToken]:
-    """A paragraph that starts with ``~`` but has non-lyric lines is action (as jouvence reads it)."""
+    """A paragraph starting with ``~`` that has non-lyric lines is action (as jouvence has it)."""
     out: list[LineToken] = []
     i = 0
     while i < len(toks):

@@ -1,4 +1,4 @@
-"""Fountain emphasis → styled runs: ``*italic*``, ``**bold**``, ``***bold italic***``, ``_underline_``.
+"""Fountain emphasis → styled runs: ``*italic*``, ``**bold**``, ``***both***``, ``_underline_``.
 
 Backslash escapes (``\\*``) stay literal.  Markers that are not closed on the
 same text are kept as text, as Fountain editors print them.

@@ -43,8 +43,14 @@ class _LineLexer(Lexer):
         for idx, lt in enumerate(data):
             sp = lt.span
             yield Token(
-                lt.type, str(idx), start_pos=idx, line=sp.line, column=sp.col,
-                end_line=sp.end_line, end_column=sp.end_col, end_pos=idx + 1,
+                lt.type,
+                str(idx),
+                start_pos=idx,
+                line=sp.line,
+                column=sp.col,
+                end_line=sp.end_line,
+                end_column=sp.end_col,
+                end_pos=idx + 1,
             )
 
 
@@ -152,7 +158,9 @@ def parse_value(text: str, base: Span, diags: Diagnostics) -> ast.Value | None:
     """Parse one production value; on failure report SP0102 and return None."""
     text = _strip_comment(text)
     if not text.strip():
-        diags.error("SP0102", base, "missing value", "write a value after the colon", "expected a value")
+        diags.error(
+            "SP0102", base, "missing value", "write a value after the colon", "expected a value"
+        )
         return None
     try:
         tree = _production_parser().parse(text, start="value")
@@ -197,8 +205,13 @@ def _report_value_error(exc: UnexpectedInput, text: str, base: Span, diags: Diag
     col = min(col, len(lines[line - 1]) + 1)
     bad = lines[line - 1][col - 1 : col] or " "
     start = base.col + col - 1 if line == 1 else col
-    span = Span(base.file, base.line + line - 1, start, base.line + line - 1,
-                start + max(len(bad.strip()), 1))
+    span = Span(
+        base.file,
+        base.line + line - 1,
+        start,
+        base.line + line - 1,
+        start + max(len(bad.strip()), 1),
+    )
     expected = sorted(getattr(exc, "expected", None) or getattr(exc, "allowed", None) or [])
     hint = ""
     if text.count('"') % 2 == 1:
@@ -220,9 +233,19 @@ def _report_value_error(exc: UnexpectedInput, text: str, base: Span, diags: Diag
 
 def _pretty_terminal(name: str) -> str:
     return {
-        "RPAR": "`)`", "LPAR": "`(`", "COMMA": "`,`", "EQUAL": "`=`", "STRING": "a string",
-        "NAME": "a name", "NUMBER": "a number", "DURATION": "a duration", "RSQB": "`]`",
-        "LSQB": "`[`", "BOOL": "true/false", "LEVEL": "a level in dB", "$END": "the end",
+        "RPAR": "`)`",
+        "LPAR": "`(`",
+        "COMMA": "`,`",
+        "EQUAL": "`=`",
+        "STRING": "a string",
+        "NAME": "a name",
+        "NUMBER": "a number",
+        "DURATION": "a duration",
+        "RSQB": "`]`",
+        "LSQB": "`[`",
+        "BOOL": "true/false",
+        "LEVEL": "a level in dB",
+        "$END": "the end",
     }.get(name, name)
 
 
@@ -238,10 +261,17 @@ def parse_directive(
     if word not in DIRECTIVES:
         close = did_you_mean(word, DIRECTIVES, cutoff=0.75)
         if close and len(flat) < 120:
-            wspan = Span(inner.file, inner.line, inner.col + (len(text) - len(text.lstrip())),
-                         inner.line, inner.col + (len(text) - len(text.lstrip())) + len(word))
+            wspan = Span(
+                inner.file,
+                inner.line,
+                inner.col + (len(text) - len(text.lstrip())),
+                inner.line,
+                inner.col + (len(text) - len(text.lstrip())) + len(word),
+            )
             diags.error(
-                "SP0105", wspan, f"unknown directive `{word}`",
+                "SP0105",
+                wspan,
+                f"unknown directive `{word}`",
                 f"did you mean `{close}`?\nif this is an ordinary note, start it with a capital "
                 "letter or any word that is not a directive",
                 "not a directive",
@@ -303,8 +333,12 @@ class _Builder:
                 last = vlt.span
             vs = key_lt.data.get("value_span")
             fields.append(
-                ast.TitleField(key_lt.span.to(last), key_lt.text, "\n".join(values),
-                               vs if isinstance(vs, Span) else None)
+                ast.TitleField(
+                    key_lt.span.to(last),
+                    key_lt.text,
+                    "\n".join(values),
+                    vs if isinstance(vs, Span) else None,
+                )
             )
         return ast.TitlePage(fields[0].span.to(fields[-1].span), tuple(fields))
 
@@ -360,7 +394,9 @@ class _Builder:
         exts = cue.data.get("extensions", ())
         name = str(cue.data.get("name", cue.text))
         start = cue.span.col + (1 if cue.data.get("forced") else 0)
-        name_span = Span(cue.span.file, cue.span.line, start, cue.span.line, start + max(len(name), 1))
+        name_span = Span(
+            cue.span.file, cue.span.line, start, cue.span.line, start + max(len(name), 1)
+        )
         character = ast.Character(
             cue.span,
             name,
@@ -376,8 +412,9 @@ class _Builder:
         def flush() -> None:
             if pending:
                 parts.append(
-                    ast.DialogueLine(pending[0].span.to(pending[-1].span),
-                                     "\n".join(p.text for p in pending))
+                    ast.DialogueLine(
+                        pending[0].span.to(pending[-1].span), "\n".join(p.text for p in pending)
+                    )
                 )
                 pending.clear()
 
@@ -412,7 +449,8 @@ class _Builder:
                     prev_sig = out[-1]
                     continue
                 self.diags.warning(
-                    "SP0107", el.character.span,
+                    "SP0107",
+                    el.character.span,
                     f"`{el.character.name} ^` has no dialogue block before it to pair with",
                     "dual dialogue pairs a cue ending in ^ with the dialogue block right before it",
                     "played alone",
@@ -434,7 +472,9 @@ class _Builder:
         raw = t.line.text
         for m in re.finditer(r"[A-Za-z_][\w\-]*", t.text):
             start = raw.index(t.text) + m.start()
-            mods.append(ast.ModuleRef(t.line.span(self.source, start, start + len(m.group())), m.group()))
+            mods.append(
+                ast.ModuleRef(t.line.span(self.source, start, start + len(m.group())), m.group())
+            )
         return ast.Use(t.span, tuple(mods))
 
     def prod_declaration(self, tree: Tree[Token]) -> ast.Declaration:
@@ -448,7 +488,9 @@ class _Builder:
             key = p.data.get("key")
             if not key:
                 self.diags.error(
-                    "SP0103", p.span, "this line is not a `key: value` property",
+                    "SP0103",
+                    p.span,
+                    "this line is not a `key: value` property",
                     "properties look like `voice: carlos`; an unindented line ends the declaration",
                     "expected `key: value`",
                 )
@@ -457,11 +499,17 @@ class _Builder:
             assert isinstance(vs, Span)
             value = parse_value(str(p.data["value"]), vs, self.diags)
             ks = p.data.get("key_span")
-            props.append(ast.Property(p.span, str(key), value, ks if isinstance(ks, Span) else None))
+            props.append(
+                ast.Property(p.span, str(key), value, ks if isinstance(ks, Span) else None)
+            )
         ns = head.data.get("name_span")
         return ast.Declaration(
-            head.span.to(last), str(head.data["keyword"]), str(head.data["name"]),
-            str(head.data.get("label", "")), tuple(props), ns if isinstance(ns, Span) else None,
+            head.span.to(last),
+            str(head.data["keyword"]),
+            str(head.data["name"]),
+            str(head.data.get("label", "")),
+            tuple(props),
+            ns if isinstance(ns, Span) else None,
         )
 
     def prod_preset(self, tree: Tree[Token]) -> ast.Preset:
@@ -470,11 +518,19 @@ class _Builder:
         assert isinstance(vs, Span)
         value = parse_value(str(t.data["value"]), vs, self.diags)
         ns = t.data.get("name_span")
-        return ast.Preset(t.span, str(t.data["keyword"]), str(t.data["name"]),
-                          str(t.data.get("label", "")), value, ns if isinstance(ns, Span) else None)
+        return ast.Preset(
+            t.span,
+            str(t.data["keyword"]),
+            str(t.data["name"]),
+            str(t.data.get("label", "")),
+            value,
+            ns if isinstance(ns, Span) else None,
+        )
 
 
-def parse_source(source: Source, diags: Diagnostics | None = None) -> tuple[ast.Script, Diagnostics]:
+def parse_source(
+    source: Source, diags: Diagnostics | None = None
+) -> tuple[ast.Script, Diagnostics]:
     """Parse ``source``; never raises for bad input."""
     diags = diags if diags is not None else Diagnostics()
     lines, problems = strip_hidden(source)
@@ -488,8 +544,14 @@ def parse_source(source: Source, diags: Diagnostics | None = None) -> tuple[ast.
         tree = _structure_parser().parse(toks)  # type: ignore[arg-type]
     except UnexpectedInput as exc:  # the classifier should make this impossible
         tok = getattr(exc, "token", None)
-        span = toks[int(tok)].span if isinstance(tok, Token) and str(tok).isdigit() else Span.point(source.name, 1)
-        diags.error("SP0108", span, "this line does not fit here", "a property must follow a declaration")
+        span = (
+            toks[int(tok)].span
+            if isinstance(tok, Token) and str(tok).isdigit()
+            else Span.point(source.name, 1)
+        )
+        diags.error(
+            "SP0108", span, "this line does not fit here", "a property must follow a declaration"
+        )
         return ast.Script(source.name, None, ()), diags
     return builder.build(tree), diags
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 @dataclass(frozen=True, order=True)
 class Span:
-    """A region of a source file: 1-based ``line``/``col`` to ``end_line``/``end_col`` (exclusive)."""
+    """A region of a source: 1-based ``line``/``col`` to ``end_line``/``end_col`` (exclusive)."""
 
     file: str
     line: int

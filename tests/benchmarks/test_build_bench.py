@@ -47,7 +47,9 @@ def test_full_build_main_example(benchmark, workdir: Path) -> None:
     def cold() -> BuildResult:
         cache_dir = workdir / "cache"
         shutil.rmtree(cache_dir, ignore_errors=True)
-        return build(film, workdir / "full.mp4", quality="default", cache=Cache(cache_dir), locked=True)
+        return build(
+            film, workdir / "full.mp4", quality="default", cache=Cache(cache_dir), locked=True
+        )
 
     res = benchmark.pedantic(cold, rounds=1, iterations=1)
     assert res.ok, [d.one_line() for d in res.diagnostics]
@@ -69,6 +71,7 @@ def test_incremental_rebuild(benchmark, workdir: Path) -> None:
     film = workdir / "examples" / "the_empty_room.film"
     if "full_seconds" not in STATE:
         pytest.skip("needs the full build first")
+
     def edit() -> tuple[tuple[()], dict[str, object]]:
         text = film.read_text(encoding="utf-8")
         if EDIT_A in text:
@@ -79,7 +82,13 @@ def test_incremental_rebuild(benchmark, workdir: Path) -> None:
         return (), {}
 
     def rebuild() -> BuildResult:
-        return build(film, workdir / "full.mp4", quality="default", cache=Cache(workdir / "cache"), locked=True)
+        return build(
+            film,
+            workdir / "full.mp4",
+            quality="default",
+            cache=Cache(workdir / "cache"),
+            locked=True,
+        )
 
     res = benchmark.pedantic(rebuild, setup=edit, rounds=1, iterations=1)
     assert res.ok, [d.one_line() for d in res.diagnostics]
@@ -100,8 +109,15 @@ def test_readme_build_command(workdir: Path, monkeypatch: pytest.MonkeyPatch) ->
     assert m
     cmd = m.group(1).strip()
     env_cache = workdir / "cache"
-    done = subprocess.run(cmd, shell=True, cwd=workdir, capture_output=True, text=True, timeout=1200,
-                          env={**__import__("os").environ, "SCREENPLAY_CACHE_DIR": str(env_cache)})
+    done = subprocess.run(
+        cmd,
+        shell=True,
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        timeout=1200,
+        env={**__import__("os").environ, "SCREENPLAY_CACHE_DIR": str(env_cache)},
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     out = workdir / "examples" / "the_empty_room.mp4"
     assert out.is_file() and out.stat().st_size > 1_000_000

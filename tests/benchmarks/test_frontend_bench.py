@@ -8,17 +8,43 @@ from screenplay.syntax.source import Source
 
 
 def long_script(lines: int = 5000) -> str:
-    out = ["Title: The Long Film", "Author: A benchmark", "", "use voices", "",
-           "cast MAN", "    voice: carlos", "", "cue THEME", '    music: drone(key="D minor")', ""]
+    out = [
+        "Title: The Long Film",
+        "Author: A benchmark",
+        "",
+        "use voices",
+        "",
+        "cast MAN",
+        "    voice: carlos",
+        "",
+        "cue THEME",
+        '    music: drone(key="D minor")',
+        "",
+    ]
     scene = 0
     while len(out) < lines:
         scene += 1
-        out += [f"INT. ROOM {scene} - {'DAY' if scene % 2 else 'NIGHT'}", "",
-                "A man enters the room. *Dust* hangs in the light [[a note]].", "",
-                "[[music THEME fade-in 2s]]", "",
-                "MAN", "(quietly)", "It still hasn't begun.", "",
-                f"WOMAN{scene % 7}", "Nothing **ever** begins.", "Not here.", "",
-                "BOB ^", "Never.", "", "CUT TO:", ""]
+        out += [
+            f"INT. ROOM {scene} - {'DAY' if scene % 2 else 'NIGHT'}",
+            "",
+            "A man enters the room. *Dust* hangs in the light [[a note]].",
+            "",
+            "[[music THEME fade-in 2s]]",
+            "",
+            "MAN",
+            "(quietly)",
+            "It still hasn't begun.",
+            "",
+            f"WOMAN{scene % 7}",
+            "Nothing **ever** begins.",
+            "Not here.",
+            "",
+            "BOB ^",
+            "Never.",
+            "",
+            "CUT TO:",
+            "",
+        ]
     return "\n".join(out[:lines]) + "\n"
 
 

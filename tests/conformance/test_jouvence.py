@@ -100,8 +100,10 @@ def _merge_actions(items: list[str]) -> list[str]:
             out[-1] = out[-1] + "\n" + it[1:]
         else:
             out.append(it)
-    return ["!" + "\n".join(ln for ln in it[1:].split("\n") if ln.strip()) if it.startswith("!") else it
-            for it in out]
+    return [
+        "!" + "\n".join(ln for ln in it[1:].split("\n") if ln.strip()) if it.startswith("!") else it
+        for it in out
+    ]
 
 
 CASES = _cases()

@@ -46,11 +46,24 @@ def test_small_film_builds(small_film: Path, cache_dir: Path) -> None:
 
     # SRT: one cue per spoken line, in order, inside the film.
     srt = out.with_suffix(".srt").read_text(encoding="utf-8")
-    cues = re.findall(r"(\d\d):(\d\d):(\d\d),(\d{3}) --> (\d\d):(\d\d):(\d\d),(\d{3})\n(.+?)\n\n", srt + "\n", re.S)
+    cues = re.findall(
+        r"(\d\d):(\d\d):(\d\d),(\d{3}) --> (\d\d):(\d\d):(\d\d),(\d{3})\n(.+?)\n\n",
+        srt + "\n",
+        re.S,
+    )
     texts = [c[8] for c in cues]
-    assert texts == ["Is it morning already?", "It is always morning somewhere.", "Then let us <i>go</i> there."]
-    times = [(int(a) * 3600 + int(b) * 60 + int(c) + int(d) / 1000, int(e) * 3600 + int(f) * 60 + int(g) + int(h) / 1000)
-             for a, b, c, d, e, f, g, h, _ in cues]
+    assert texts == [
+        "Is it morning already?",
+        "It is always morning somewhere.",
+        "Then let us <i>go</i> there.",
+    ]
+    times = [
+        (
+            int(a) * 3600 + int(b) * 60 + int(c) + int(d) / 1000,
+            int(e) * 3600 + int(f) * 60 + int(g) + int(h) / 1000,
+        )
+        for a, b, c, d, e, f, g, h, _ in cues
+    ]
     assert all(s < e <= float(tl.duration) for s, e in times)
     assert all(times[i][1] <= times[i + 1][0] for i in range(len(times) - 1))
     assert out.with_suffix(".vtt").read_text(encoding="utf-8").startswith("WEBVTT")
@@ -66,7 +79,9 @@ def test_small_film_builds(small_film: Path, cache_dir: Path) -> None:
         pic = shot.picture
         assert isinstance(pic, SetPicture)
         ctor = registry.lookup("set", pic.set.constructor)
-        expected = registry.backend_for(ctor).set(pic.set, pic.scene, Cache(cache_dir)).frame(128, 72)
+        expected = (
+            registry.backend_for(ctor).set(pic.set, pic.scene, Cache(cache_dir)).frame(128, 72)
+        )
         got = frames[shot.start + shot.transition.frames].astype(np.int16)
         diff = np.abs(got - expected[..., :3].astype(np.int16)).mean()
         assert diff < 14, (shot.id, diff)

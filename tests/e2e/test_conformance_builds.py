@@ -27,7 +27,9 @@ def test_every_fountain_objc_file_builds(tmp_path: Path) -> None:
     failures = {}
     for src in FILES:
         out = tmp_path / (src.stem + ".mp4")
-        res = build(src, out, quality="preview", cache=cache, size=(64, 36), fps=Fraction(6), jobs=2)
+        res = build(
+            src, out, quality="preview", cache=cache, size=(64, 36), fps=Fraction(6), jobs=2
+        )
         errors = [d.one_line() for d in res.diagnostics if d.severity is Severity.ERROR]
         if not res.ok or errors or not out.is_file():
             failures[src.name] = errors or "no output"

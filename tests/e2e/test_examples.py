@@ -23,8 +23,9 @@ def _build(name: str, tmp_path: Path) -> object:
     lock = EXAMPLES / (name + ".lock")
     if lock.exists():
         shutil.copy(lock, tmp_path / lock.name)
-    res = build(src, tmp_path / "out.mp4", quality="preview", cache=Cache(tmp_path / "cache"),
-                locked=True)
+    res = build(
+        src, tmp_path / "out.mp4", quality="preview", cache=Cache(tmp_path / "cache"), locked=True
+    )
     assert res.ok, [d.one_line() for d in res.diagnostics if d.severity is Severity.ERROR]
     assert (tmp_path / "out.mp4").stat().st_size > 10_000
     return res
@@ -43,9 +44,15 @@ def test_lighthouse_shows_dual_lyrics_sections_and_times(tmp_path: Path) -> None
     res = _build("lighthouse.film", tmp_path)
     tl = res.timeline  # type: ignore[attr-defined]
     assert any(isinstance(s.picture, SplitPicture) for s in tl.shots)
-    assert [c.title for c in tl.chapters] == ["Part one: dawn", "Part two: the song", "Part three: the storm"]
+    assert [c.title for c in tl.chapters] == [
+        "Part one: dawn",
+        "Part two: the song",
+        "Part three: the storm",
+    ]
     assert any(all(r.italic for r in s.runs) for s in tl.subtitles)  # lyrics are italic
-    times = {getattr(s.picture, "scene", None).time for s in tl.shots if hasattr(s.picture, "scene")}
+    times = {
+        getattr(s.picture, "scene", None).time for s in tl.shots if hasattr(s.picture, "scene")
+    }
     assert {"DAWN", "DAY", "NIGHT", "DUSK"} <= times
     assert len({m.cue for m in tl.music}) == 2
 

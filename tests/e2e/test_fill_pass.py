@@ -52,7 +52,9 @@ Goodbye.
     return p
 
 
-def test_generate_parse_lock_and_reuse(tmp_path: Path, tiny_model: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_generate_parse_lock_and_reuse(
+    tmp_path: Path, tiny_model: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SCREENPLAY_CACHE_DIR", str(tmp_path / "cache"))
     src = _film(tmp_path, tiny_model)
     film, items = load_film(src)
@@ -74,7 +76,9 @@ def test_generate_parse_lock_and_reuse(tmp_path: Path, tiny_model: Path, monkeyp
     # The `...` line now has text — or, when a model this tiny writes nothing
     # usable for WOMAN, an honest warning and the line stays unspoken.
     body = out.film.script.body
-    woman = next(b for b in body if isinstance(b, ast.DialogueBlock) and b.character.name == "WOMAN")
+    woman = next(
+        b for b in body if isinstance(b, ast.DialogueBlock) and b.character.name == "WOMAN"
+    )
     line = next(p for p in woman.parts if isinstance(p, ast.DialogueLine))
     if line.text.strip() == "...":
         assert [d.code for d in diags if d.span.line == line.span.line] == ["SP0704"]
@@ -105,16 +109,20 @@ def test_generate_parse_lock_and_reuse(tmp_path: Path, tiny_model: Path, monkeyp
     assert not Diagnostics(list(items3)).has_errors
 
 
-def test_edit_above_a_hole_keeps_the_locked_text(tmp_path: Path, tiny_model: Path,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_edit_above_a_hole_keeps_the_locked_text(
+    tmp_path: Path, tiny_model: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SCREENPLAY_CACHE_DIR", str(tmp_path / "cache"))
     src = _film(tmp_path, tiny_model)
     film, _ = load_film(src)
     first = fill(film, Diagnostics())
     assert first.generated == 2
     # keep only the [[generate]] hole (the tiny model may fail the `...` one)
-    src.write_text(src.read_text().replace("It still hasn't begun.", "It has not begun yet.")
-                   .replace("WOMAN\n...\n\n", ""))
+    src.write_text(
+        src.read_text()
+        .replace("It still hasn't begun.", "It has not begun yet.")
+        .replace("WOMAN\n...\n\n", "")
+    )
     first_text = [t for h, t in first.filled if h.mode == "lines"]
 
     def refuse(ref: str | None):
@@ -137,8 +145,13 @@ def test_edit_above_a_hole_keeps_the_locked_text(tmp_path: Path, tiny_model: Pat
 def _cli(*args: str, env_cache: Path) -> subprocess.CompletedProcess[str]:
     import os
 
-    return subprocess.run([sys.executable, "-m", "screenplay", *args], capture_output=True, text=True,
-                          timeout=600, env={**os.environ, "SCREENPLAY_CACHE_DIR": str(env_cache)})
+    return subprocess.run(
+        [sys.executable, "-m", "screenplay", *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "SCREENPLAY_CACHE_DIR": str(env_cache)},
+    )
 
 
 def test_locked_build_refuses_unlocked_holes(tmp_path: Path, tiny_model: Path) -> None:
@@ -158,7 +171,9 @@ def test_bad_lock_and_missing_model_are_diagnostics(tmp_path: Path, tiny_model: 
     assert f"{lock.name}:" in r.stderr  # points into the lock file, with its line
 
     lock.unlink()
-    src.write_text(src.read_text().replace(str(tiny_model), "no-such-org/no-such-model"), encoding="utf-8")
+    src.write_text(
+        src.read_text().replace(str(tiny_model), "no-such-org/no-such-model"), encoding="utf-8"
+    )
     r = _cli("fill", str(src), env_cache=tmp_path / "c")
     assert r.returncode == 1 and "Traceback" not in r.stderr
     assert "error[SP07" in r.stderr

@@ -43,7 +43,9 @@ def test_one_word_rebuilds_one_shot(small_film: Path, tmp_path: Path, cache_dir:
     assert first.ok
     n_segments = first.report.segments_rendered + first.report.segments_reused
 
-    small_film.write_text(small_film.read_text().replace("Is it morning already?", "Is it evening already?"))
+    small_film.write_text(
+        small_film.read_text().replace("Is it morning already?", "Is it evening already?")
+    )
     second = build(small_film, out, quality="preview", cache=Cache(cache_dir))
     assert second.ok
     # The edited line's shot, plus at most its neighbours (whose transitions see it).
@@ -58,11 +60,24 @@ def test_one_word_rebuilds_one_shot(small_film: Path, tmp_path: Path, cache_dir:
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL])
-def test_killed_build_leaves_no_output(sig: int, small_film: Path, tmp_path: Path, cache_dir: Path) -> None:
+def test_killed_build_leaves_no_output(
+    sig: int, small_film: Path, tmp_path: Path, cache_dir: Path
+) -> None:
     out = tmp_path / "killed.mp4"
     env = dict(os.environ, SCREENPLAY_CACHE_DIR=str(cache_dir))
-    cmd = [sys.executable, "-m", "screenplay", "build", str(small_film), "-o", str(out),
-           "--size", "320x180", "--jobs", "1"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "screenplay",
+        "build",
+        str(small_film),
+        "-o",
+        str(out),
+        "--size",
+        "320x180",
+        "--jobs",
+        "1",
+    ]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     # Wait until rendering has started (segments appear in the cache), then kill.
     deadline = time.monotonic() + 120
@@ -75,7 +90,9 @@ def test_killed_build_leaves_no_output(sig: int, small_film: Path, tmp_path: Pat
     proc.send_signal(sig)
     proc.wait(timeout=60)
     assert not out.exists()
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".killed") or p.suffix == ".part"]
+    assert not [
+        p for p in tmp_path.iterdir() if p.name.startswith(".killed") or p.suffix == ".part"
+    ]
 
     done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr

@@ -14,8 +14,13 @@ pytestmark = pytest.mark.slow
 
 
 def _run(*args: str, cache: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "screenplay", *args], capture_output=True, text=True,
-                          timeout=600, env={**os.environ, "SCREENPLAY_CACHE_DIR": str(cache)})
+    return subprocess.run(
+        [sys.executable, "-m", "screenplay", *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "SCREENPLAY_CACHE_DIR": str(cache)},
+    )
 
 
 def test_dump_timeline_json(small_film: Path, tmp_path: Path) -> None:
@@ -26,7 +31,7 @@ def test_dump_timeline_json(small_film: Path, tmp_path: Path) -> None:
     shots = tl["shots"]
     # Shots tile the film in whole frames, each keeping the span of its source line.
     assert shots[0]["start"] == 0
-    assert all(a["start"] + a["frames"] == b["start"] for a, b in zip(shots, shots[1:]))
+    assert all(a["start"] + a["frames"] == b["start"] for a, b in zip(shots, shots[1:], strict=False))
     assert shots[-1]["start"] + shots[-1]["frames"] == tl["frames"]
     assert all(s["span"]["line"] >= 1 and s["span"]["file"].endswith("small.film") for s in shots)
     kinds = [s["picture"]["kind"] for s in shots]
@@ -38,16 +43,23 @@ def test_dump_timeline_json(small_film: Path, tmp_path: Path) -> None:
 
 def test_export_otio(small_film: Path, tmp_path: Path) -> None:
     otio = pytest.importorskip("opentimelineio")
-    r = _run("export", str(small_film), "--otio", "-o", str(tmp_path / "cut.otio"), cache=tmp_path / "c")
+    r = _run(
+        "export", str(small_film), "--otio", "-o", str(tmp_path / "cut.otio"), cache=tmp_path / "c"
+    )
     assert r.returncode == 0, r.stderr
     t = otio.adapters.read_from_file(str(tmp_path / "cut.otio"))
     names = [tr.name for tr in t.tracks]
     assert names[0] == "Picture" and "Dialogue" in names and "Music" in names
-    dump = json.loads(_run("dump", str(small_film), "--format", "timeline", cache=tmp_path / "c").stdout)
+    dump = json.loads(
+        _run("dump", str(small_film), "--format", "timeline", cache=tmp_path / "c").stdout
+    )
     picture = t.tracks[0]
     clips = [c for c in picture if isinstance(c, otio.schema.Clip)]
     assert len(clips) == len(dump["shots"])
     assert picture.duration().value == dump["frames"]
-    for clip, shot in zip(clips, dump["shots"]):
-        assert clip.metadata["screenplay"]["source"] == f"{shot['span']['file']}:{shot['span']['line']}"
+    for clip, shot in zip(clips, dump["shots"], strict=True):
+        assert (
+            clip.metadata["screenplay"]["source"]
+            == f"{shot['span']['file']}:{shot['span']['line']}"
+        )
         assert clip.source_range.start_time.value == shot["start"]

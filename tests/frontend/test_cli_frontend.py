@@ -14,7 +14,10 @@ CASES = Path(__file__).resolve().parents[1] / "cases"
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "screenplay", *args], capture_output=True, text=True, cwd=cwd,
+        [sys.executable, "-m", "screenplay", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
         timeout=120,
     )
 
@@ -49,8 +52,13 @@ def test_short_format_is_one_line_each() -> None:
 
 
 def test_check_reports_all_problems_of_several_files_in_one_run() -> None:
-    r = run("check", "--format", "json", str(CASES / "diagnostics" / "names.film"),
-            str(CASES / "diagnostics" / "bad_values.film"))
+    r = run(
+        "check",
+        "--format",
+        "json",
+        str(CASES / "diagnostics" / "names.film"),
+        str(CASES / "diagnostics" / "bad_values.film"),
+    )
     assert r.returncode == 1
     codes = {d["code"] for d in json.loads(r.stdout)["diagnostics"]}
     assert {"SP0202", "SP0204", "SP0206", "SP0305", "SP0102", "SP0309"} <= codes
@@ -85,8 +93,20 @@ def test_dump_json_shape(tmp_path: Path) -> None:
     assert r.returncode == 0, r.stderr
     data = json.loads(r.stdout)
     kinds = [e["kind"] for e in data["elements"]]
-    for k in ("title_page", "scene_heading", "action", "character", "parenthetical", "dialogue",
-              "lyrics", "transition", "centered", "page_break", "section", "synopsis"):
+    for k in (
+        "title_page",
+        "scene_heading",
+        "action",
+        "character",
+        "parenthetical",
+        "dialogue",
+        "lyrics",
+        "transition",
+        "centered",
+        "page_break",
+        "section",
+        "synopsis",
+    ):
         assert k in kinds, k
     assert all({"kind", "text", "line", "dual"} <= set(e) for e in data["elements"])
     duals = [e for e in data["elements"] if e["dual"]]
@@ -100,4 +120,9 @@ def test_crlf_and_bom_read_like_lf() -> None:
     data = json.loads(r.stdout)
     assert data["elements"][0]["kind"] == "title_page"
     assert data["title"]["title"] == "CRLF and BOM"
-    assert [e["kind"] for e in data["elements"][1:]] == ["scene_heading", "action", "character", "dialogue"]
+    assert [e["kind"] for e in data["elements"][1:]] == [
+        "scene_heading",
+        "action",
+        "character",
+        "dialogue",
+    ]

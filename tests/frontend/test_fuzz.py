@@ -18,15 +18,51 @@ from screenplay.diagnostics import Diagnostics
 from screenplay.syntax.source import Source
 
 CASES = Path(__file__).resolve().parents[1] / "cases"
-SEED_TEXTS = [p.read_text(encoding="utf-8", errors="replace") for p in sorted(CASES.rglob("*.film"))]
+SEED_TEXTS = [
+    p.read_text(encoding="utf-8", errors="replace") for p in sorted(CASES.rglob("*.film"))
+]
 
 FRAGMENTS = [
-    "INT. ROOM - DAY", "EXT. STREET - NIGHT", ".FORCED", "MAN", "WOMAN ^", "@McCLANE", "(beat)",
-    "Hello.", "  ", "", "CUT TO:", "> THE END <", ">FADE OUT", "~la la", "# Act", "= syn", "===",
-    "[[music THEME fade-in 2s]]", "[[generate 3 lines]]", "[[hold 2s]]", "[[", "]]", "/*", "*/",
-    "use voices", "cast MAN", "    voice: carlos", "    face: portrait(seed=", "set ROOM",
-    "cue THEME", "    music: drone(key=\"D minor\")", 'voice x "y": espeak(', "Title: T",
-    "Format: 10x10, 0 fps", "\t", "**bold** *it* _u_", "\\*", "...", "MAN (V.O.)", "ü 日本 🎬",
+    "INT. ROOM - DAY",
+    "EXT. STREET - NIGHT",
+    ".FORCED",
+    "MAN",
+    "WOMAN ^",
+    "@McCLANE",
+    "(beat)",
+    "Hello.",
+    "  ",
+    "",
+    "CUT TO:",
+    "> THE END <",
+    ">FADE OUT",
+    "~la la",
+    "# Act",
+    "= syn",
+    "===",
+    "[[music THEME fade-in 2s]]",
+    "[[generate 3 lines]]",
+    "[[hold 2s]]",
+    "[[",
+    "]]",
+    "/*",
+    "*/",
+    "use voices",
+    "cast MAN",
+    "    voice: carlos",
+    "    face: portrait(seed=",
+    "set ROOM",
+    "cue THEME",
+    '    music: drone(key="D minor")',
+    'voice x "y": espeak(',
+    "Title: T",
+    "Format: 10x10, 0 fps",
+    "\t",
+    "**bold** *it* _u_",
+    "\\*",
+    "...",
+    "MAN (V.O.)",
+    "ü 日本 🎬",
 ]
 
 

@@ -30,7 +30,11 @@ def _render(path: Path) -> str:
     if film is not None:
         data = film_json(film)
         out["elements"] = [
-            {k: v for k, v in e.items() if k in ("kind", "text", "line", "dual", "name", "directive")}
+            {
+                k: v
+                for k, v in e.items()
+                if k in ("kind", "text", "line", "dual", "name", "directive")
+            }
             for e in data["elements"]
         ]
         out["cast"] = {
