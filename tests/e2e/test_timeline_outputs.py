@@ -31,7 +31,8 @@ def test_dump_timeline_json(small_film: Path, tmp_path: Path) -> None:
     shots = tl["shots"]
     # Shots tile the film in whole frames, each keeping the span of its source line.
     assert shots[0]["start"] == 0
-    assert all(a["start"] + a["frames"] == b["start"] for a, b in zip(shots, shots[1:], strict=False))
+    pairs = zip(shots, shots[1:], strict=False)
+    assert all(a["start"] + a["frames"] == b["start"] for a, b in pairs)
     assert shots[-1]["start"] + shots[-1]["frames"] == tl["frames"]
     assert all(s["span"]["line"] >= 1 and s["span"]["file"].endswith("small.film") for s in shots)
     kinds = [s["picture"]["kind"] for s in shots]
