@@ -166,6 +166,7 @@ def fill(
     used_stale: set[str] = set()
     filled: list[tuple[Hole, str]] = []
     generated = 0
+    rekeyed = 0  # locked texts moved to the current prompt's key
     keys: set[str] = set()
     for hole in holes:
         req = HoleRequest(
@@ -197,7 +198,7 @@ def fill(
                 if prune and not locked:
                     try:
                         kept_key = _rekey(stale, req, lock)
-                        generated += 1  # the lock changed: save it
+                        rekeyed += 1
                     except BackendError:
                         pass  # model not on this machine: keep the entry as it is
                 filled.append((hole, stale.text))
@@ -241,7 +242,7 @@ def fill(
     pruned = 0
     if prune and save_lock and not locked and not diags.has_errors and len(keys) == len(holes):
         pruned = lock.prune(keys)
-    if save_lock and lp is not None and not locked and (generated or regenerate or pruned):
+    if save_lock and lp is not None and not locked and (generated or regenerate or pruned or rekeyed):
         lock.save(lp)
     return FillOutcome(splice(film, filled, diags), filled, generated)
 

@@ -28,6 +28,8 @@ def _build(name: str, tmp_path: Path) -> object:
     )
     assert res.ok, [d.one_line() for d in res.diagnostics if d.severity is Severity.ERROR]
     assert (tmp_path / "out.mp4").stat().st_size > 10_000
+    # The committed lock is current: no hole's prompt changed since it was locked.
+    assert not [d.one_line() for d in res.diagnostics if d.code == "SP0310"]
     return res
 
 
