@@ -22,12 +22,10 @@ import json
 import os
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
-
-T = TypeVar("T")
+from typing import Any
 
 #: Bump when the layout of cache entries changes incompatibly.
 CACHE_FORMAT = 1
@@ -217,15 +215,3 @@ class Cache:
 
     def put_json(self, namespace: str, key: str, value: Any) -> None:
         self.put_bytes(namespace, key, json.dumps(value, sort_keys=True).encode("utf-8"), ".json")
-
-    # -- files produced by external tools (segments, wavs) -------------------
-    def file(self, namespace: str, key: str, suffix: str, produce: Callable[[Path], None]) -> Path:
-        """Return the cached file for ``key``, calling ``produce(tmp_path)`` on a miss."""
-        p = self.path(namespace, key, suffix)
-        if self.enabled and p.is_file():
-            self.hits[namespace] += 1
-            return p
-        self.misses[namespace] += 1
-        with atomic_path(p, suffix) as tmp:
-            produce(tmp)
-        return p

@@ -99,10 +99,10 @@ PAUSE_ONLY = re.compile(r"^\(\s*(pause|beat|a beat|long pause|silence|beat\.)\s*
 
 
 def _voice_ext(c: ast.Character) -> str | None:
-    for e in c.extensions:
-        if e.upper().replace(" ", "") in ("V.O.", "O.S.", "O.C.", "VO", "OS", "OC", "OFF"):
-            return e
-    return None
+    """The extension that takes the speaker off screen (V.O., O.S.), if any."""
+    from screenplay.voices.delivery import placement_for
+
+    return next((e for e in c.extensions if placement_for(e) != "on"), None)
 
 
 def narrator_of(film: Film) -> CastMember | None:
@@ -221,7 +221,7 @@ def collect(film: Film, diags: Diagnostics) -> Bound:
 
     def directive(d: ast.Directive) -> None:
         nonlocal narrated
-        args, problems = interpret(d) if d.name else ({}, [])
+        args, problems = interpret(d)
         if problems:
             return  # check already reported them
         if d.name == "narration":

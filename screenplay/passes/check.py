@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from screenplay.diagnostics import Diagnostics
 from screenplay.diagnostics.core import suggestion
+from screenplay.dialogue.errors import validate_generate_args
 from screenplay.directives import SPECS, interpret
 from screenplay.film import Film
 from screenplay.syntax import ast
@@ -45,32 +46,8 @@ def _directive(film: Film, d: ast.Directive, diags: Diagnostics) -> None:
                 "no such cue",
             )
     if d.name == "generate" and not problems:
-        try:
-            from screenplay.dialogue.errors import validate_generate_args
-        except ImportError:
-            validate_generate_args = _generate_limits
         for code, message, help in validate_generate_args(args):
             diags.error(code, d.span, message, help, "here")
-
-
-def _generate_limits(args: dict[str, object]) -> list[tuple[str, str, str]]:
-    """The limits of ``[[generate]]`` when the dialogue package is not installed."""
-    out = []
-    count = int(args.get("count", 1))  # type: ignore[call-overload]
-    unit = args.get("unit", "lines")
-    top = 200 if unit == "lines" else 2000
-    if not 1 <= count <= top:
-        out.append(
-            (
-                "SP0106",
-                f"`generate` takes 1–{top} {unit}, not {count}",
-                f"e.g. [[generate 12 {unit}]]",
-            )
-        )
-    t = args.get("temperature")
-    if t is not None and not 0 < float(t) <= 2:  # type: ignore[arg-type]
-        out.append(("SP0106", f"temperature {t} is outside 0…2", "0.7–1.0 is typical"))
-    return out
 
 
 def _cues(film: Film, diags: Diagnostics) -> None:

@@ -242,7 +242,12 @@ def fill(
     pruned = 0
     if prune and save_lock and not locked and not diags.has_errors and len(keys) == len(holes):
         pruned = lock.prune(keys)
-    if save_lock and lp is not None and not locked and (generated or regenerate or pruned or rekeyed):
+    if (
+        save_lock
+        and lp is not None
+        and not locked
+        and (generated or regenerate or pruned or rekeyed)
+    ):
         lock.save(lp)
     return FillOutcome(splice(film, filled, diags), filled, generated)
 

@@ -23,12 +23,13 @@ from functools import cache
 from pathlib import Path
 
 from screenplay.backends import registry
-from screenplay.backends.protocols import AssetKind, AssetSpec
+from screenplay.backends.protocols import AssetKind, AssetSpec, SceneInfo
 from screenplay.diagnostics import Diagnostics
 from screenplay.diagnostics.core import Label, did_you_mean, suggestion
 from screenplay.film import CastMember, CueDecl, Film, SetDecl, Settings, scene_info
 from screenplay.passes.specs import SpecBuilder, derived_seed, make_spec
 from screenplay.resources import stdlib_dir
+from screenplay.stdlib_presets import load_presets
 from screenplay.syntax import ast
 from screenplay.syntax.parser import parse_source
 from screenplay.syntax.source import Source
@@ -303,7 +304,7 @@ def _cast_speakers(film: Film, diags: Diagnostics) -> None:
         undeclared.append(cue)
 
     # Voices: distinct presets for everyone without one (casting is the voices package's rule).
-    voices = film.presets.get("voice") or _stdlib_presets("voice")
+    voices = film.presets.get("voice") or load_presets("voice")
     needs_voice = [c.name.upper() for c in undeclared] + [
         m.name for m in film.cast.values() if m.declared and m.voice is None
     ]
@@ -395,10 +396,7 @@ def _cast_sets(film: Film) -> None:
         film.sets[info.location] = SetDecl(info.location, auto_set(info), info, False, node.span)
 
 
-def auto_set(info: object) -> AssetSpec:
-    from screenplay.backends.protocols import SceneInfo
-
-    assert isinstance(info, SceneInfo)
+def auto_set(info: SceneInfo) -> AssetSpec:
     ctor_name = "exterior" if info.interior is False else "room"
     ctor = registry.lookup("set", ctor_name)
     params: dict[str, object] = {}
@@ -406,20 +404,6 @@ def auto_set(info: object) -> AssetSpec:
         params = {p.name: p.default for p in ctor.params if p.default is not None}
     params["seed"] = derived_seed("set", info.location)
     return make_spec("set", ctor_name, params, label=f"procedural {info.location.lower()}")
-
-
-@cache
-def _stdlib_presets_cached(kind: str) -> dict[str, AssetSpec]:
-    from screenplay.stdlib_presets import load_presets
-
-    return load_presets(kind)
-
-
-def _stdlib_presets(kind: str) -> dict[str, AssetSpec]:
-    try:
-        return _stdlib_presets_cached(kind)
-    except Exception:
-        return {}
 
 
 # --------------------------------------------------------------------------

@@ -208,15 +208,6 @@ class Character(Node):
     text: str = ""  # the cue as written, without @ and ^
     name_span: Span | None = None
 
-    @property
-    def placement(self) -> str:
-        exts = {e.upper().replace(" ", "") for e in self.extensions}
-        if "V.O." in exts or "VO" in exts:
-            return "vo"
-        if exts & {"O.S.", "OS", "O.C.", "OC", "OFF"}:
-            return "os"
-        return "on"
-
 
 @dataclass(frozen=True)
 class Parenthetical(Node):
