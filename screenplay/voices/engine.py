@@ -52,7 +52,7 @@ from screenplay.voices.timings import (
 )
 
 #: Bump when the processing below changes what a cached line sounds like.
-PIPELINE_VERSION = 6
+PIPELINE_VERSION = 7  # 7: espeak-ng lines primed, independent of history
 NAMESPACE = "voices"
 #: Sentences are grouped into engine calls of at most this many characters.
 MAX_CHUNK_CHARS = 350

@@ -339,6 +339,13 @@ class _EspeakLibrary:
                 )
             self._lib.espeak_SetParameter(1, speed, 0)  # espeakRATE
             self._lib.espeak_SetParameter(3, pitch, 0)  # espeakPITCH
+            # libespeak-ng carries state from one message to the next: the same line
+            # can come out ~20-30 ms longer or shorter depending on what was spoken
+            # before.  A short priming message in the same voice and settings makes
+            # every line independent of history (measured: within 0.2 ms).
+            self._lib.espeak_Synth(_PRIMER, len(_PRIMER), 0, 1, 0, _CHARS_UTF8, None, None)
+            self._lib.espeak_Synchronize()
+            self._audio, self._events = [], []
             flags = _CHARS_UTF8 | (_SSML if ssml else 0)
             err = self._lib.espeak_Synth(data, len(data), 0, 1, 0, flags, None, None)
             self._lib.espeak_Synchronize()
@@ -384,6 +391,9 @@ def _is_word(piece: str) -> bool:
 
 
 _ESPEAK_INIT_LOCK = threading.Lock()
+
+
+_PRIMER = b"Ready.\0"
 
 
 @cache

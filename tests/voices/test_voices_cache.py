@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -92,21 +89,7 @@ def test_load_speech_round_trips_audio_and_timings(tmp_path: Path) -> None:
 
 
 def test_lines_spoken_from_several_threads_match_sequential(tmp_path: Path) -> None:
-    """The bind pass speaks lines on a thread pool: engines must not mix lines up.
-
-    Runs in a fresh process: libespeak-ng is one per process and keeps state
-    from every message it spoke before (a line's length can move by ~20 ms
-    after other tests have used it), which would confound this comparison.
-    """
-    if os.environ.get("SCREENPLAY_ESPEAK_FRESH") != "1":
-        here = f"{__file__}::test_lines_spoken_from_several_threads_match_sequential"
-        r = subprocess.run(
-            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", here],
-            env={**os.environ, "SCREENPLAY_ESPEAK_FRESH": "1"},
-            capture_output=True, text=True, timeout=300,
-        )
-        assert r.returncode == 0, r.stdout[-4000:]
-        return
+    """The bind pass speaks lines on a thread pool: engines must not mix lines up."""
     from concurrent.futures import ThreadPoolExecutor
 
     texts = [
