@@ -32,6 +32,7 @@ APT_PACKAGES=(
     fluidsynth timgm6mb-soundfont                 # music
     ffmpeg sox                                    # ffprobe/sox in tests and tools
     fonts-dejavu-core fonts-dejavu-extra          # title cards, subtitles (real italics)
+    fonts-courier-prime poppler-utils chromium    # print (PDF font, golden pages), studio test
 )
 
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_PROGRESS_BAR=off PIP_ROOT_USER_ACTION=ignore

@@ -155,6 +155,7 @@ ENGINE_ERROR_MODULES = (
     "screenplay.music.errors",
     "screenplay.dialogue.errors",
     "screenplay.render.errors",
+    "screenplay.document.errors",  # SP10xx: print, fmt, lsp, studio
 )
 
 
