@@ -1,0 +1,1 @@
+"""The language server (``screenplay lsp``): editor diagnostics, completion, hover, outline."""
