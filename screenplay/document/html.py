@@ -174,7 +174,9 @@ def title_html(tp: ast.TitlePage | None) -> str:
     ]
     for f in others:
         parts.append(f"<p {_attrs(f.span, 'tp-other')}>{inline(f.value)}</p>")
-    return f'<div class="title-page">{"".join(parts)}</div>' if parts else ""
+    if not parts:
+        return ""
+    return f"<div {_attrs(tp.span, 'title-page')}>{''.join(parts)}</div>"
 
 
 def to_html(
