@@ -126,10 +126,13 @@ def test_idempotent_and_element_preserving_over_every_case() -> None:
         assert format_text(once.text, name) == once.text, f"{name}: not idempotent"
 
 
-def test_check_exits_1_when_a_file_would_change(tmp_path: Path) -> None:
+def test_check_exits_1_when_a_file_would_change(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     messy = tmp_path / "messy.film"
     messy.write_text(MESSY)
     assert main(["fmt", "--check", str(messy)]) == 1
+    assert "error[SP1004]" in capsys.readouterr().err
     assert messy.read_text() == MESSY  # --check writes nothing
     assert main(["fmt", str(messy)]) == 0
     assert messy.read_text() == CANONICAL

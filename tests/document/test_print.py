@@ -139,3 +139,26 @@ def test_same_script_same_bytes(tmp_path: Path) -> None:
     assert main(["print", str(GOLDEN_FILM), "-o", str(a)]) == 0
     assert main(["print", str(GOLDEN_FILM), "-o", str(b)]) == 0
     assert a.read_bytes() == b.read_bytes()
+
+
+def test_without_courier_prime_the_core_font_is_used_with_a_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import screenplay.document.fonts as fonts
+
+    monkeypatch.setattr(fonts, "courier_prime_dir", lambda: None)
+    out = tmp_path / "core.pdf"
+    assert main(["print", str(GOLDEN_FILM), "-o", str(out)]) == 0
+    assert "warning[SP1001]" in capsys.readouterr().err
+    data = out.read_bytes()
+    assert b"/BaseFont /Courier" in data and b"CourierPrime" not in data
+
+
+def test_every_document_code_is_explained() -> None:
+    from screenplay.diagnostics.codes import explain
+    from screenplay.document.errors import CODES
+
+    assert all(c.startswith("SP10") and 1000 <= int(c[2:]) <= 1019 for c in CODES)
+    for code in CODES:
+        entry = explain(code)
+        assert entry is not None and len(entry[1]) > 60, code

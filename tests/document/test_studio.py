@@ -145,7 +145,7 @@ def test_a_broken_save_keeps_the_last_film_and_shows_the_error(studio: StudioSer
     _wait(url, lambda s: s["state"] == "ready", 180)
     studio.studio.film.write_text(TINY.replace('espeak(variant="m3")', "nobody"))
     st = _wait(url, lambda s: s["state"] == "failed", 60)
-    assert st["film_version"] == 1 and st["errors"] >= 1
+    assert st["film_version"] == 1 and st["errors"] >= 1 and "SP1005" in st["message"]
     with urllib.request.urlopen(url + "script", timeout=10) as r:
         html = r.read().decode()
     assert 'data-code="SP0202"' in html
