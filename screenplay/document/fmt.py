@@ -186,17 +186,17 @@ def format_text(text: str, name: str = "<string>") -> str:
                 enumerate(tp.fields),
                 key=lambda p: (order.get(p[1].key.lower(), len(order)), p[0]),
             )
-            new: list[str] = []
+            title_lines: list[str] = []
             for _, f in fields:
                 vals = f.value.split("\n") if f.value else []
                 if len(vals) <= 1:
-                    new.append(f"{f.key}: {vals[0] if vals else ''}".rstrip())
+                    title_lines.append(f"{f.key}: {vals[0] if vals else ''}".rstrip())
                 else:
-                    new.append(f"{f.key}:")
-                    new.extend(INDENT + v.strip() for v in vals)
+                    title_lines.append(f"{f.key}:")
+                    title_lines.extend(INDENT + v.strip() for v in vals)
             for n in range(tp.span.line, title_end + 1):
                 set_line(n, None)
-            out[tp.span.line] = "\n".join(new)
+            out[tp.span.line] = "\n".join(title_lines)
 
     # -- body ------------------------------------------------------------------
     def directive_line(el: ast.Directive) -> None:
@@ -320,7 +320,7 @@ def _canon(obj: Any) -> Any:
     if isinstance(obj, ast.Directive):
         return ("Directive", obj.name, _canon(obj.args))
     if isinstance(obj, ast.Script):
-        fields = ()
+        fields: tuple[tuple[str, str, str], ...] = ()
         if obj.title_page is not None:
             fields = tuple(sorted((f.key.lower(), f.key, f.value) for f in obj.title_page.fields))
         return ("Script", fields, _canon(obj.body))

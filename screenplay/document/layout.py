@@ -240,7 +240,9 @@ class Block:
         return self.splitter(room) if self.splitter else None
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"')\]*_]*\s+(?=\S)|(?<=--)\s+(?=\S)")
+# A sentence ends after . ! ? … (and any closing quote, bracket or emphasis marker) or a
+# dash, at spaces or a line end; a line end keeps the next line's indentation with it.
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"')\]*_]*(?:[ \t]+|\n)(?=\S|[ \t])|(?<=--)[ \t]+(?=\S)")
 
 
 def sentences(text: str) -> list[str]:
@@ -266,7 +268,7 @@ def _action_block(el: ast.Action, geo: Indent = ACTION) -> Block:
             parts = sentences(t)
             for k in range(len(parts) - 1, 0, -1):
                 first = "".join(parts[:k]).rstrip()
-                rest = "".join(parts[k:]).lstrip(" ")
+                rest = "".join(parts[k:])
                 fr = _rows(first, geo, "action", span)
                 if len(fr) > room:
                     continue

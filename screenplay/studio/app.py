@@ -270,7 +270,10 @@ class StudioServer:
     def _watch(self) -> None:
         from screenplay.studio.watch import watch_film
 
-        watch_film(self.studio.film, lambda _changed: self.studio.rebuild(), stop=self.stop_event)
+        def rebuild(_changed: set[Path]) -> None:
+            self.studio.rebuild()
+
+        watch_film(self.studio.film, rebuild, stop=self.stop_event)
 
     def wait_started(self, timeout: float = 20.0) -> bool:
         import time
@@ -279,6 +282,8 @@ class StudioServer:
         while time.monotonic() < end:
             if self.server.started:
                 return True
+            if self.threads and not self.threads[0].is_alive():  # e.g. the port is taken
+                return False
             time.sleep(0.05)
         return False
 

@@ -139,6 +139,21 @@ def test_no_text_is_lost(long_doc) -> None:  # type: ignore[no-untyped-def]
     assert printed == source
 
 
+def test_page_counts_are_pinned(long_doc) -> None:  # type: ignore[no-untyped-def]
+    # The numbers docs/document.md compares with afterwriting; a change here is a layout
+    # change and must be deliberate (update the docs too).
+    script, doc = long_doc
+    assert (len(doc.pages), len(layout(script, A4).pages)) == (43, 40)
+
+
+def test_indented_action_keeps_its_indentation_across_a_split() -> None:
+    body = "\n".join(["Line one is here." for _ in range(30)] + ["    Indented line."] * 40)
+    script, _ = parse_text("INT. A - DAY\n\n" + body + "\n")
+    doc = layout(script)
+    texts = [r.cells[0].runs[0].text for p in doc.pages for r in p.rows if r.kind == "action"]
+    assert sum(t == "    Indented line." for t in texts) == 40
+
+
 def test_a4_holds_more_per_page(long_doc) -> None:  # type: ignore[no-untyped-def]
     script, doc = long_doc
     a4 = layout(script, A4)
