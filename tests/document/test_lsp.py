@@ -152,6 +152,25 @@ def test_in_process(tmp_path: Path) -> None:
         check_unknown_voice(s.diagnostics[uri])
         doc = T.TextDocumentIdentifier(uri=uri)
 
+        # exactly what `screenplay check` reports for this file: codes and spans
+        from screenplay.api import load_film
+
+        _, expected = load_film(path)
+        assert sorted(
+            (d.code, d.span.line - 1, d.span.col - 1, d.span.end_line - 1, d.span.end_col - 1)
+            for d in expected
+            if d.span.file == str(path)
+        ) == sorted(
+            (
+                d.code,
+                d.range.start.line,
+                d.range.start.character,
+                d.range.end.line,
+                d.range.end.character,
+            )
+            for d in s.diagnostics[uri]
+        )
+
         # completion after `voice: ` offers every preset (and the constructors)
         res: Any = await c.text_document_completion_async(
             T.CompletionParams(
