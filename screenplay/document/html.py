@@ -26,8 +26,8 @@ CSS = """
 .screenplay { font-family: "Courier Prime", "Courier New", Courier, monospace; font-size: 12pt;
   line-height: 1; width: 6in; padding: 0.5in 1in 1in 1.5in; background: #fff; color: #000;
   margin: 0 auto; box-sizing: content-box; }
-.screenplay p, .screenplay div.el { margin: 0; white-space: pre-wrap; }
-.screenplay .el { margin-top: 1em; position: relative; }
+.screenplay p { margin: 0; white-space: pre-wrap; }
+.screenplay .el { margin: 1em 0 0 0; white-space: pre-wrap; position: relative; }
 .screenplay .scene { text-transform: uppercase; }
 .screenplay .scene .num { position: absolute; }
 .screenplay .scene .num.l { left: -0.75in; } .screenplay .scene .num.r { right: -0.5in; }
