@@ -97,7 +97,8 @@ def studio(tmp_path: Path) -> Any:
 
 
 def test_click_a_line_seeks_the_film_and_saving_reloads_it(studio: StudioServer) -> None:
-    sync_api = pytest.importorskip("playwright.sync_api")
+    from playwright import sync_api  # the dev extra; only chromium may be missing locally
+
     url = studio.url
     st = _wait(url, lambda s: s["state"] in ("ready", "failed"), 180)
     assert st["state"] == "ready", st["message"]
