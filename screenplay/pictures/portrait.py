@@ -710,8 +710,26 @@ def _nose(cv: Canvas, lk: Look) -> None:
     )
 
 
+def mouth_shape(
+    token: str,
+) -> tuple[float, float, float, float, tuple[bool, bool, bool], float]:
+    """The mouth geometry of a viseme or a co-articulated blend (``"a:0.75,o:0.25"``).
+
+    Continuous parts (width, gap, roundness, thickness, tuck) mix by weight;
+    teeth and tongue show when the visemes that show them weigh at least half.
+    """
+    if token in MOUTHS:
+        return MOUTHS[token]
+    from screenplay.pictures.animation import mouth_weights
+
+    weights = mouth_weights(token)
+    num = [sum(w * MOUTHS[v][i] for v, w in weights.items()) for i in (0, 1, 2, 3, 5)]
+    shows = tuple(sum(w for v, w in weights.items() if MOUTHS[v][4][i]) >= 0.5 for i in range(3))
+    return num[0], num[1], num[2], num[3], (shows[0], shows[1], shows[2]), num[4]
+
+
 def _mouth(cv: Canvas, lk: Look, viseme: str) -> None:
-    wf, gap, rnd, thick, (top_teeth, low_teeth, tongue), tuck = MOUTHS.get(viseme, MOUTHS["rest"])
+    wf, gap, rnd, thick, (top_teeth, low_teeth, tongue), tuck = mouth_shape(viseme)
     cx, my = 0.0, HEAD_Y + 0.118
     w = lk.mouth_w * wf
     corner = -0.004 * lk.smile * (1 - rnd)  # corners lift with a smile

@@ -5,7 +5,14 @@ from __future__ import annotations
 import numpy as np
 
 from screenplay.backends.protocols import Timed
-from screenplay.pictures.animation import blink_starts, eyes_at, index_visemes, viseme_at
+from screenplay.pictures.animation import (
+    blink_starts,
+    dominant,
+    eyes_at,
+    index_visemes,
+    mouth_weights,
+    viseme_at,
+)
 
 
 def test_blinks_are_deterministic_and_natural() -> None:
@@ -40,9 +47,10 @@ def test_viseme_at() -> None:
         Timed(0.4, 0.5, "xx"),
     ]
     assert viseme_at(vs, 0.05) == "mbp"
-    assert viseme_at(vs, 0.1) == "a"
-    assert viseme_at(vs, 0.27) == "rest"  # a gap
-    assert viseme_at(vs, 0.45) == "rest"  # unknown label
+    assert viseme_at(vs, 0.18) == "a"  # well inside an interval: that shape alone
+    assert viseme_at(vs, 0.1) == "mbp:0.50,a:0.50"  # on a boundary: half of each
+    assert viseme_at(vs, 0.275) == "rest:0.75,a:0.25"  # a short gap is co-articulated
+    assert viseme_at(vs, 0.47) == "rest"  # unknown label
     assert viseme_at(vs, 9.0) == "rest" and viseme_at([], 0.0) == "rest"
     shuffled = [vs[2], vs[0], vs[3], vs[1]]
     indexed = index_visemes(shuffled)
@@ -50,3 +58,15 @@ def test_viseme_at() -> None:
         assert (
             viseme_at(shuffled, float(t)) == viseme_at(vs, float(t)) == viseme_at(indexed, float(t))
         )
+
+
+def test_coarticulation_blends_over_about_two_frames() -> None:
+    """At 24 fps a change of shape takes 2–3 frames, and the weights move monotonically."""
+    vs = index_visemes([Timed(0.0, 0.5, "mbp"), Timed(0.5, 1.0, "a")])
+    tokens = [viseme_at(vs, i / 24) for i in range(24)]
+    blends = [t for t in tokens if ":" in t]
+    assert 1 <= len(blends) <= 3
+    weights = [mouth_weights(t).get("a", 0.0) for t in tokens]
+    assert weights == sorted(weights) and weights[0] == 0.0 and weights[-1] == 1.0
+    assert mouth_weights("a:0.75,o:0.25") == {"a": 0.75, "o": 0.25}
+    assert mouth_weights("bogus") == {"rest": 1.0} and dominant("e:0.75,a:0.25") == "e"
