@@ -101,9 +101,7 @@ def face_points(face: Any, width: int, height: int) -> dict[int, np.ndarray] | N
     return None
 
 
-def correspondence(
-    a: Any, b: Any, width: int, height: int
-) -> tuple[np.ndarray, np.ndarray] | None:
+def correspondence(a: Any, b: Any, width: int, height: int) -> tuple[np.ndarray, np.ndarray] | None:
     """Paired points (n, 2) of ``a`` and ``b``: the mesh indices both know, plus the border."""
     pa, pb = face_points(a, width, height), face_points(b, width, height)
     if pa is None or pb is None:

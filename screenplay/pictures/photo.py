@@ -320,23 +320,56 @@ def _selfie() -> object:
         return mp.solutions.selfie_segmentation.SelfieSegmentation(model_selection=0)
 
 
-def find_faces(rgb: np.ndarray) -> list[np.ndarray]:
-    """Landmarks (478 × (x, y) pixels) of every face MediaPipe finds, largest first.
+@lru_cache(maxsize=1)
+def _detector() -> object:
+    with _native_stderr_silenced():
+        import mediapipe as mp
 
-    Raises whatever loading MediaPipe raises (callers decide how to degrade).
-    """
+        _patch_protobuf_compat()
+        # the full-range model finds small and off-centre faces the mesh's own detector misses
+        return mp.solutions.face_detection.FaceDetection(
+            model_selection=1, min_detection_confidence=0.5
+        )
+
+
+def _mesh_on(img: np.ndarray) -> list[np.ndarray]:
     mesh = _face_mesh()
-    img = np.ascontiguousarray(rgb[:, :, :3])
-    # the detector works best around 1–2 MP; landmarks scale back exactly
-    k = min(1.0, 1280 / max(img.shape[:2]))
+    k = min(1.0, 1280 / max(img.shape[:2]))  # the mesh works best around 1–2 MP
     small = cv2.resize(img, None, fx=k, fy=k, interpolation=cv2.INTER_AREA) if k < 1 else img
     with _MESH_LOCK, _native_stderr_silenced():
         result = mesh.process(np.ascontiguousarray(small))  # type: ignore[attr-defined]
     h, w = img.shape[:2]
-    faces = [
+    return [
         np.array([(p.x * w, p.y * h) for p in f.landmark], dtype=np.float64)
         for f in (result.multi_face_landmarks or [])
     ]
+
+
+def find_faces(rgb: np.ndarray) -> list[np.ndarray]:
+    """Landmarks (478 × (x, y) pixels) of every face MediaPipe finds, largest first.
+
+    The full-range face detector counts and locates faces; the mesh then runs
+    on a square crop around each (the mesh's own detector misses faces in
+    wide or busy pictures).  Without detections the mesh tries the whole
+    picture.  Raises whatever loading MediaPipe raises (callers degrade).
+    """
+    img = np.ascontiguousarray(rgb[:, :, :3])
+    h, w = img.shape[:2]
+    with _MESH_LOCK, _native_stderr_silenced():
+        found = _detector().process(img)  # type: ignore[attr-defined]
+    faces: list[np.ndarray] = []
+    for det in (found.detections or [])[:4]:
+        box = det.location_data.relative_bounding_box
+        cx, cy = (box.xmin + box.width / 2) * w, (box.ymin + box.height / 2) * h
+        half = max(box.width * w, box.height * h) * 1.1
+        x0, y0 = int(max(0, cx - half)), int(max(0, cy - half))
+        x1, y1 = int(min(w, cx + half)), int(min(h, cy + half))
+        if x1 - x0 < 8 or y1 - y0 < 8:
+            continue
+        for lm in _mesh_on(img[y0:y1, x0:x1])[:1]:
+            faces.append(lm + (x0, y0))
+    if not faces and not found.detections:
+        faces = _mesh_on(img)
     faces.sort(key=face_width, reverse=True)
     return faces
 
@@ -434,8 +467,14 @@ def _grabcut(rgb: np.ndarray, lm: np.ndarray) -> np.ndarray:
     cx, chin = float(sl[152, 0]), float(sl[152, 1])
     # shoulders: a wide ellipse under the chin is probably the person
     cv2.ellipse(
-        mask, (int(cx), int(chin + 1.6 * fw)), (int(1.6 * fw), int(1.6 * fw)), 0, 0, 360,
-        cv2.GC_PR_FGD, -1,
+        mask,
+        (int(cx), int(chin + 1.6 * fw)),
+        (int(1.6 * fw), int(1.6 * fw)),
+        0,
+        0,
+        360,
+        cv2.GC_PR_FGD,
+        -1,
     )
     cv2.fillPoly(mask, [np.round(sl[FACE_OVAL]).astype(np.int32)], cv2.GC_FGD)
     border = max(2, sw // 40)
@@ -646,9 +685,15 @@ def mesh_map(
     mx = np.where(valid, a[..., 0, 0] * gx + a[..., 0, 1] * gy + a[..., 0, 2], gx)
     my = np.where(valid, a[..., 1, 0] * gx + a[..., 1, 1] * gy + a[..., 1, 2], gy)
     if step > 1:  # the map is piecewise linear: a bilinear upsample of the coarse grid is close
-        mx = cv2.resize(mx, ((gw - 1) * step + 1, (gh - 1) * step + 1), interpolation=cv2.INTER_LINEAR)
-        my = cv2.resize(my, ((gw - 1) * step + 1, (gh - 1) * step + 1), interpolation=cv2.INTER_LINEAR)
-    return np.ascontiguousarray(mx[:h, :w], np.float32), np.ascontiguousarray(my[:h, :w], np.float32)
+        mx = cv2.resize(
+            mx, ((gw - 1) * step + 1, (gh - 1) * step + 1), interpolation=cv2.INTER_LINEAR
+        )
+        my = cv2.resize(
+            my, ((gw - 1) * step + 1, (gh - 1) * step + 1), interpolation=cv2.INTER_LINEAR
+        )
+    return np.ascontiguousarray(mx[:h, :w], np.float32), np.ascontiguousarray(
+        my[:h, :w], np.float32
+    )
 
 
 def warp_region(
@@ -699,13 +744,11 @@ def mouth_params(token: str) -> tuple[float, ...]:
     from screenplay.pictures.animation import mouth_weights
 
     weights = mouth_weights(token)
-    return tuple(
-        sum(w * PHOTO_MOUTHS[v][i] for v, w in weights.items()) for i in range(7)
-    )
+    return tuple(sum(w * PHOTO_MOUTHS[v][i] for v, w in weights.items()) for i in range(7))
 
 
 def _mouth_frame(lm: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
-    """Mouth centre, unit axis along the mouth (left → right), unit normal toward the chin, width."""
+    """Mouth centre, unit axis along it (left → right), unit normal toward the chin, width."""
     left, right = lm[61], lm[291]
     width = float(np.linalg.norm(right - left))
     u = (right - left) / max(width, 1e-6)
@@ -741,7 +784,7 @@ def mouth_points(lm: np.ndarray, token: str) -> tuple[np.ndarray, np.ndarray, np
     lower = sorted(set(LOWER_INNER + LOWER_OUTER) - {61, 291, 78, 308})
     corners = [61, 291, 78, 308]
     # the jaw: every point below the corners (not a lip) moves by the rotation
-    eye_b = float(((lm[[33, 263]].mean(axis=0) - c) @ n))  # negative: the eyes are above
+    eye_b = float((lm[[33, 263]].mean(axis=0) - c) @ n)  # negative: the eyes are above
     low_b = float(b[17])
     jaw_half = max(half * 1.4, float(np.linalg.norm(lm[288] - lm[58])) / 2)
     rot = np.clip((b - eye_b) / max(low_b - eye_b, 1e-6), 0.0, 1.3)
@@ -854,7 +897,9 @@ def _paint_mouth(
     return patch
 
 
-def _blink_patch(base: np.ndarray, lm: np.ndarray, box: tuple[int, int, int, int], eyes: float) -> np.ndarray:
+def _blink_patch(
+    base: np.ndarray, lm: np.ndarray, box: tuple[int, int, int, int], eyes: float
+) -> np.ndarray:
     """The eye region with both upper lids lowered to ``eyes`` openness (1 open … 0 shut).
 
     For each eye, per position ``a`` along the corner-to-corner axis: the
@@ -1048,8 +1093,14 @@ class PhotoFace:
         )
         skin = _skin_mask(lm, shape)
         rgb = base[:, :, :3].astype(np.float32)
-        lip = np.median(rgb[lips], axis=0) if lips.sum() > 4 else np.array([150, 80, 80], np.float32)
-        sk = np.median(rgb[skin], axis=0) if skin.sum() > 4 else np.array([200, 160, 140], np.float32)
+        lip = (
+            np.median(rgb[lips], axis=0) if lips.sum() > 4 else np.array([150, 80, 80], np.float32)
+        )
+        sk = (
+            np.median(rgb[skin], axis=0)
+            if skin.sum() > 4
+            else np.array([200, 160, 140], np.float32)
+        )
         light = float(np.clip((sk @ np.array([0.299, 0.587, 0.114])) / 175.0, 0.45, 1.1))
         return lip.astype(np.float32), sk.astype(np.float32), light
 

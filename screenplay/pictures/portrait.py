@@ -925,9 +925,12 @@ def _hair_front(cv: Canvas, lk: Look, face_clip: np.ndarray) -> None:
     # volume sits on top of the head; the sides stay close to it (no helmet)
     lift = np.clip((cy - crown[:, 1]) / top, 0.0, 1.0) ** 1.5
     side_k = 0.3 if style in ("short", "side-part", "buzz", "curly") else 0.75
-    crown = crown + d / np.linalg.norm(d, axis=1, keepdims=True) * (
-        vol * (side_k + (1 - side_k) * lift)
-    )[:, None]
+    crown = (
+        crown
+        + d
+        / np.linalg.norm(d, axis=1, keepdims=True)
+        * (vol * (side_k + (1 - side_k) * lift))[:, None]
+    )
     if style == "curly":
         ang = np.linspace(0, 1, len(crown))
         bumps = 0.008 * np.abs(np.sin(ang * np.pi * 9))

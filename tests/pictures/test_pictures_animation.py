@@ -6,6 +6,7 @@ import numpy as np
 
 from screenplay.backends.protocols import Timed
 from screenplay.pictures.animation import (
+    ANTICIPATION,
     blink_starts,
     dominant,
     eyes_at,
@@ -46,10 +47,11 @@ def test_viseme_at() -> None:
         Timed(0.3, 0.4, "o"),
         Timed(0.4, 0.5, "xx"),
     ]
-    assert viseme_at(vs, 0.05) == "mbp"
-    assert viseme_at(vs, 0.18) == "a"  # well inside an interval: that shape alone
-    assert viseme_at(vs, 0.1) == "mbp:0.50,a:0.50"  # on a boundary: half of each
-    assert viseme_at(vs, 0.275) == "rest:0.75,a:0.25"  # a short gap is co-articulated
+    lead = ANTICIPATION  # the mouth shows each shape slightly before its sound
+    assert viseme_at(vs, 0.02) == "mbp"
+    assert viseme_at(vs, 0.15) == "a"  # well inside an interval: that shape alone
+    assert viseme_at(vs, 0.1 - lead) == "mbp:0.50,a:0.50"  # on a boundary: half of each
+    assert viseme_at(vs, 0.275 - lead) == "rest:0.75,a:0.25"  # a short gap is co-articulated
     assert viseme_at(vs, 0.47) == "rest"  # unknown label
     assert viseme_at(vs, 9.0) == "rest" and viseme_at([], 0.0) == "rest"
     shuffled = [vs[2], vs[0], vs[3], vs[1]]
@@ -63,7 +65,7 @@ def test_viseme_at() -> None:
 def test_coarticulation_blends_over_about_two_frames() -> None:
     """At 24 fps a change of shape takes 2–3 frames, and the weights move monotonically."""
     vs = index_visemes([Timed(0.0, 0.5, "mbp"), Timed(0.5, 1.0, "a")])
-    tokens = [viseme_at(vs, i / 24) for i in range(24)]
+    tokens = [viseme_at(vs, i / 24) for i in range(22)]
     blends = [t for t in tokens if ":" in t]
     assert 1 <= len(blends) <= 3
     weights = [mouth_weights(t).get("a", 0.0) for t in tokens]
