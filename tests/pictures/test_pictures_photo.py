@@ -279,3 +279,18 @@ def test_rgba_painting_keeps_its_alpha(tmp_path: Path, cache) -> None:  # type: 
         face = photo(p, cache)
     img = face.frame(100, 100)
     assert img[0, 0, 3] == 0 and img[50, 50, 3] == 255
+
+
+def test_photo_contact_sheet_builds(astronaut_png: Path, tmp_path: Path) -> None:
+    """The docs' contact sheet (photo in a set, six mouths, blinks, morph keyframes) renders."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from photo_sheet import build
+
+    sheet = build(tmp_path / "sheet.png", astronaut_png)
+    assert (tmp_path / "sheet.png").is_file() and sheet.shape[0] > 800
+    # the six mouth tiles of row 2 are not all the same picture
+    row = sheet[368 : 368 + 260]
+    tiles = [row[:, i * 204 : i * 204 + 200].astype(np.int16) for i in range(6)]
+    assert np.abs(tiles[2] - tiles[0]).mean() > 1.0  # "a" differs from rest
