@@ -17,6 +17,16 @@ blend such as ``"a:0.75,o:0.25"`` with weights in quarters, so a shot has a
 few dozen distinct mouths at most (each is drawn once and reused).
 :func:`mouth_weights` reads a token back; faces mix their per-viseme
 geometry with those weights.
+
+Heads move a little with the voice: at each emphasis — the first vowel of a
+phrase (after a pause) and every long open vowel — the head dips in a small
+nod (down in 120 ms, back in 280 ms), leaning slightly to a side that
+alternates from one emphasis to the next, as speakers do.  The nod is part
+of the token as a suffix (``"a|n2"``: level 2 of :data:`NOD_LEVELS`, leaning
+right; ``"a|n-1"``: level 1 leaning left), quantised to a few levels so it
+adds few distinct frames; :func:`head_pose` reads it back and
+:func:`apply_pose` moves a face frame by whole pixels (a few at film size),
+the same for photos and portraits.
 """
 
 from __future__ import annotations
@@ -30,13 +40,18 @@ import numpy as np
 from screenplay.backends.protocols import VISEMES, Timed
 
 #: Bump when the blink schedule or viseme lookup changes (the renderer keys segments on it).
-VERSION = 2
+VERSION = 3
 #: Half-width (seconds) of the co-articulation window around each frame.
 COARTICULATION = 0.055
 #: The mouth leads the voice: animators set a shape about a frame before its
 #: sound, because lips form a sound before it is heard (and a frame shows the
 #: mouth for the whole frame's duration, not only its first instant).
 ANTICIPATION = 0.03
+#: Nod depth and sideways lean at full nod, as fractions of the face frame's size.
+NOD_DEPTH, NOD_SWAY, NOD_LEVELS = 0.0062, 0.004, 2
+_NOD_DOWN, _NOD_UP = 0.12, 0.28
+#: A pause at least this long starts a new phrase; vowels at least this long are stressed.
+_PHRASE_GAP, _LONG_VOWEL = 0.15, 0.12
 #: Blend weights are rounded to multiples of this.
 _QUANTUM = 0.25
 BLINK_SECONDS = 0.15
@@ -133,7 +148,95 @@ def viseme_at(visemes: Sequence[Timed], t: float) -> str:
             covered += part
     if covered < 1.0:
         weights["rest"] = weights.get("rest", 0.0) + (1.0 - covered)
-    return _token(weights, _hard_at(visemes, t))
+    token = _token(weights, _hard_at(visemes, t))
+    nod = _nod_level(visemes, t - ANTICIPATION)
+    return f"{token}|n{nod}" if nod else token
+
+
+def emphases(visemes: Sequence[Timed]) -> list[float]:
+    """Start times of emphasised vowels: a phrase's first vowel and every long open vowel."""
+    found = getattr(visemes, "emphases", None)
+    if found is not None:
+        return list(found)
+    out: list[float] = []
+    prev_end = -1e9
+    new_phrase = False
+    for v in sorted(visemes, key=lambda v: v.start):
+        label = _label(v)
+        if label == "rest":
+            continue
+        if v.start - prev_end >= _PHRASE_GAP:
+            new_phrase = True
+        prev_end = v.end
+        if label not in ("a", "e", "o"):
+            continue
+        long_open = label in ("a", "o") and v.end - v.start >= _LONG_VOWEL
+        if (new_phrase or long_open) and (not out or v.start - out[-1] > 0.35):
+            out.append(v.start)
+        new_phrase = False
+    return out
+
+
+def _nod_level(visemes: Sequence[Timed], t: float) -> int:
+    marks = emphases(visemes)
+    i = bisect.bisect_right(marks, t) - 1
+    if i < 0:
+        return 0
+    dt = t - marks[i]
+    if dt < _NOD_DOWN:
+        amount = dt / _NOD_DOWN
+    elif dt < _NOD_DOWN + _NOD_UP:
+        amount = 1.0 - (dt - _NOD_DOWN) / _NOD_UP
+    else:
+        return 0
+    level = int(round(amount * NOD_LEVELS))
+    return level if i % 2 == 0 else -level
+
+
+def head_pose(token: str) -> int:
+    """The signed nod level of a mouth token (0: head at rest)."""
+    _, _, pose = token.partition("|")
+    if pose.startswith("n"):
+        try:
+            return max(-NOD_LEVELS, min(NOD_LEVELS, int(pose[1:])))
+        except ValueError:
+            return 0
+    return 0
+
+
+def mouth_of(token: str) -> str:
+    """The mouth part of a token (without the head pose)."""
+    return token.partition("|")[0]
+
+
+def pose_offset(level: int, width: int, height: int) -> tuple[int, int]:
+    """Whole-pixel (dx, dy) of a face frame for nod ``level``: a dip, leaning to one side.
+
+    Whole pixels, because resampling a face by a fraction of a pixel softens
+    it (a test reads lips with MediaPipe; so does the audience's eye).
+    """
+    k = abs(level) / NOD_LEVELS
+    dy = round(NOD_DEPTH * height * k)
+    dx = round(NOD_SWAY * width * k) * (1 if level > 0 else -1)
+    return dx, dy
+
+
+def apply_pose(img: np.ndarray, token: str) -> np.ndarray:
+    """``img`` (a face frame) moved by the head pose of ``token`` (unchanged at rest).
+
+    The frame's edges are repeated into the uncovered strip, so a body cut by
+    the bottom edge stays cut there and a transparent backdrop stays clear.
+    """
+    level = head_pose(token)
+    if level == 0:
+        return img
+    h, w = img.shape[:2]
+    dx, dy = pose_offset(level, w, h)
+    if dx == 0 and dy == 0:
+        return img
+    ys = np.clip(np.arange(h) - dy, 0, h - 1)
+    xs = np.clip(np.arange(w) - dx, 0, w - 1)
+    return np.ascontiguousarray(img[ys][:, xs])
 
 
 def _token(weights: dict[str, float], hard: str) -> str:
@@ -157,6 +260,7 @@ def _token(weights: dict[str, float], hard: str) -> str:
 
 def mouth_weights(token: str) -> dict[str, float]:
     """The viseme weights of a mouth token (``"a"`` → ``{"a": 1.0}``); unknown → rest."""
+    token = mouth_of(token)
     if ":" not in token:
         return {token if token in VISEMES else "rest": 1.0}
     out: dict[str, float] = {}
@@ -179,13 +283,15 @@ def dominant(token: str) -> str:
 
 
 class _Indexed(tuple):  # type: ignore[type-arg]
-    """A tuple of Timed with precomputed starts (see :func:`index_visemes`)."""
+    """A tuple of Timed with precomputed starts and emphases (see :func:`index_visemes`)."""
 
     starts: list[float]
+    emphases: list[float]
 
 
 def index_visemes(visemes: Sequence[Timed]) -> Sequence[Timed]:
     """Sort once and precompute starts, for calling :func:`viseme_at` every frame of a long line."""
     out = _Indexed(sorted(visemes, key=lambda v: v.start))
     out.starts = [v.start for v in out]
+    out.emphases = emphases(tuple(out))
     return out

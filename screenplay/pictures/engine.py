@@ -98,14 +98,17 @@ class PortraitFace:
         return layers
 
     def frame(self, width: int, height: int, viseme: str = "rest", eyes: float = 1.0) -> np.ndarray:
+        from screenplay.pictures.animation import apply_pose, mouth_of
+
         layers = self._layers.get((width, height))
         if layers is None:
             layers = self._layers[(width, height)] = self._build(width, height)
-        if viseme not in layers.mouths:  # a co-articulated blend: painted once, then reused
-            layers.mouths[viseme] = portrait.render(
-                self.look, width, height, viseme=viseme, roi=layers.mouth_box
+        mouth = mouth_of(viseme)
+        if mouth not in layers.mouths:  # a co-articulated blend: painted once, then reused
+            layers.mouths[mouth] = portrait.render(
+                self.look, width, height, viseme=mouth, roi=layers.mouth_box
             ).rgba8()
-        return layers.compose(viseme, _eye_index(eyes))
+        return apply_pose(layers.compose(mouth, _eye_index(eyes)), viseme)
 
     def render_exact(
         self, width: int, height: int, viseme: str = "rest", eyes: float = 1.0

@@ -1154,14 +1154,15 @@ class PhotoFace:
         layers = self._layers_for(width, height)
         if layers.lm is None:
             return layers.base.copy()
-        from screenplay.pictures.animation import dominant
+        from screenplay.pictures.animation import apply_pose, mouth_of
 
-        token = viseme if ":" in viseme or viseme in PHOTO_MOUTHS else "rest"
-        if token not in layers.mouths and dominant(token) in PHOTO_MOUTHS:
+        mouth = mouth_of(viseme)
+        token = mouth if ":" in mouth or mouth in PHOTO_MOUTHS else "rest"
+        if token not in layers.mouths:
             layers.mouths[token] = self._mouth_patch(layers, token)
         level = int(round(float(np.clip(eyes, 0.0, 1.0)) * EYE_LEVELS))
         if level not in layers.eyes:
             layers.eyes[level] = _blink_patch(
                 layers.base, layers.lm, layers.eye_box, level / EYE_LEVELS
             )
-        return layers.compose(token, level)
+        return apply_pose(layers.compose(token, level), viseme)

@@ -7,6 +7,10 @@ import numpy as np
 from screenplay.backends.protocols import Timed
 from screenplay.pictures.animation import (
     ANTICIPATION,
+    apply_pose,
+    emphases,
+    head_pose,
+    mouth_of,
     blink_starts,
     dominant,
     eyes_at,
@@ -48,11 +52,13 @@ def test_viseme_at() -> None:
         Timed(0.4, 0.5, "xx"),
     ]
     lead = ANTICIPATION  # the mouth shows each shape slightly before its sound
-    assert viseme_at(vs, 0.02) == "mbp"
-    assert viseme_at(vs, 0.15) == "a"  # well inside an interval: that shape alone
-    assert viseme_at(vs, 0.1 - lead) == "mbp:0.50,a:0.50"  # on a boundary: half of each
-    assert viseme_at(vs, 0.275 - lead) == "rest:0.75,a:0.25"  # a short gap is co-articulated
-    assert viseme_at(vs, 0.47) == "rest"  # unknown label
+    assert mouth_of(viseme_at(vs, 0.02)) == "mbp"
+    assert mouth_of(viseme_at(vs, 0.15)) == "a"  # well inside an interval: that shape alone
+    assert mouth_of(viseme_at(vs, 0.1 - lead)) == "mbp:0.50,a:0.50"  # on a boundary: half of each
+    assert (
+        mouth_of(viseme_at(vs, 0.275 - lead)) == "rest:0.75,a:0.25"
+    )  # a short gap is co-articulated
+    assert mouth_of(viseme_at(vs, 0.47)) == "rest"  # unknown label
     assert viseme_at(vs, 9.0) == "rest" and viseme_at([], 0.0) == "rest"
     shuffled = [vs[2], vs[0], vs[3], vs[1]]
     indexed = index_visemes(shuffled)
@@ -72,3 +78,30 @@ def test_coarticulation_blends_over_about_two_frames() -> None:
     assert weights == sorted(weights) and weights[0] == 0.0 and weights[-1] == 1.0
     assert mouth_weights("a:0.75,o:0.25") == {"a": 0.75, "o": 0.25}
     assert mouth_weights("bogus") == {"rest": 1.0} and dominant("e:0.75,a:0.25") == "e"
+
+
+def test_head_nods_on_emphasis_and_rests_in_silence() -> None:
+    # two phrases: "mbp a(long) e" … pause … "o(long)"
+    vs = index_visemes(
+        [
+            Timed(0.5, 0.6, "mbp"),
+            Timed(0.6, 0.85, "a"),
+            Timed(0.85, 1.0, "e"),
+            Timed(1.6, 1.9, "o"),
+        ]
+    )
+    assert emphases(vs) == [0.6, 1.6]  # the first vowel of each phrase
+    poses = [head_pose(viseme_at(vs, i / 24)) for i in range(60)]
+    assert all(p == 0 for p in poses[:14])  # silence before the line: no motion
+    first = poses[14:24]
+    assert max(first) == 2 and min(first) >= 0  # dips fully, tilted to one side…
+    second = poses[38:48]
+    assert min(second) == -2 and max(second) <= 0  # …and to the other side next time
+    assert poses[-1] == 0
+    # the pose moves the face down a few pixels, about the base of the neck
+    img = np.zeros((200, 160, 4), np.uint8)
+    img[60:80, 70:90] = 255
+    moved = apply_pose(img, "a|n2")
+    ys = np.nonzero(moved[:, :, 3] > 127)[0]
+    assert 1 <= ys.mean() - 69.5 <= 4
+    assert np.array_equal(apply_pose(img, "a"), img)
