@@ -8,13 +8,13 @@ from screenplay.backends.protocols import Timed
 from screenplay.pictures.animation import (
     ANTICIPATION,
     apply_pose,
-    emphases,
-    head_pose,
-    mouth_of,
     blink_starts,
     dominant,
+    emphases,
     eyes_at,
+    head_pose,
     index_visemes,
+    mouth_of,
     mouth_weights,
     viseme_at,
 )
