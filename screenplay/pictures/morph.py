@@ -12,9 +12,11 @@
   mesh points — :func:`screenplay.pictures.portrait.landmarks`) are paired
   index for index, the shape is interpolated, both RGBA frames are warped
   piecewise-affinely onto it (Delaunay triangles, plus the frame border so
-  the background stays put) and cross-dissolved.  Alpha is warped and mixed
-  with the colour, so the cut-outs' silhouettes (hair, shoulders) blend as
-  masks over the set instead of as two rectangles;
+  the background stays put) and cross-dissolved.  The cut-outs' silhouettes
+  are paired too (rays from the face to the edge of each alpha mask, over
+  the hair and along the shoulders), so one head of hair *becomes* the other
+  instead of fading through it; alpha is warped and mixed with the colour,
+  so the masks blend over the set instead of two rectangles;
 * a face without landmarks (a photo with no detectable face) →
   **optical-flow morph**: OpenCV DIS flow in both directions, each image
   pushed along its flow by t, then blended.
@@ -101,18 +103,62 @@ def face_points(face: Any, width: int, height: int) -> dict[int, np.ndarray] | N
     return None
 
 
+#: Directions (degrees, y down) of the rays that find the silhouette: over the head
+#: (the hair) and out along the shoulders.
+_SILHOUETTE_RAYS = (-170, -150, -130, -110, -90, -70, -50, -30, -10, 10, 170, 25, 155)
+
+
+def silhouette_points(alpha: np.ndarray, centre: np.ndarray) -> dict[int, np.ndarray]:
+    """Where rays from ``centre`` leave the cut-out (alpha ≥ 128), by ray angle.
+
+    A ray that reaches the frame's edge still inside (a body cut by the
+    frame, an opaque backdrop) has no silhouette point and is left out.
+    """
+    h, w = alpha.shape
+    out: dict[int, np.ndarray] = {}
+    steps = np.arange(0, float(np.hypot(w, h)), 1.0)
+    for deg in _SILHOUETTE_RAYS:
+        d = np.array([np.cos(np.radians(deg)), np.sin(np.radians(deg))])
+        pts = centre[None, :] + steps[:, None] * d[None, :]
+        xi, yi = np.round(pts[:, 0]).astype(int), np.round(pts[:, 1]).astype(int)
+        in_frame = (xi >= 0) & (xi < w) & (yi >= 0) & (yi < h)
+        n = len(steps) if in_frame.all() else int(np.argmin(in_frame))
+        if n < 2:
+            continue
+        solid = alpha[yi[:n], xi[:n]] >= 128
+        gone = np.flatnonzero(~solid)
+        if not solid[0] or gone.size == 0:
+            continue  # starts outside, or still inside at the frame's edge
+        out[deg] = pts[max(0, int(gone[0]) - 1)]
+    return out
+
+
 def correspondence(a: Any, b: Any, width: int, height: int) -> tuple[np.ndarray, np.ndarray] | None:
-    """Paired points (n, 2) of ``a`` and ``b``: the mesh indices both know, plus the border."""
+    """Paired points (n, 2) of ``a`` and ``b``.
+
+    The mesh indices both faces know, the silhouettes of both cut-outs (hair
+    and shoulders, paired by ray direction from the face), and the frame
+    border (pinned, so the set behind stays still).
+    """
     pa, pb = face_points(a, width, height), face_points(b, width, height)
     if pa is None or pb is None:
         return None
     common = sorted(set(pa) & set(pb))
     if len(common) < 12:
         return None
+    la = [np.array([pa[i] for i in common])]
+    lb = [np.array([pb[i] for i in common])]
+    anchor = [i for i in (33, 263, 152) if i in pa and i in pb]
+    if len(anchor) == 3:
+        fa, fb = _rgba(a.frame(width, height)), _rgba(b.frame(width, height))
+        sa = silhouette_points(fa[:, :, 3], np.mean([pa[i] for i in anchor], axis=0))
+        sb = silhouette_points(fb[:, :, 3], np.mean([pb[i] for i in anchor], axis=0))
+        both = sorted(set(sa) & set(sb))
+        if both:
+            la.append(np.array([sa[k] for k in both]))
+            lb.append(np.array([sb[k] for k in both]))
     border = _border_points(width, height)
-    la = np.vstack([np.array([pa[i] for i in common]), border])
-    lb = np.vstack([np.array([pb[i] for i in common]), border])
-    return la, lb
+    return np.vstack([*la, border]), np.vstack([*lb, border])
 
 
 def _premultiply(img: np.ndarray) -> np.ndarray:
