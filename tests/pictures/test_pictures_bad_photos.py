@@ -80,9 +80,8 @@ def test_a_tiny_face_is_an_error_at_the_face_line(astronaut: np.ndarray, tmp_pat
     canvas[120:280, 120:280] = cv2.resize(astronaut, (160, 160), interpolation=cv2.INTER_AREA)
     Image.fromarray(canvas).save(small)
     found = diagnostics_for(tmp_path, small)
-    assert [d.span.line for d in found] == [FACE_LINE]
-    # either the detector still sees it (too small to animate) or it does not (a still)
-    assert found[0].code in ("SP0511", "SP0504")
+    assert [(d.code, d.span.line) for d in found] == [("SP0511", FACE_LINE)]
+    assert "pixels wide" in found[0].message
 
 
 def test_no_face_is_a_warning_at_the_face_line(tmp_path: Path) -> None:
