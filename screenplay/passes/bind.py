@@ -456,7 +456,8 @@ def load_pictures(bound: Bound, cache: Cache, diags: Diagnostics) -> None:
                 else:
                     backend.set(spec, scene, cache)
             except BackendError as exc:
-                diags.error(exc.code, span, exc.message, exc.help, f"the {kind} of this shot")
+                where = "this face" if kind == "face" else f"the {kind} of this shot"
+                diags.error(exc.code, span, exc.message, exc.help, where)
         for w in caught:
             if issubclass(w.category, BackendWarning):
                 diags.warning(
