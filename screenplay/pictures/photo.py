@@ -1058,13 +1058,22 @@ class PhotoFace:
         )
         alpha = out[:, :, 3:4]
         rgb = out[:, :, :3] / np.maximum(alpha / 255.0, 1e-3)
-        # where the photo ends inside the frame (a crop below the shoulders), fade it out
-        # rather than show a straight cut
-        bottom = ty + img.shape[0] * s
+        # where the photo ends inside the frame (a tight crop: hair cut by the top edge,
+        # shoulders by the sides, the chest by the bottom), fade the cut-out out rather
+        # than show a straight cut
+        left, top = tx, ty
+        right, bottom = tx + img.shape[1] * s, ty + img.shape[0] * s
+        ys = np.arange(height, dtype=np.float32)[:, None, None]
+        xs = np.arange(width, dtype=np.float32)[None, :, None]
+        side = max(2.0, 0.035 * height)
         if bottom < height:
-            ramp = max(2.0, 0.06 * height)
-            ys = np.arange(height, dtype=np.float32)[:, None, None]
-            alpha = alpha * np.clip((bottom - ys) / ramp, 0, 1)
+            alpha = alpha * np.clip((bottom - ys) / max(2.0, 0.06 * height), 0, 1)
+        if top > 0:
+            alpha = alpha * np.clip((ys - top) / side, 0, 1)
+        if left > 0:
+            alpha = alpha * np.clip((xs - left) / side, 0, 1)
+        if right < width:
+            alpha = alpha * np.clip((right - xs) / side, 0, 1)
         res = np.dstack([np.clip(rgb, 0, 255), np.clip(alpha, 0, 255)])
         return np.ascontiguousarray((res + 0.5).astype(np.uint8)), self.landmarks * s + (tx, ty)
 
