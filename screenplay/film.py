@@ -28,6 +28,7 @@ class CastMember:
     declared: bool
     span: Span | None  # the declaration, or the first cue for auto-cast members
     speaks: bool = False
+    face_span: Span | None = None  # the `face:` line, where a broken picture is reported
 
 
 @dataclass

@@ -429,10 +429,14 @@ def load_pictures(bound: Bound, cache: Cache, diags: Diagnostics) -> None:
 
     seen: set[int] = set()
     specs: list[tuple[str, AssetSpec, Span, Any]] = []
+    # a broken face picture is the `face:` line's fault, not the first line that shows it
+    face_spans = {
+        id(m.face): m.face_span for m in bound.film.cast.values() if m.face and m.face_span
+    }
     for b in bound.beats:
         for ln in b.lines:
             if ln.face is not None:
-                specs.append(("face", ln.face, ln.span, None))
+                specs.append(("face", ln.face, face_spans.get(id(ln.face), ln.span), None))
         if b.set is not None and b.set.spec is not None:
             specs.append(("set", b.set.spec, b.span, b.set.scene))
     for kind, spec, span, scene in specs:
@@ -452,7 +456,8 @@ def load_pictures(bound: Bound, cache: Cache, diags: Diagnostics) -> None:
                 else:
                     backend.set(spec, scene, cache)
             except BackendError as exc:
-                diags.error(exc.code, span, exc.message, exc.help, f"the {kind} of this shot")
+                where = "this face" if kind == "face" else f"the {kind} of this shot"
+                diags.error(exc.code, span, exc.message, exc.help, where)
         for w in caught:
             if issubclass(w.category, BackendWarning):
                 diags.warning(

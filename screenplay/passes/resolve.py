@@ -219,6 +219,7 @@ def _declare_cast(film: Film, el: ast.Declaration, builder: SpecBuilder) -> None
         voice=_prop_spec(builder, el, "voice", "voice"),
         declared=True,
         span=el.name_span or el.span,
+        face_span=face_prop.span if (face_prop := el.prop("face")) is not None else None,
     )
 
 

@@ -21,12 +21,13 @@ import numpy as np
 
 from screenplay.backends.protocols import VISEMES, AssetSpec, SceneInfo
 from screenplay.cache import Cache, digest
-from screenplay.pictures import portrait, sets
+from screenplay.pictures import photo, portrait, sets
 from screenplay.pictures.errors import BAD_PICTURE_PARAM, BackendError, BackendWarning
+from screenplay.pictures.photo import PhotoFace
 
 #: Identifies everything that decides pictures' pixels; the renderer keys its
 #: segment cache on it, so bumping a drawing style re-renders affected shots.
-ENGINE_VERSION = f"2.p{portrait.STYLE_VERSION}.s{sets.STYLE_VERSION}"
+ENGINE_VERSION = f"3.p{portrait.STYLE_VERSION}.s{sets.STYLE_VERSION}.f{photo.STYLE_VERSION}"
 #: Eye openness is quantised to this many steps (a 150 ms blink is 3–4 frames at 24 fps).
 EYE_LEVELS = 8
 
@@ -97,146 +98,23 @@ class PortraitFace:
         return layers
 
     def frame(self, width: int, height: int, viseme: str = "rest", eyes: float = 1.0) -> np.ndarray:
+        from screenplay.pictures.animation import apply_pose, mouth_of
+
         layers = self._layers.get((width, height))
         if layers is None:
             layers = self._layers[(width, height)] = self._build(width, height)
-        return layers.compose(viseme if viseme in layers.mouths else "rest", _eye_index(eyes))
+        mouth = mouth_of(viseme)
+        if mouth not in layers.mouths:  # a co-articulated blend: painted once, then reused
+            layers.mouths[mouth] = portrait.render(
+                self.look, width, height, viseme=mouth, roi=layers.mouth_box
+            ).rgba8()
+        return apply_pose(layers.compose(mouth, _eye_index(eyes)), viseme)
 
     def render_exact(
         self, width: int, height: int, viseme: str = "rest", eyes: float = 1.0
     ) -> np.ndarray:
         """A full repaint (no layer cache); used by morphs and tests."""
         return portrait.render(self.look, width, height, viseme, eyes).rgba8()
-
-
-class PhotoFace:
-    """The writer's photo; talks and blinks by mesh warping when a face is found."""
-
-    def __init__(self, image: np.ndarray, landmarks: np.ndarray | None, credit: str) -> None:
-        self.image = image
-        self.landmarks = landmarks
-        self.credit = credit
-        self._layers: dict[tuple[int, int], _Layers] = {}
-        self._frame_lm: dict[tuple[int, int], np.ndarray | None] = {}
-
-    def _fit(self, width: int, height: int) -> tuple[np.ndarray, np.ndarray | None]:
-        from screenplay.pictures.photo import cover_fit, fit_image
-
-        h, w = self.image.shape[:2]
-        focus: tuple[float, float] | None = None
-        zoom = 1.0
-        if self.landmarks is not None:
-            fx, fy = self.landmarks[[33, 263, 13, 152]].mean(axis=0)  # eyes, mouth, chin
-            focus = (float(fx), float(fy))
-            face_h = float(self.landmarks[:, 1].max() - self.landmarks[:, 1].min())
-            # frame the face like the procedural close-ups: about half the frame height
-            zoom = max(1.0, (0.5 * height) / (face_h * max(width / w, height / h)))
-            zoom = min(zoom, 3.0)
-        s, tx, ty = cover_fit((w, h), width, height, focus, zoom)
-        img = fit_image(self.image, width, height, s, tx, ty)
-        if img.shape[2] == 3:
-            img = np.dstack([img, np.full(img.shape[:2], 255, np.uint8)])
-        lm = None if self.landmarks is None else self.landmarks * s + (tx, ty)
-        return np.ascontiguousarray(img), lm
-
-    def frame_landmarks(self, width: int, height: int) -> np.ndarray | None:
-        if (width, height) not in self._frame_lm:
-            self._layers_for(width, height)
-        return self._frame_lm[(width, height)]
-
-    def _layers_for(self, width: int, height: int) -> _Layers:
-        layers = self._layers.get((width, height))
-        if layers is not None:
-            return layers
-        base, lm = self._fit(width, height)
-        self._frame_lm[(width, height)] = lm
-        if lm is None:
-            layers = _Layers(base, (0, 0, 0, 0), (0, 0, 0, 0))
-        else:
-            layers = _Layers(base, *self._boxes(lm, width, height))
-        self._layers[(width, height)] = layers
-        return layers
-
-    @staticmethod
-    def _boxes(lm: np.ndarray, width: int, height: int) -> tuple[Box, Box]:
-        from screenplay.pictures.photo import CHIN, EYE_RING, LIPS_OUTER
-
-        mw = float(np.linalg.norm(lm[291] - lm[61]))
-        mouth_pts = lm[LIPS_OUTER + CHIN]
-        eye_pts = lm[EYE_RING[0] + EYE_RING[1]]
-        ew = float(np.linalg.norm(lm[133] - lm[33]))
-
-        def clamp(x0: float, y0: float, x1: float, y1: float) -> Box:
-            return (
-                max(int(x0), 0),
-                max(int(y0), 0),
-                min(int(np.ceil(x1)), width),
-                min(int(np.ceil(y1)), height),
-            )
-
-        ebox = clamp(
-            eye_pts[:, 0].min() - ew * 0.5,
-            eye_pts[:, 1].min() - ew * 0.6,
-            eye_pts[:, 0].max() + ew * 0.5,
-            eye_pts[:, 1].max() + ew * 0.6,
-        )
-        mbox = clamp(
-            mouth_pts[:, 0].min() - mw * 0.4,
-            lm[2, 1],
-            mouth_pts[:, 0].max() + mw * 0.4,
-            mouth_pts[:, 1].max() + mw * 0.6,
-        )
-        if ebox[3] > mbox[1]:
-            mid = (ebox[3] + mbox[1]) // 2
-            ebox, mbox = (ebox[0], ebox[1], ebox[2], mid), (mbox[0], mid, mbox[2], mbox[3])
-        return mbox, ebox
-
-    def _mouth_patch(self, layers: _Layers, lm: np.ndarray, viseme: str) -> np.ndarray:
-        import cv2
-
-        from screenplay.pictures.photo import mouth_points, warp_region
-
-        x0, y0, x1, y1 = layers.mouth_box
-        if viseme in ("rest", "mbp") or x1 <= x0 or y1 <= y0:
-            return layers.base[y0:y1, x0:x1].copy()
-        src, dst, gap = mouth_points(lm, viseme)
-        patch = warp_region(layers.base, src, dst, layers.mouth_box).copy()
-        if len(gap) == 0:
-            return patch
-        poly = np.round((gap - (x0, y0)) * 16).astype(np.int32)
-        mask = np.zeros(patch.shape[:2], np.uint8)
-        cv2.fillPoly(mask, [poly], 255, cv2.LINE_AA, 4)
-        m = cv2.GaussianBlur(mask, (0, 0), 0.8).astype(np.float32)[:, :, None] / 255.0
-        # a dark mouth interior, a little lighter toward the bottom (tongue)
-        ys = np.linspace(0, 1, patch.shape[0], dtype=np.float32)[:, None, None]
-        interior = np.array([40, 12, 16, 255], np.float32) + ys * np.array(
-            [50, 14, 14, 0], np.float32
-        )
-        m = m * 0.94
-        out = patch.astype(np.float32) * (1 - m) + interior * m
-        return np.clip(out + 0.5, 0, 255).astype(np.uint8)
-
-    def _eye_patch(self, layers: _Layers, lm: np.ndarray, level: int) -> np.ndarray:
-        from screenplay.pictures.photo import eye_points, warp_region
-
-        x0, y0, x1, y1 = layers.eye_box
-        if level >= EYE_LEVELS or x1 <= x0 or y1 <= y0:
-            return layers.base[y0:y1, x0:x1].copy()
-        src, dst = eye_points(lm, level / EYE_LEVELS)
-        return warp_region(layers.base, src, dst, layers.eye_box).copy()
-
-    def frame(self, width: int, height: int, viseme: str = "rest", eyes: float = 1.0) -> np.ndarray:
-        layers = self._layers_for(width, height)
-        lm = self._frame_lm[(width, height)]
-        if lm is None:
-            return layers.base.copy()
-        v = viseme if viseme in VISEMES else "rest"
-        if v not in layers.mouths:
-            layers.mouths[v] = self._mouth_patch(layers, lm, v)
-        level = _eye_index(eyes)
-        if level not in layers.eyes:
-            layers.eyes[level] = self._eye_patch(layers, lm, level)
-        return layers.compose(v, level)
 
 
 class ProceduralSet:
@@ -290,25 +168,39 @@ def _path(spec: AssetSpec) -> Path:
     return Path(raw)
 
 
-def _photo_landmarks(path: Path, image: np.ndarray, cache: Cache | None) -> np.ndarray | None:
-    from screenplay.pictures.photo import find_landmarks
+def _photo_face(path: Path, cache: Cache | None) -> PhotoFace:
+    """Load and prepare a face photo (landmarks, cut-out, grade), cached by content.
 
-    key = digest("landmarks", ENGINE_VERSION, path)
+    The key holds the file's bytes (``digest`` hashes a Path by content), the
+    preparation version and this engine's version, so editing the picture or
+    the code re-prepares it and nothing else does.  A photo with no face is
+    cached as such and warns again on every build; errors (two faces, a face
+    too small) are not cached.
+    """
+    from screenplay.pictures.photo import NO_FACE_FOUND, PREP_VERSION, load_image, prepare
+
+    if not path.is_file() or path.stat().st_size == 0:
+        load_image(path)  # raises the missing/empty-file diagnostic
+    key = digest("photo-face", ENGINE_VERSION, PREP_VERSION, path)
+    credit = f"photo: {path.name}"
     if cache is not None:
-        got = cache.get_json("faces", key)
+        got = cache.get_arrays("faces", key)
         if got is not None:
-            if got.get("none"):
+            if got["landmarks"].size == 0:
                 warnings.warn(
-                    f"SP0504: no face found in {path.name}; it is shown as a still",
+                    f"{NO_FACE_FOUND}: no face found in {path.name}; it is shown as a still "
+                    "(no lip-sync or blinks)",
                     BackendWarning,
                     stacklevel=3,
                 )
-                return None
-            return np.asarray(got["points"], dtype=np.float64)
-    lm = find_landmarks(image, path.name)
+                return PhotoFace(got["image"], None, credit)
+            return PhotoFace(got["image"], np.asarray(got["landmarks"], np.float64), credit)
+    image, lm, _method = prepare(load_image(path), path.name)
     if cache is not None:
-        cache.put_json("faces", key, {"none": True} if lm is None else {"points": lm.tolist()})
-    return lm
+        cache.put_arrays(
+            "faces", key, image=image, landmarks=np.zeros((0, 2)) if lm is None else lm
+        )
+    return PhotoFace(image, lm, credit)
 
 
 class PictureEngine:
@@ -322,12 +214,7 @@ class PictureEngine:
                 look, f"procedural portrait (seed {int(params.get('seed') or 0)})", cache
             )
         if spec.constructor == "file":
-            from screenplay.pictures.photo import load_image
-
-            path = _path(spec)
-            image = load_image(path)
-            lm = _photo_landmarks(path, image, cache)
-            return PhotoFace(image, lm, f"photo: {path.name}")
+            return _photo_face(_path(spec), cache)
         raise BackendError(
             BAD_PICTURE_PARAM,
             f"unknown face constructor '{spec.constructor}'",

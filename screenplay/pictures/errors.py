@@ -28,6 +28,8 @@ BAD_PICTURE_PARAM = "SP0505"
 LANDMARKS_UNAVAILABLE = "SP0506"
 SHEET_EMPTY = "SP0507"
 SHEET_WRITE_FAILED = "SP0508"
+TWO_FACES = "SP0510"
+FACE_TOO_SMALL = "SP0511"
 
 CODES: dict[str, tuple[str, str]] = {
     MISSING_IMAGE: (
@@ -80,6 +82,18 @@ CODES: dict[str, tuple[str, str]] = {
         "cannot write contact sheet",
         "The output image of `screenplay cast -o FILE` could not be written (missing "
         "folder, no permission, or an extension that is not .png/.jpg).",
+    ),
+    TWO_FACES: (
+        "more than one face in a face photo",
+        "A `face:` photo must show one person: MediaPipe face mesh found two or more "
+        "faces, so it is not clear who speaks, and the cut-out would take them all. Crop "
+        "the photo to the one character (head and shoulders) and use the crop.",
+    ),
+    FACE_TOO_SMALL: (
+        "face in photo too small",
+        "The face in a `face:` photo is narrower than 64 pixels (cheek to cheek), too "
+        "few to warp lips and lids convincingly, and a close-up would enlarge it into a "
+        "blur. Use a larger photo of the person, or crop closer to the face.",
     ),
 }
 

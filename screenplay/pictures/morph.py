@@ -6,11 +6,20 @@
   feature (proportions, colours, age) is interpolated and the face is
   repainted, so the in-between frames are real faces, not double exposures;
   discrete features (hair style, clothing…) cross-fade between two repaints;
-* two photos with landmarks → **Delaunay landmark warp + cross-dissolve**:
-  both images are warped piecewise-linearly onto the interpolated landmark
-  shape and blended;
-* anything else → **optical-flow morph**: OpenCV DIS flow in both directions,
-  each image pushed along its flow by t, then blended.
+* any other pair of faces with landmarks (photo↔photo, photo↔portrait) →
+  the classic **face morph**: corresponding points (the 478-point MediaPipe
+  mesh of a photo; a procedural portrait's own known landmarks, numbered as
+  mesh points — :func:`screenplay.pictures.portrait.landmarks`) are paired
+  index for index, the shape is interpolated, both RGBA frames are warped
+  piecewise-affinely onto it (Delaunay triangles, plus the frame border so
+  the background stays put) and cross-dissolved.  The cut-outs' silhouettes
+  are paired too (rays from the face to the edge of each alpha mask, over
+  the hair and along the shoulders), so one head of hair *becomes* the other
+  instead of fading through it; alpha is warped and mixed with the colour,
+  so the masks blend over the set instead of two rectangles;
+* a face without landmarks (a photo with no detectable face) →
+  **optical-flow morph**: OpenCV DIS flow in both directions, each image
+  pushed along its flow by t, then blended.
 
 The returned callable maps t ∈ [0, 1] to an RGBA uint8 frame; t = 0 is the
 first face, t = 1 the second.
@@ -73,38 +82,96 @@ def _warp_to(
     img: np.ndarray, src: np.ndarray, dst: np.ndarray, width: int, height: int
 ) -> np.ndarray:
     """Piecewise-affine warp (Delaunay on ``dst``) moving ``src`` points onto ``dst``."""
-    from screenplay.pictures.photo import piecewise_linear
+    from screenplay.pictures.photo import mesh_map
 
-    step = 4  # the map is piecewise linear: evaluate on a coarse grid, upsample
-    gx, gy = np.meshgrid(
-        np.arange(0, width + step, step, dtype=np.float64),
-        np.arange(0, height + step, step, dtype=np.float64),
-    )
-    m = piecewise_linear(dst, src, gx, gy)
-    bad = np.isnan(m[..., 0])
-    m[bad, 0], m[bad, 1] = gx[bad], gy[bad]
-    mx = cv2.resize(
-        m[..., 0].astype(np.float32), None, fx=step, fy=step, interpolation=cv2.INTER_LINEAR
-    )
-    my = cv2.resize(
-        m[..., 1].astype(np.float32), None, fx=step, fy=step, interpolation=cv2.INTER_LINEAR
-    )
-    return cv2.remap(
-        img,
-        mx[:height, :width],
-        my[:height, :width],
-        cv2.INTER_LINEAR,
-        borderMode=cv2.BORDER_REPLICATE,
-    )
+    mx, my = mesh_map(dst, src, 0, 0, width, height, step=2)
+    return cv2.remap(img, mx, my, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+
+
+def face_points(face: Any, width: int, height: int) -> dict[int, np.ndarray] | None:
+    """Mesh index → frame pixel position for ``face`` at this size, or None if unknown."""
+    from screenplay.pictures import portrait
+    from screenplay.pictures.engine import PhotoFace, PortraitFace
+
+    if isinstance(face, PortraitFace):
+        return {k: np.asarray(v) for k, v in portrait.landmarks(face.look, width, height).items()}
+    if isinstance(face, PhotoFace):
+        lm = face.frame_landmarks(width, height)
+        if lm is None:
+            return None
+        return {i: lm[i] for i in range(min(468, len(lm)))}
+    return None
+
+
+#: Directions (degrees, y down) of the rays that find the silhouette: over the head
+#: (the hair) and out along the shoulders.
+_SILHOUETTE_RAYS = (-170, -150, -130, -110, -90, -70, -50, -30, -10, 10, 170, 25, 155)
+
+
+def silhouette_points(alpha: np.ndarray, centre: np.ndarray) -> dict[int, np.ndarray]:
+    """Where rays from ``centre`` leave the cut-out (alpha ≥ 128), by ray angle.
+
+    A ray that reaches the frame's edge still inside (a body cut by the
+    frame, an opaque backdrop) has no silhouette point and is left out.
+    """
+    h, w = alpha.shape
+    out: dict[int, np.ndarray] = {}
+    steps = np.arange(0, float(np.hypot(w, h)), 1.0)
+    for deg in _SILHOUETTE_RAYS:
+        d = np.array([np.cos(np.radians(deg)), np.sin(np.radians(deg))])
+        pts = centre[None, :] + steps[:, None] * d[None, :]
+        xi, yi = np.round(pts[:, 0]).astype(int), np.round(pts[:, 1]).astype(int)
+        in_frame = (xi >= 0) & (xi < w) & (yi >= 0) & (yi < h)
+        n = len(steps) if in_frame.all() else int(np.argmin(in_frame))
+        if n < 2:
+            continue
+        solid = alpha[yi[:n], xi[:n]] >= 128
+        gone = np.flatnonzero(~solid)
+        if not solid[0] or gone.size == 0:
+            continue  # starts outside, or still inside at the frame's edge
+        out[deg] = pts[max(0, int(gone[0]) - 1)]
+    return out
+
+
+def correspondence(a: Any, b: Any, width: int, height: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """Paired points (n, 2) of ``a`` and ``b``.
+
+    The mesh indices both faces know, the silhouettes of both cut-outs (hair
+    and shoulders, paired by ray direction from the face), and the frame
+    border (pinned, so the set behind stays still).
+    """
+    pa, pb = face_points(a, width, height), face_points(b, width, height)
+    if pa is None or pb is None:
+        return None
+    common = sorted(set(pa) & set(pb))
+    if len(common) < 12:
+        return None
+    la = [np.array([pa[i] for i in common])]
+    lb = [np.array([pb[i] for i in common])]
+    anchor = [i for i in (33, 263, 152) if i in pa and i in pb]
+    if len(anchor) == 3:
+        fa, fb = _rgba(a.frame(width, height)), _rgba(b.frame(width, height))
+        sa = silhouette_points(fa[:, :, 3], np.mean([pa[i] for i in anchor], axis=0))
+        sb = silhouette_points(fb[:, :, 3], np.mean([pb[i] for i in anchor], axis=0))
+        both = sorted(set(sa) & set(sb))
+        if both:
+            la.append(np.array([sa[k] for k in both]))
+            lb.append(np.array([sb[k] for k in both]))
+    border = _border_points(width, height)
+    return np.vstack([*la, border]), np.vstack([*lb, border])
+
+
+def _premultiply(img: np.ndarray) -> np.ndarray:
+    a = img[:, :, 3:4].astype(np.float32) / 255.0
+    return np.dstack([img[:, :, :3].astype(np.float32) * a, img[:, :, 3:4].astype(np.float32)])
 
 
 def _landmark_morph(
     a: Any, b: Any, la: np.ndarray, lb: np.ndarray, width: int, height: int
 ) -> Callable[[float], np.ndarray]:
     fa, fb = _rgba(a.frame(width, height)), _rgba(b.frame(width, height))
-    border = _border_points(width, height)
-    pa = np.vstack([la[:468], border])
-    pb = np.vstack([lb[:468], border])
+    # warp premultiplied colour, so transparent pixels carry no colour into the blend
+    pa, pb = _premultiply(fa), _premultiply(fb)
 
     def at(t: float) -> np.ndarray:
         if t <= 0.0:
@@ -112,10 +179,13 @@ def _landmark_morph(
         if t >= 1.0:
             return fb.copy()
         k = _ease(t)
-        mid = pa + (pb - pa) * k
-        wa = _warp_to(fa, pa, mid, width, height)
-        wb = _warp_to(fb, pb, mid, width, height)
-        return _blend(wa, wb, k)
+        mid = la + (lb - la) * k
+        wa = _warp_to(pa, la, mid, width, height)
+        wb = _warp_to(pb, lb, mid, width, height)
+        out = wa * (1.0 - k) + wb * k
+        alpha = out[:, :, 3:4]
+        rgb = out[:, :, :3] / np.maximum(alpha / 255.0, 1e-3)
+        return np.clip(np.dstack([rgb, alpha]) + 0.5, 0, 255).astype(np.uint8)
 
     return at
 
@@ -162,16 +232,12 @@ def _flow_morph(fa: np.ndarray, fb: np.ndarray) -> Callable[[float], np.ndarray]
 
 def morph_method(a: Face, b: Face, width: int, height: int) -> str:
     """Which method :func:`morph_frames` uses: "parameters", "landmarks" or "flow"."""
-    from screenplay.pictures.engine import PhotoFace, PortraitFace
+    from screenplay.pictures.engine import PortraitFace
 
     if isinstance(a, PortraitFace) and isinstance(b, PortraitFace):
         return "parameters"
-    if isinstance(a, PhotoFace) and isinstance(b, PhotoFace):
-        if (
-            a.frame_landmarks(width, height) is not None
-            and b.frame_landmarks(width, height) is not None
-        ):
-            return "landmarks"
+    if correspondence(a, b, width, height) is not None:
+        return "landmarks"
     return "flow"
 
 
@@ -181,7 +247,7 @@ def morph_frames(a: Face, b: Face, width: int, height: int) -> Callable[[float],
     if method == "parameters":
         return _portrait_morph(a, b, width, height)
     if method == "landmarks":
-        la = a.frame_landmarks(width, height)  # type: ignore[attr-defined]
-        lb = b.frame_landmarks(width, height)  # type: ignore[attr-defined]
-        return _landmark_morph(a, b, la, lb, width, height)
+        pair = correspondence(a, b, width, height)
+        assert pair is not None
+        return _landmark_morph(a, b, pair[0], pair[1], width, height)
     return _flow_morph(a.frame(width, height), b.frame(width, height))

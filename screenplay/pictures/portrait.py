@@ -710,8 +710,26 @@ def _nose(cv: Canvas, lk: Look) -> None:
     )
 
 
+def mouth_shape(
+    token: str,
+) -> tuple[float, float, float, float, tuple[bool, bool, bool], float]:
+    """The mouth geometry of a viseme or a co-articulated blend (``"a:0.75,o:0.25"``).
+
+    Continuous parts (width, gap, roundness, thickness, tuck) mix by weight;
+    teeth and tongue show when the visemes that show them weigh at least half.
+    """
+    if token in MOUTHS:
+        return MOUTHS[token]
+    from screenplay.pictures.animation import mouth_weights
+
+    weights = mouth_weights(token)
+    num = [sum(w * MOUTHS[v][i] for v, w in weights.items()) for i in (0, 1, 2, 3, 5)]
+    shows = tuple(sum(w for v, w in weights.items() if MOUTHS[v][4][i]) >= 0.5 for i in range(3))
+    return num[0], num[1], num[2], num[3], (shows[0], shows[1], shows[2]), num[4]
+
+
 def _mouth(cv: Canvas, lk: Look, viseme: str) -> None:
-    wf, gap, rnd, thick, (top_teeth, low_teeth, tongue), tuck = MOUTHS.get(viseme, MOUTHS["rest"])
+    wf, gap, rnd, thick, (top_teeth, low_teeth, tongue), tuck = mouth_shape(viseme)
     cx, my = 0.0, HEAD_Y + 0.118
     w = lk.mouth_w * wf
     corner = -0.004 * lk.smile * (1 - rnd)  # corners lift with a smile
@@ -907,9 +925,12 @@ def _hair_front(cv: Canvas, lk: Look, face_clip: np.ndarray) -> None:
     # volume sits on top of the head; the sides stay close to it (no helmet)
     lift = np.clip((cy - crown[:, 1]) / top, 0.0, 1.0) ** 1.5
     side_k = 0.3 if style in ("short", "side-part", "buzz", "curly") else 0.75
-    crown = crown + d / np.linalg.norm(d, axis=1, keepdims=True) * (
-        vol * (side_k + (1 - side_k) * lift)
-    )[:, None]
+    crown = (
+        crown
+        + d
+        / np.linalg.norm(d, axis=1, keepdims=True)
+        * (vol * (side_k + (1 - side_k) * lift))[:, None]
+    )
     if style == "curly":
         ang = np.linspace(0, 1, len(crown))
         bumps = 0.008 * np.abs(np.sin(ang * np.pi * 9))
@@ -1111,3 +1132,61 @@ def render(
     _hair_front(cv, lk, face_clip)
     _glasses(cv, lk)
     return cv
+
+
+def landmarks(lk: Look, width: int, height: int) -> dict[int, tuple[float, float]]:
+    """Where this portrait's features are, as MediaPipe face-mesh indices → frame pixels.
+
+    The portrait is drawn from known geometry, so its landmarks are exact
+    (no detector): eye corners, lids and irises, brows, nose, mouth and the
+    face outline from the same numbers :func:`render` uses.  The indices are
+    those of the 478-point mesh (lower indices on the picture's left), so a
+    morph can pair them with a photo's detected mesh point for point.
+    """
+    scale, (ox, oy) = layout(width, height)
+    cy = HEAD_Y
+    ey = cy + 0.005
+    ew, eh = 0.025 * lk.eye_size, 0.0115 * lk.eye_size
+    by = cy - 0.030 - 0.002 * lk.eye_size
+    ny = cy + 0.068 * lk.nose_len
+    my = cy + 0.118
+    fw, jw, top, chin = lk.face_w, lk.jaw_w, lk.top_y, lk.chin_y
+    # (index on the picture's left, index on its right, x of the right one, y)
+    pairs: list[tuple[int, int, float, float]] = [
+        (33, 263, lk.eye_gap + ew, ey),  # outer eye corners
+        (133, 362, lk.eye_gap - ew, ey),  # inner eye corners
+        (159, 386, lk.eye_gap, ey - eh * 1.05),  # upper lids
+        (145, 374, lk.eye_gap, ey + eh * 0.75),  # lower lids
+        (468, 473, lk.eye_gap, ey),  # irises
+        (107, 336, lk.eye_gap - 0.022, by + 0.002),  # brows: inner, peak, outer
+        (105, 334, lk.eye_gap + 0.004, by - 0.008 - 0.003 * lk.fem),
+        (70, 300, lk.eye_gap + 0.032, by + 0.001),
+        (98, 327, 0.019, ny - 0.004),  # nostril wings
+        (61, 291, lk.mouth_w, my),  # mouth corners
+        # face outline, forehead to chin (the mesh's forehead ends at the hairline,
+        # well below the crown of the drawn head)
+        (234, 454, fw * 0.93, cy),
+        (54, 284, fw * 0.80, cy - top * 0.40),
+        (103, 332, fw * 0.55, cy - top * 0.52),
+        (93, 323, fw * 0.96, cy + 0.06),
+        (172, 397, jw + 0.012, cy + 0.115),
+        (150, 379, jw * 0.55 + 0.012, cy + chin - 0.022),
+        (148, 377, 0.022, cy + chin - 0.002),
+    ]
+    centre: list[tuple[int, float]] = [
+        (10, cy - top * 0.58),
+        (1, ny - 0.004),  # nose tip
+        (2, ny + 0.008),  # under the nose
+        (0, my - 0.0095 * lk.lip_full - 0.002),  # top of the upper lip
+        (13, my - 0.001),
+        (14, my + 0.001),
+        (17, my + 0.0135 * lk.lip_full + 0.001),  # bottom of the lower lip
+        (152, cy + chin),
+    ]
+    out: dict[int, tuple[float, float]] = {}
+    for left, right, x, y in pairs:
+        out[left] = (ox - x * scale, oy + y * scale)
+        out[right] = (ox + x * scale, oy + y * scale)
+    for i, y in centre:
+        out[i] = (ox, oy + y * scale)
+    return out

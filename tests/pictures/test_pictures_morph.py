@@ -80,11 +80,11 @@ def test_two_photos_morph_by_landmarks(photos) -> None:  # type: ignore[no-untyp
     assert dist(mid, fa) < ab and dist(mid, fb) < ab
     # the landmark warp brings both faces onto one shape: once warped they line up far
     # better than the raw frames do (which is why the morph does not double-expose)
-    from screenplay.pictures.morph import _border_points, _warp_to
+    from screenplay.pictures.morph import _warp_to, correspondence
 
-    la, lb = a.frame_landmarks(W, H), b.frame_landmarks(W, H)
-    pa = np.vstack([la[:468], _border_points(W, H)])
-    pb = np.vstack([lb[:468], _border_points(W, H)])
+    pair = correspondence(a, b, W, H)
+    assert pair is not None
+    pa, pb = pair
     shape = (pa + pb) / 2
     wa, wb = _warp_to(fa, pa, shape, W, H), _warp_to(fb, pb, shape, W, H)
     x0, y0 = np.floor(shape[:468].min(axis=0)).astype(int)
@@ -93,10 +93,10 @@ def test_two_photos_morph_by_landmarks(photos) -> None:  # type: ignore[no-untyp
     assert dist(wa[face], wb[face]) < 0.5 * dist(fa[face], fb[face])
 
 
-def test_mixed_faces_morph_by_optical_flow(photos) -> None:  # type: ignore[no-untyped-def]
+def test_photo_and_portrait_morph_by_landmarks(photos) -> None:  # type: ignore[no-untyped-def]
     a = portrait(4, background="soft")
     b = photos[0]
-    assert morph_method(a, b, W, H) == "flow"
+    assert morph_method(a, b, W, H) == "landmarks"
     at = morph_frames(a, b, W, H)
     assert np.array_equal(at(0.0), a.frame(W, H))
     assert np.array_equal(at(1.0), b.frame(W, H))
@@ -104,6 +104,30 @@ def test_mixed_faces_morph_by_optical_flow(photos) -> None:  # type: ignore[no-u
     assert mid.shape == (H, W, 4) and mid.dtype == np.uint8
     ab = dist(a.frame(W, H), b.frame(W, H))
     assert dist(mid, a.frame(W, H)) < ab and dist(mid, b.frame(W, H)) < ab
+
+
+def _composite(rgba: np.ndarray) -> np.ndarray:
+    a = rgba[:, :, 3:4].astype(np.float32) / 255
+    return np.ascontiguousarray((rgba[:, :, :3] * a + 128 * (1 - a)).astype(np.uint8))
+
+
+@pytest.mark.parametrize("pair", ["photo-portrait", "photo-photo"])
+def test_the_middle_frame_of_a_morph_is_a_face_between_the_two(photos, pair: str) -> None:  # type: ignore[no-untyped-def]
+    """MediaPipe finds exactly one face mid-morph, its features between the endpoints' own."""
+    from screenplay.pictures.photo import find_faces
+
+    fw, fh = 518, 648  # film size: a 720p close-up
+    a = photos[0]
+    b = portrait(7) if pair == "photo-portrait" else photos[1]
+    at = morph_frames(a, b, fw, fh)
+    found = {t: find_faces(_composite(at(t))) for t in (0.0, 0.5, 1.0)}
+    assert [len(found[t]) for t in (0.0, 0.5, 1.0)] == [1, 1, 1]
+    la, lm, lb = found[0.0][0], found[0.5][0], found[1.0][0]
+    span = np.linalg.norm(la[263] - la[33])
+    for i in (33, 133, 362, 263, 1, 61, 291, 13, 14, 152):  # eyes, nose, mouth, chin
+        lo, hi = np.minimum(la[i], lb[i]), np.maximum(la[i], lb[i])
+        tol = 0.06 * span
+        assert (lm[i] >= lo - tol).all() and (lm[i] <= hi + tol).all(), (i, la[i], lm[i], lb[i])
 
 
 def test_flow_morph_moves_a_shape_rather_than_fading_it() -> None:
