@@ -4,10 +4,14 @@ Each module in :mod:`screenplay.commands` is one subcommand and exposes
 ``NAME``, ``HELP``, ``configure(parser)`` and ``run(args) -> int``; they are
 discovered automatically, so adding a command never touches this file.
 
-Exit status: 0 success, 1 the input has errors (diagnostics were printed),
-2 usage errors (argparse's convention).  A user error never shows a Python
-traceback; an unexpected internal error prints one line asking for a bug
-report (with ``SCREENPLAY_DEBUG=1`` the traceback is shown).
+Exit status: 0 success, 1 the input has errors (diagnostics were printed;
+this includes a flag with a bad value, SP0806), 2 usage errors (argparse's
+convention: an unknown flag, a missing argument).  Every ``type=`` of every
+command must be a validator from :mod:`screenplay.commands._args`;
+:func:`build_parser` refuses anything else, so no flag skips validation.
+
+A user error never shows a Python traceback; an unexpected internal error
+prints one line asking for a bug report (with ``SCREENPLAY_DEBUG=1`` the traceback is shown).
 """
 
 from __future__ import annotations
@@ -33,8 +37,81 @@ def _command_modules() -> list[object]:
     return mods
 
 
+class BadFlag(Exception):
+    """A flag's value failed its validator (raised out of argparse, reported as SP0806)."""
+
+    def __init__(self, flag: str, value: str, message: str) -> None:
+        super().__init__(f"{flag} {value}: {message}")
+        self.flag, self.value, self.message = flag, value, message
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, except that a validator's refusal leaves argparse as :class:`BadFlag`."""
+
+    def _get_value(self, action: argparse.Action, arg_string: str) -> object:
+        from screenplay.commands._args import FlagError
+
+        try:
+            return super()._get_value(action, arg_string)
+        except argparse.ArgumentError as e:
+            if isinstance(e.__context__, FlagError):
+                flag = max(action.option_strings, key=len, default="") or action.dest
+                raise BadFlag(str(flag), arg_string, str(e.__context__)) from None
+            raise
+
+
+def _require_validators(parser: argparse.ArgumentParser, command: str) -> None:
+    """Every typed argument must use a validator from ``commands._args`` (a bug otherwise)."""
+    from screenplay.commands._args import is_validator
+
+    for action in parser._actions:
+        if action.type is not None and not is_validator(action.type):
+            raise TypeError(
+                f"`screenplay {command}` argument {action.dest!r} uses type={action.type!r}; "
+                "use a validator from screenplay.commands._args"
+            )
+
+
+def _report_bad_flag(err: BadFlag, argv: Sequence[str]) -> None:
+    """SP0806 with the command line as the source line and a caret under the bad value."""
+    import shlex
+
+    from rich.console import Console
+
+    from screenplay.diagnostics import Diagnostic, Severity
+    from screenplay.diagnostics.render import print_diagnostics
+    from screenplay.syntax.source import Span
+
+    words = ["screenplay", *argv]
+    line, start, end = "", 0, 0
+    for i, word in enumerate(words):
+        quoted = shlex.quote(word)
+        if i:
+            line += " "
+        if (word == err.value or word.endswith("=" + err.value)) and not end and i:
+            end = len(line) + len(quoted)
+            start = end - len(shlex.quote(err.value)) if word != err.value else len(line)
+        line += quoted
+    if not end:
+        start, end = len(line), len(line) + 1
+    name = "<command line>"
+    diag = Diagnostic(
+        "SP0806",
+        Severity.ERROR,
+        f"invalid value for {err.flag}: {err.message}",
+        Span(name, 1, start + 1, 1, end + 1),
+        f"`screenplay {words[1] if len(words) > 1 else ''} --help` lists the flags",
+        label="not valid here",
+    )
+    print_diagnostics(
+        [diag],
+        lambda file, n: line if file == name and n == 1 else "",
+        console=Console(stderr=True, highlight=False),
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="screenplay",
         description="Compile a film written as text (Fountain + production) into an MP4.",
     )
@@ -43,18 +120,27 @@ def build_parser() -> argparse.ArgumentParser:
     for mod in _command_modules():
         p = sub.add_parser(mod.NAME, help=mod.HELP, description=mod.HELP)  # type: ignore[attr-defined]
         mod.configure(p)  # type: ignore[attr-defined]
+        _require_validators(p, mod.NAME)  # type: ignore[attr-defined]
         p.set_defaults(_run=mod.run)  # type: ignore[attr-defined]
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args = parser.parse_args(argv)
+    except BadFlag as err:
+        _report_bad_flag(err, argv)
+        return 1
     if not getattr(args, "_run", None):
         parser.print_help(sys.stderr)
         return 2
+    from screenplay.backends.protocols import outside_assets
+
     try:
-        return int(args._run(args))
+        with outside_assets(getattr(args, "allow_outside_assets", False)):
+            return int(args._run(args))
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -16,22 +16,25 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+from screenplay.commands import _args
+
 NAME = "cast"
 HELP = "draw a contact sheet of every character's face and every set of a film"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", type=Path, metavar="FILE", help="the .film file")
+    parser.add_argument("file", type=_args.input_path, metavar="FILE", help="the .film file")
     parser.add_argument(
         "-o",
         "--output",
-        type=Path,
+        type=_args.output_path,
         default=None,
         help="output image, .png or .jpg (default: FILE-cast.png beside the film)",
     )
     parser.add_argument(
-        "--width", type=int, default=1600, help="sheet width in pixels (default 1600)"
+        "--width", type=_args.sheet_width, default=1600, help="sheet width in pixels (default 1600)"
     )
+    _args.allow_outside_assets(parser)
 
 
 def _bind(kind: str, spec: Any, make: Any, span: Any, diags: Any, path: Path) -> Any | None:

@@ -18,6 +18,7 @@ from typing import Any
 from rich.console import Console
 
 from screenplay.api import load_film
+from screenplay.commands import _args
 from screenplay.commands._common import report
 from screenplay.diagnostics import Diagnostics
 
@@ -26,12 +27,17 @@ HELP = "export the film's cut as OpenTimelineIO (.otio) for an editor"
 
 
 def configure(p: argparse.ArgumentParser) -> None:
-    p.add_argument("file", type=Path, metavar="FILE")
+    p.add_argument("file", type=_args.input_path, metavar="FILE")
     p.add_argument("--otio", action="store_true", required=True, help="write OpenTimelineIO")
-    p.add_argument("-o", "--output", type=Path, help="output .otio (default: FILE with .otio)")
     p.add_argument(
-        "--media", type=Path, help="the built MP4 the clips reference (default: FILE with .mp4)"
+        "-o", "--output", type=_args.output_path, help="output .otio (default: FILE with .otio)"
     )
+    p.add_argument(
+        "--media",
+        type=_args.input_path,
+        help="the built MP4 the clips reference (default: FILE with .mp4)",
+    )
+    _args.allow_outside_assets(p)
 
 
 def to_otio(timeline: Any, media: Path) -> Any:

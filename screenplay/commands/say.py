@@ -21,6 +21,8 @@ from screenplay.backends.protocols import PROJECT_RATE, AssetSpec, BackendError,
 if TYPE_CHECKING:
     import numpy as np
 
+from screenplay.commands import _args
+
 NAME = "say"
 HELP = "speak one line with a voice preset and write it to a WAV file"
 
@@ -30,7 +32,13 @@ def configure(p: argparse.ArgumentParser) -> None:
         "preset", metavar="PRESET", help="voice preset (see `screenplay voices`) or engine name"
     )
     p.add_argument("text", metavar="TEXT", help="what to say")
-    p.add_argument("-o", "--output", type=Path, default=Path("say.wav"), help="WAV file to write")
+    p.add_argument(
+        "-o",
+        "--output",
+        type=_args.output_path,
+        default=Path("say.wav"),
+        help="WAV file to write",
+    )
     p.add_argument("--parenthetical", "-p", default=None, help='delivery, e.g. "(whispering)"')
     p.add_argument("--extension", default=None, help="cue extension: V.O. or O.S.")
     p.add_argument("--timings", action="store_true", help="print word and viseme timings")

@@ -23,7 +23,15 @@ from pathlib import Path
 from typing import Any
 
 from screenplay.backends import registry
-from screenplay.backends.protocols import AssetKind, AssetSpec, Constructor, FrozenParams, Param
+from screenplay.backends.protocols import (
+    AssetKind,
+    AssetSpec,
+    Constructor,
+    FrozenParams,
+    Param,
+    UserPathError,
+    resolve_user_path,
+)
 from screenplay.diagnostics import Diagnostics
 from screenplay.diagnostics.core import suggestion
 from screenplay.syntax import ast
@@ -117,12 +125,18 @@ class SpecBuilder:
         return None
 
     # ------------------------------------------------------------ internals
+    def _user_path(self, value: ast.Str) -> Path | None:
+        """The file a quoted path names (the one place: ``resolve_user_path``), or a diagnostic."""
+        try:
+            return resolve_user_path(self.base_dir, value.value)
+        except UserPathError as e:
+            self.diags.error(e.code, value.span, e.message, e.help, "cannot use this path")
+            return None
+
     def _file(self, kind: AssetKind, value: ast.Str, owner: str, label: str) -> AssetSpec | None:
-        path = (
-            (self.base_dir / value.value).resolve()
-            if not Path(value.value).is_absolute()
-            else Path(value.value)
-        )
+        path = self._user_path(value)
+        if path is None:
+            return None
         if self.check_files and not path.is_file():
             self.diags.error(
                 "SP0304",
@@ -229,8 +243,9 @@ class SpecBuilder:
         elif t == "path":
             if not isinstance(value, ast.Str):
                 return self._type_error(param, value, where, "a file path in quotes")
-            p = Path(value.value)
-            path = p if p.is_absolute() else (self.base_dir / p).resolve()
+            path = self._user_path(value)
+            if path is None:
+                return _BAD
             if self.check_files and not path.is_file():
                 self.diags.error(
                     "SP0304",

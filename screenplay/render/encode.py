@@ -8,13 +8,16 @@
 2. **render** – every shot segment that is not in the cache is composited
    and encoded (H.264, libx264, yuv420p), in ``jobs`` worker processes when
    there is enough to do (:mod:`screenplay.render.segments`);
-3. **subtitles** – ``OUT.srt`` and ``OUT.vtt`` sidecars, written atomically;
+3. **subtitles** – ``OUT.srt`` and ``OUT.vtt`` sidecars, into temporaries
+   beside the output;
 4. **mux** – the segments are joined by *stream copy* (packets demuxed and
    re-timestamped, never re-encoded) and muxed with the AAC track, a
    ``mov_text`` subtitle track, chapters and the title into a temporary
    file beside the output, with ``movflags=faststart``; the result is
-   checked (H.264 + AAC, exact frame count) and only then renamed onto the
-   output, so a failed or interrupted build never leaves a broken film.
+   checked (H.264 + AAC, exact frame count) and only then are the film and
+   its sidecars renamed into place together (:class:`screenplay.outputs.Staged`),
+   so a failed or interrupted build never leaves a broken film, nor new
+   subtitles beside an old film.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from screenplay.cache import Cache, atomic_path, digest
+from screenplay.outputs import Staged, check_outputs, sidecars
 from screenplay.render import errors
 from screenplay.render.segments import (
     PRESETS,
@@ -114,7 +118,8 @@ def render_film(
     _check_timeline(timeline)
     _check_encoders()
     audio = _prepare_soundtrack(soundtrack, timeline)
-    _check_output(out)
+    srt, vtt = sidecars(out)
+    check_outputs([out, srt, vtt])
     cache_root = Path(cache.root)
     segments_dir = cache_root / "segments"
     _ensure_writable(segments_dir)
@@ -143,19 +148,20 @@ def render_film(
     try:
         audio_path, audio_reused = audio_job.result()
         timings["audio"] = audio_job.seconds
-        t0 = time.perf_counter()
-        srt, vtt = out.with_suffix(".srt"), out.with_suffix(".vtt")
-        from screenplay.render.subtitles import public_mode, write_srt, write_vtt
+        from screenplay.render.subtitles import srt_text, vtt_text
 
-        write_srt(timeline, srt)
-        write_vtt(timeline, vtt)
-        timings["subtitles"] = time.perf_counter() - t0
-
-        t0 = time.perf_counter()
-        with atomic_path(out, _part_suffix(".mp4")) as tmp:
-            sub_track = _mux(timeline, tasks, audio_path, tmp, report_progress)
-            _verify(tmp, timeline)
-            os.chmod(tmp, public_mode())
+        # Every output goes to a temporary beside it; only when the film is muxed
+        # and verified are all three renamed into place (the film last), so a
+        # failure or a kill never leaves new subtitles beside an old film.
+        with Staged([out, srt, vtt]) as staged:
+            t0 = time.perf_counter()
+            staged[srt].write_text(srt_text(timeline), encoding="utf-8")
+            staged[vtt].write_text(vtt_text(timeline), encoding="utf-8")
+            timings["subtitles"] = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            sub_track = _mux(timeline, tasks, audio_path, staged[out], report_progress)
+            _verify(staged[out], timeline)
+            staged.commit()
         timings["mux"] = time.perf_counter() - t0
     except OSError as e:
         _raise_if_disk_full(e, out)
@@ -263,12 +269,6 @@ def _check_encoders() -> None:
         raise errors.error(
             errors.ENCODER_MISSING, f"PyAV has no {', '.join(sorted(missing))} encoder"
         )
-
-
-def _check_output(out: Path) -> None:
-    if out.is_dir():
-        raise errors.error(errors.OUTPUT_IS_DIRECTORY, f"{out} is a folder")
-    _ensure_writable(out.parent, code=errors.OUTPUT_NOT_WRITABLE)
 
 
 def _ensure_writable(folder: Path, code: str = errors.CACHE_NOT_WRITABLE) -> None:
