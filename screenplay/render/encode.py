@@ -337,49 +337,84 @@ def _render_segments(
             render_segment(task, assets, on_frames=advance)
         return
 
-    import multiprocessing
-
-    ctx = multiprocessing.get_context("spawn")
-    pool = ctx.Pool(workers, initializer=worker_init, initargs=(assets, os.getpid()))
-    try:
-        for _, frames, _ in pool.imap_unordered(worker_render, order):
-            done += frames
+    if not _main_importable():
+        # Spawned workers re-import the main script; a script read from stdin
+        # (``python - <<EOF``) or typed at a prompt cannot be, so render here.
+        for task in order:
+            render_segment(task, assets)
+            done += task.count
             progress("render", done, total_frames)
-        pool.close()
+        return
+
+    import multiprocessing
+    from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
+    # concurrent.futures, not multiprocessing.Pool: a worker that dies (killed,
+    # out of memory, cannot start) breaks the pool and fails the build with an
+    # error, where Pool would respawn it forever.
+    pool = ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=worker_init,
+        initargs=(assets, os.getpid()),
+    )
+    try:
+        pending = {pool.submit(worker_render, task) for task in order}
+        while pending:
+            finished, pending = wait(pending, return_when=FIRST_EXCEPTION)
+            for fut in finished:
+                _, frames, _ = fut.result()  # re-raises a worker's error here
+                done += frames
+                progress("render", done, total_frames)
+    except BrokenProcessPool as e:
+        _stop_pool(pool)
+        raise errors.error(
+            errors.WORKERS_FAILED, f"a render worker process died before finishing: {e}"
+        ) from None
     except BaseException:
         # Interrupted or failed: stop the workers now (they delete their temp files).
         _stop_pool(pool)
         raise
-    else:
-        pool.join()
+    pool.shutdown(wait=True)
+
+
+def _main_importable() -> bool:
+    """Whether a spawned process can re-import ``__main__`` (false for stdin or ``-c`` code)."""
+    import sys
+
+    main = sys.modules.get("__main__")
+    if main is None or getattr(main, "__spec__", None) is not None:
+        return True  # ``python -m …`` or an embedding: imported by module name
+    path = getattr(main, "__file__", None)
+    return path is None or os.path.isfile(path)
 
 
 def _stop_pool(pool: Any, grace: float = 10.0) -> None:
-    """``pool.terminate()``, but never hang.
+    """Stop a :class:`ProcessPoolExecutor` now, and never hang.
 
-    ``Pool.terminate`` can deadlock when a worker dies holding the task
-    queue's lock, or when the pool respawns a worker while it is being torn
-    down (seen as a test that hung forever).  So it runs on a watchdog
-    thread; whatever is still alive after ``grace`` seconds is killed, and the
-    pool's exit-time finalizer is cancelled so the interpreter can exit.
-    Killed workers cannot delete their temp files; the next build sweeps them
-    (:func:`screenplay.render.segments.sweep_stale`).
+    Pending tasks are cancelled and the workers are sent SIGTERM (they delete
+    their temp files and exit); whatever is still alive after ``grace``
+    seconds is killed.  Killed workers cannot delete their temp files; the
+    next build sweeps them (:func:`screenplay.render.segments.sweep_stale`).
     """
-    import multiprocessing
     import threading
 
-    t = threading.Thread(target=pool.terminate, name="screenplay-pool-stop", daemon=True)
+    procs = list(getattr(pool, "_processes", {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in procs:
+        if proc.is_alive():
+            proc.terminate()
+    deadline = time.monotonic() + grace
+    for proc in procs:
+        proc.join(max(0.0, deadline - time.monotonic()))
+        if proc.is_alive():
+            proc.kill()
+            proc.join(2.0)
+    # The executor's management thread notices the dead workers and exits.
+    t = threading.Thread(target=pool.shutdown, kwargs={"wait": True}, daemon=True)
     t.start()
     t.join(grace)
-    if not t.is_alive():
-        pool.join()
-        return
-    for child in multiprocessing.active_children():
-        child.kill()
-    t.join(2.0)
-    finalizer = getattr(pool, "_terminate", None)
-    if finalizer is not None and hasattr(finalizer, "cancel"):
-        finalizer.cancel()
 
 
 class _AudioJob:
