@@ -225,6 +225,9 @@ def _os_error(e: OSError, diags: Diagnostics, out: Path | None, cache: Cache | N
     if name is not None and root.resolve() in name.resolve().parents:
         writing = True
         err = os_error(e, root, errors.CACHE_NOT_WRITABLE)
+    elif name is None and e.errno in (errno.ENOSPC, errno.EDQUOT):
+        folder = out.parent if out is not None else Path.cwd()
+        err = os_error(e, Path(f"the cache ({root}) or the output folder ({folder})"))
     elif writing or e.errno in (errno.ENOSPC, errno.EDQUOT):
         err = os_error(e, out.parent if out is not None else Path.cwd())
     else:

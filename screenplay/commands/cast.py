@@ -64,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     from screenplay.api import load_film
     from screenplay.backends import registry
     from screenplay.cache import Cache
-    from screenplay.commands._common import report
+    from screenplay.commands._common import outputs_ok, report
     from screenplay.diagnostics import Diagnostics
     from screenplay.pictures.engine import auto_set_spec
     from screenplay.pictures.errors import CODES, SHEET_EMPTY, SHEET_WRITE_FAILED
@@ -84,6 +84,9 @@ def run(args: argparse.Namespace) -> int:
             f"cannot write {out}: use a .png or .jpg name",
             CODES[SHEET_WRITE_FAILED][1],
         )
+        report(diags, film)
+        return 1
+    if not outputs_ok([out], film, diags):
         report(diags, film)
         return 1
     cache = Cache()
@@ -138,8 +141,14 @@ def run(args: argparse.Namespace) -> int:
 
     title = film.title.get("title", "")
     sheet = contact_sheet(faces, sets, width=max(640, args.width), title=title or args.file.stem)
+    from screenplay.outputs import Staged
+
     try:
-        Image.fromarray(sheet).save(out)
+        with Staged([out]) as staged:
+            Image.fromarray(sheet).save(
+                staged[out], format="PNG" if out.suffix.lower() == ".png" else "JPEG"
+            )
+            staged.commit()
     except (OSError, ValueError) as exc:
         diags.error(
             SHEET_WRITE_FAILED,

@@ -70,13 +70,16 @@ def write_wav(path: Path, audio: np.ndarray, rate: int = PROJECT_RATE) -> None:
     """16-bit PCM mono WAV (what every player opens)."""
     import numpy as np
 
-    path.parent.mkdir(parents=True, exist_ok=True)
+    from screenplay.outputs import Staged
+
     pcm = (np.clip(audio, -1.0, 1.0) * 32767.0).astype("<i2")
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(rate)
-        w.writeframes(pcm.tobytes())
+    with Staged([path]) as staged:
+        with wave.open(str(staged[path]), "wb") as w:
+            w.setnchannels(1)
+            w.setsampwidth(2)
+            w.setframerate(rate)
+            w.writeframes(pcm.tobytes())
+        staged.commit()
 
 
 def say(
@@ -119,7 +122,10 @@ def run(args: argparse.Namespace) -> int:
             err.print(f"  [cyan]help[/]: did you mean [bold]{exc.suggestion}[/]?")
         err.print("  [dim]`screenplay voices` lists the presets[/]")
         return 1
+    from screenplay.outputs import check_outputs
+
     try:
+        check_outputs([args.output])
         speech = say(spec, args.text, args.output, args.parenthetical, args.extension)
     except BackendError as exc:
         err.print(f"[bold red]error[{exc.code}][/]: {exc.message}")
