@@ -99,8 +99,12 @@ class SpecBuilder:
                 if overrides is None:
                     return None
                 base.update(overrides)
+                # A preset retuned (`voice: carlos(rate=1.1)`) is still that preset: keep
+                # its description (credits, `screenplay voices`); only a new preset's
+                # own description replaces it.
+                own = label if owner.startswith("preset:") else ""
                 return make_spec(
-                    kind, ctor.name, base, label=label or preset.label, preset=preset.preset
+                    kind, ctor.name, base, label=own or preset.label, preset=preset.preset
                 )
             ctor = registry.lookup(kind, value.name)
             if ctor is None:
