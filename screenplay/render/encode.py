@@ -212,9 +212,12 @@ def _plan_and_render(
         sweep_stale(
             out.parent, (out.name, out.with_suffix(".srt").name, out.with_suffix(".vtt").name)
         )
-        for sub in segments_dir.iterdir():
-            if sub.is_dir():
-                sweep_stale(sub)
+        # Every namespace of the cache (voices, faces, segments …), not only segments.
+        for namespace in Path(cache.root).iterdir():
+            if namespace.is_dir():
+                for sub in namespace.iterdir():
+                    if sub.is_dir():
+                        sweep_stale(sub)
 
         t0 = time.perf_counter()
         tasks = plan_segments(timeline, assets, cache.root, quality=quality, burn=burn)

@@ -412,3 +412,70 @@ def test_two_builds_share_one_cache(tmp_path: Path) -> None:
         timeout=300,
     )
     assert again.returncode == 0 and again.stdout.strip().endswith("built")
+
+
+# -- item 14 (back end): subtitles off, chapters, credits, where a broken face is ----------
+
+
+def _timeline(tmp_path: Path, text: str) -> object:
+    from screenplay.api import load_film
+    from screenplay.build import plan_timeline
+
+    film_path = tmp_path / "t.film"
+    film_path.write_text(text, encoding="utf-8")
+    film, items = load_film(film_path)
+    assert film is not None and not [d for d in items if d.severity.value == "error"], items
+    timeline, diags = plan_timeline(film)
+    assert timeline is not None, diags
+    return timeline
+
+
+def test_subtitles_off_drops_subtitles_until_on(tmp_path: Path) -> None:
+    from screenplay.render.subtitles import srt_text, vtt_text
+
+    text = SMALL_FILM.replace("ANNA\nIs it morning", "[[subtitles off]]\n\nANNA\nIs it morning")
+    text = text.replace("BEN\n(quietly)", "[[subtitles on]]\n\nBEN\n(quietly)")
+    tl = _timeline(tmp_path, text)
+    said = ["".join(r.text for r in s.runs) for s in tl.subtitles]  # type: ignore[attr-defined]
+    assert said == ["It is always morning somewhere.", "Then let us go there."]
+    assert "morning already" not in srt_text(tl) and "morning already" not in vtt_text(tl)
+    assert len(tl.audio) == 3  # the line is still spoken
+
+
+def test_chapters_start_at_zero_in_the_timeline_and_the_mp4(tmp_path: Path) -> None:
+    from screenplay.render.encode import _chapters
+
+    tl = _timeline(tmp_path, SMALL_FILM.replace("INT. KITCHEN", "# Act One\n\nINT. KITCHEN"))
+    chapters = tl.chapters  # type: ignore[attr-defined]
+    assert [(c.start, c.title) for c in chapters] == [(0, "A Small Film"), (48, "Act One")]
+    assert [(c["start"], c["metadata"]["title"]) for c in _chapters(tl)] == [
+        (c.start, c.title) for c in chapters
+    ]
+
+
+def test_credits_read_like_film_credits(tmp_path: Path) -> None:
+    text = SMALL_FILM.replace(
+        "    face: woman\n    voice: kate",
+        '    face: woman\n    voice: kate\n    credit: "Jane Doe"',
+    ).replace("    voice: angus", "    voice: kate(rate=1.1)")
+    text = text.replace("cast BEN", 'cast BEN "The baker"')
+    tl = _timeline(tmp_path, text)
+    card = tl.shots[-1].picture  # type: ignore[attr-defined]
+    lines = list(card.lines)
+    assert "Anna\tJane Doe" in lines  # credit: is the credit; the role is not repeated
+    baker = next(x for x in lines if x.startswith("The baker\t"))
+    # A retuned preset keeps its description (minus the engine detail in parentheses).
+    assert baker.endswith("voice: Kate"), baker
+    assert "Music" in lines and "Cast" in lines
+    jargon = ("piper", "flite", "festival", "espeak", "seed", "(", "file ")
+    assert not [x for x in lines if any(j in x.lower() for j in jargon)], lines
+
+
+def test_broken_face_is_reported_at_its_face_line(
+    small_film: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (small_film.parent / "bad.png").write_bytes(os.urandom(300))
+    small_film.write_text(SMALL_FILM.replace("face: woman", 'face: "bad.png"'), encoding="utf-8")
+    rc, err = run_cli(capsys, "build", str(small_film), "--size", "64x36")
+    assert rc == 1 and "error[SP05" in err
+    assert "small.film:8:11" in err and 'face: "bad.png"' in err, err
