@@ -22,6 +22,7 @@ import os
 import pkgutil
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from screenplay import __version__
 
@@ -110,6 +111,33 @@ def _report_bad_flag(err: BadFlag, argv: Sequence[str]) -> None:
     )
 
 
+def _report_failure(exc: Exception) -> None:
+    from rich.console import Console
+
+    from screenplay.backends.protocols import BackendError
+    from screenplay.diagnostics import Diagnostic, Severity
+    from screenplay.diagnostics.render import print_diagnostics
+    from screenplay.syntax.source import Span
+
+    if isinstance(exc, BackendError):
+        code, message, help, where = exc.code, exc.message, exc.help, "<screenplay>"
+    else:
+        assert isinstance(exc, OSError)
+        from screenplay.outputs import os_error
+        from screenplay.render import errors
+
+        name = exc.filename if isinstance(exc.filename, str) else ""
+        if exc.errno in (28, 122):  # ENOSPC, EDQUOT
+            err = os_error(exc, Path(name or "."))
+        else:
+            err = errors.error(
+                errors.INPUT_UNREADABLE, f"{name or 'a file'}: {exc.strerror or exc}"
+            )
+        code, message, help, where = err.code, err.message, err.help, name or "<screenplay>"
+    diag = Diagnostic(code, Severity.ERROR, message, Span(where, 0, 0, 0, 0), help)
+    print_diagnostics([diag], lambda f, n: "", console=Console(stderr=True, highlight=False))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="screenplay",
@@ -136,7 +164,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "_run", None):
         parser.print_help(sys.stderr)
         return 2
-    from screenplay.backends.protocols import outside_assets
+    from screenplay.backends.protocols import BackendError, outside_assets
 
     try:
         with outside_assets(getattr(args, "allow_outside_assets", False)):
@@ -146,6 +174,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except (BackendError, OSError) as exc:
+        # The last line of defence for every command: what the user or the
+        # machine caused (an engine's refusal, a full disk, a file that cannot be
+        # read or written) is a diagnostic, never "a bug in screenplay".
+        _report_failure(exc)
+        return 1
     except Exception as exc:  # an internal error: never dress it up as the user's fault
         if os.environ.get("SCREENPLAY_DEBUG"):
             raise

@@ -479,3 +479,23 @@ def test_broken_face_is_reported_at_its_face_line(
     rc, err = run_cli(capsys, "build", str(small_film), "--size", "64x36")
     assert rc == 1 and "error[SP05" in err
     assert "small.film:8:11" in err and 'face: "bad.png"' in err, err
+
+
+@pytest.mark.parametrize(
+    ("exc", "code"),
+    [
+        (OSError(28, "No space left on device", "/x/film.mp4"), "SP0801"),
+        (PermissionError(13, "Permission denied", "/x/face.png"), "SP0808"),
+    ],
+)
+def test_any_command_turns_os_errors_into_diagnostics(
+    exc: OSError, code: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import screenplay.commands.check as check
+
+    def boom(args: object) -> int:
+        raise exc
+
+    monkeypatch.setattr(check, "run", boom)
+    rc, err = run_cli(capsys, "check", "whatever.film")
+    assert rc == 1 and f"error[{code}]" in err
