@@ -350,7 +350,7 @@ def _render_segments(
         return
 
     import multiprocessing
-    from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
+    from concurrent.futures import ProcessPoolExecutor, as_completed
     from concurrent.futures.process import BrokenProcessPool
 
     # concurrent.futures, not multiprocessing.Pool: a worker that dies (killed,
@@ -363,13 +363,11 @@ def _render_segments(
         initargs=(assets, os.getpid()),
     )
     try:
-        pending = {pool.submit(worker_render, task) for task in order}
-        while pending:
-            finished, pending = wait(pending, return_when=FIRST_EXCEPTION)
-            for fut in finished:
-                _, frames, _ = fut.result()  # re-raises a worker's error here
-                done += frames
-                progress("render", done, total_frames)
+        futures = [pool.submit(worker_render, task) for task in order]
+        for fut in as_completed(futures):
+            _, frames, _ = fut.result()  # re-raises a worker's error here
+            done += frames
+            progress("render", done, total_frames)
     except BrokenProcessPool as e:
         _stop_pool(pool)
         raise errors.error(
