@@ -220,10 +220,16 @@ def _os_error(e: OSError, diags: Diagnostics, out: Path | None, cache: Cache | N
     from screenplay.render import errors
 
     name = Path(e.filename) if isinstance(e.filename, str) else None
-    writing = name is None or (out is not None and name.parent.resolve() == out.parent.resolve())
     root = Path((cache or Cache()).root)
-    if name is not None and root.resolve() in name.resolve().parents:
-        writing = True
+
+    def under(folder: Path) -> bool:
+        try:
+            return name is not None and folder.resolve() in name.resolve().parents
+        except (OSError, RuntimeError):
+            return False
+
+    writing = name is None or (out is not None and under(out.parent))
+    if under(root):
         err = os_error(e, root, errors.CACHE_NOT_WRITABLE)
     elif name is None and e.errno in (errno.ENOSPC, errno.EDQUOT):
         folder = out.parent if out is not None else Path.cwd()
@@ -259,7 +265,7 @@ def _build(
         size = limits.check_size(size) if size is not None else None
         fps = limits.check_fps(Fraction(fps)) if fps is not None else None
         jobs = limits.check_jobs(int(jobs))
-    except (ValueError, TypeError, ZeroDivisionError) as e:
+    except (ValueError, TypeError, ZeroDivisionError, OverflowError) as e:
         raise _BadArgument(str(e)) from None
     t0 = time.perf_counter()
     progress("check", 0, 0)
