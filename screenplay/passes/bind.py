@@ -429,16 +429,12 @@ def load_pictures(bound: Bound, cache: Cache, diags: Diagnostics) -> None:
 
     seen: set[int] = set()
     specs: list[tuple[str, AssetSpec, Span, Any]] = []
-    # A broken picture is the fault of the `face:`/`image:` line that names it,
-    # not of the first line that shows it: report it there.
     for b in bound.beats:
         for ln in b.lines:
             if ln.face is not None:
-                where = _property_span(bound.film, "cast", ln.speaker, "face") or ln.span
-                specs.append(("face", ln.face, where, None))
+                specs.append(("face", ln.face, ln.span, None))
         if b.set is not None and b.set.spec is not None:
-            where = _property_span(bound.film, "set", b.set.name, "image") or b.span
-            specs.append(("set", b.set.spec, where, b.set.scene))
+            specs.append(("set", b.set.spec, b.span, b.set.scene))
     for kind, spec, span, scene in specs:
         ident = hash((kind, repr(spec.cache_key())))
         if ident in seen:
@@ -456,23 +452,12 @@ def load_pictures(bound: Bound, cache: Cache, diags: Diagnostics) -> None:
                 else:
                     backend.set(spec, scene, cache)
             except BackendError as exc:
-                diags.error(exc.code, span, exc.message, exc.help, f"this {kind} cannot be used")
+                diags.error(exc.code, span, exc.message, exc.help, f"the {kind} of this shot")
         for w in caught:
             if issubclass(w.category, BackendWarning):
                 diags.warning(
                     _warning_code(str(w.message)), span, str(w.message), "", f"this {kind}"
                 )
-
-
-def _property_span(film: Film, keyword: str, name: str, key: str) -> Span | None:
-    """The span of ``key:``'s value in the ``keyword NAME`` declaration of the film."""
-    for el in film.script.body:
-        if isinstance(el, ast.Declaration) and el.keyword == keyword:
-            if el.name.upper() == name.upper():
-                p = el.prop(key)
-                if p is not None:
-                    return p.value.span if p.value is not None else p.span
-    return None
 
 
 def probe_music(bound: Bound, diags: Diagnostics) -> None:
