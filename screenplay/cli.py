@@ -7,8 +7,8 @@ discovered automatically, so adding a command never touches this file.
 Exit status: 0 success, 1 the input has errors (diagnostics were printed;
 this includes a flag with a bad value, SP0806), 2 usage errors (argparse's
 convention: an unknown flag, a missing argument).  Every ``type=`` of every
-command must be a validator from :mod:`screenplay.commands._args`;
-:func:`build_parser` refuses anything else, so no flag skips validation.
+command goes through a validator from :mod:`screenplay.commands._args`;
+:func:`build_parser` wraps any other, so no flag skips validation.
 
 A user error never shows a Python traceback; an unexpected internal error
 prints one line asking for a bug report (with ``SCREENPLAY_DEBUG=1`` the traceback is shown).
@@ -62,15 +62,18 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _require_validators(parser: argparse.ArgumentParser, command: str) -> None:
-    """Every typed argument must use a validator from ``commands._args`` (a bug otherwise)."""
-    from screenplay.commands._args import is_validator
+    """Every typed argument goes through a validator from ``commands._args``.
+
+    A command that declares a plain ``type=`` (``Path``, ``int``, ``Fraction`` …)
+    gets it wrapped (:func:`screenplay.commands._args.wrap`): its errors become
+    SP0806 like every other flag's, so no flag can reach the code unchecked or
+    end in a traceback.
+    """
+    from screenplay.commands._args import is_validator, wrap
 
     for action in parser._actions:
         if action.type is not None and not is_validator(action.type):
-            raise TypeError(
-                f"`screenplay {command}` argument {action.dest!r} uses type={action.type!r}; "
-                "use a validator from screenplay.commands._args"
-            )
+            action.type = wrap(action.type)  # type: ignore[assignment]
 
 
 def _report_bad_flag(err: BadFlag, argv: Sequence[str]) -> None:

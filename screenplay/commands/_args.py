@@ -1,9 +1,10 @@
 """Every command-line value goes through here: argparse ``type=`` functions.
 
 Each function wraps a check from :mod:`screenplay.limits` and is marked as a
-validator; :func:`screenplay.cli.build_parser` refuses (as a bug, caught by
-the test suite) any argument declared with a ``type=`` that is not one of
-these, so a new flag cannot skip validation.  A bad value becomes a
+validator; :func:`screenplay.cli.build_parser` passes any argument declared
+with another ``type=`` through :func:`wrap`, so a new flag cannot skip
+validation (a plain ``Path`` gets the path checks, anything else has its
+errors reported like every other flag's).  A bad value becomes a
 :class:`FlagError`, which the CLI prints as diagnostic SP0806 with a caret
 under the offending word of the command line and exit status 1.
 """
@@ -79,6 +80,25 @@ def output_path(text: str) -> Path:
 
 def is_validator(fn: object) -> bool:
     return bool(getattr(fn, MARK, False))
+
+
+def wrap(convert: Callable[[str], T]) -> Callable[[str], object]:
+    """A validator around a plain ``type=`` (``Path`` → :func:`input_path`)."""
+    if convert is Path:
+        return input_path
+
+    def checked(text: str) -> object:
+        try:
+            return convert(text)
+        except FlagError:
+            raise
+        except (ValueError, TypeError, ArithmeticError, argparse.ArgumentTypeError) as e:
+            what = getattr(convert, "__name__", "value")
+            raise FlagError(f"`{text}` is not a valid {what}: {e}") from None
+
+    checked.__name__ = getattr(convert, "__name__", "value")
+    setattr(checked, MARK, True)
+    return checked
 
 
 def allow_outside_assets(p: argparse.ArgumentParser) -> None:

@@ -18,6 +18,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -92,17 +93,24 @@ def test_cast_width_and_say_output_are_validated_too(
     assert code == 1 and "SP0806" in err
 
 
-def test_no_flag_can_skip_validation() -> None:
-    # Every command's typed arguments use a validator (build_parser enforces it) …
+def test_no_flag_can_skip_validation(capsys: pytest.CaptureFixture[str]) -> None:
+    from screenplay.cli import BadFlag, _Parser
+    from screenplay.commands._args import is_validator
+
+    # Every command's typed arguments end up with a validator …
     parser = build_parser()
     sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
     typed = [a for p in sub.choices.values() for a in p._actions if a.type is not None]
-    assert len(typed) >= 10
-    # … and a new flag declared with a plain type is refused as a bug.
-    p = argparse.ArgumentParser()
+    assert len(typed) >= 10 and all(is_validator(a.type) for a in typed)
+    # … including a flag a new command declares with a plain type.
+    p = _Parser()
     p.add_argument("--count", type=int)
-    with pytest.raises(TypeError, match="validator"):
-        _require_validators(p, "new")
+    p.add_argument("--rate", type=Fraction)
+    _require_validators(p, "new")
+    assert p.parse_args(["--count", "3"]).count == 3
+    for bad in (["--count", "x"], ["--rate", "1/0"]):
+        with pytest.raises(BadFlag):
+            p.parse_args(bad)
 
 
 # -- items 4 and 6: outputs -------------------------------------------------------
