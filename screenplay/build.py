@@ -25,6 +25,7 @@ from screenplay.api import load_film
 from screenplay.cache import Cache
 from screenplay.diagnostics import Diagnostic, Diagnostics
 from screenplay.film import Film
+from screenplay.syntax.source import Span
 from screenplay.timeline import Timeline
 
 Quality = Literal["preview", "default", "final"]
@@ -160,16 +161,124 @@ def build(
     fps: Fraction | None = None,
     burn_subtitles: bool | None = None,
     get_model: Callable[[str | None], Any] | None = None,
+    allow_outside_assets: bool = False,
 ) -> BuildResult:
-    cache = cache or Cache()
+    """Build ``path`` into ``out`` (default: ``path`` with ``.mp4``); never raises for user errors.
+
+    This is the boundary between the compiler and the world: every failure the
+    user can cause or fix (a bad argument, an output that cannot be written or
+    would overwrite an input, a full disk, an unreadable file, an engine's
+    :class:`~screenplay.backends.protocols.BackendError`) comes back as a
+    diagnostic in the result.  Anything else escaping from here is a bug.
+    """
+    from screenplay.backends.protocols import BackendError, outside_assets
+
     timings: dict[str, float] = {}
+    diags = Diagnostics()
+    state: dict[str, Any] = {"film": None, "out": None}
+    try:
+        with outside_assets(allow_outside_assets):
+            return _build(
+                Path(path),
+                out,
+                diags,
+                state,
+                timings,
+                quality=quality,
+                jobs=jobs,
+                locked=locked,
+                cache=cache or Cache(),
+                progress=progress,
+                size=size,
+                fps=fps,
+                burn_subtitles=burn_subtitles,
+                get_model=get_model,
+            )
+    except BackendError as e:
+        diags.error(e.code, _where(state["out"] or path), e.message, e.help)
+    except OSError as e:
+        _os_error(e, diags, state["out"], cache)
+    except _BadArgument as e:
+        diags.error("SP0806", _where(path), str(e), "see `screenplay build --help`")
+    return BuildResult(False, state["film"], diags.items, timings=timings)
+
+
+class _BadArgument(ValueError):
+    """A build() argument out of range (the CLI validates the same bounds first)."""
+
+
+def _where(path: Path | str) -> Span:
+    """A span naming a file without pointing into it (line 0: no source line is shown)."""
+    return Span(str(path), 0, 0, 0, 0)
+
+
+def _os_error(e: OSError, diags: Diagnostics, out: Path | None, cache: Cache | None) -> None:
+    """An OSError that escaped a stage: a full disk, a write refused, or an input unreadable."""
+    import errno
+
+    from screenplay.outputs import os_error
+    from screenplay.render import errors
+
+    name = Path(e.filename) if isinstance(e.filename, str) else None
+    root = Path((cache or Cache()).root)
+
+    def under(folder: Path) -> bool:
+        try:
+            return name is not None and folder.resolve() in name.resolve().parents
+        except (OSError, RuntimeError):
+            return False
+
+    writing = name is None or (out is not None and under(out.parent))
+    if under(root):
+        err = os_error(e, root, errors.CACHE_NOT_WRITABLE)
+    elif name is None and e.errno in (errno.ENOSPC, errno.EDQUOT):
+        folder = out.parent if out is not None else Path.cwd()
+        err = os_error(e, Path(f"the cache ({root}) or the output folder ({folder})"))
+    elif writing or e.errno in (errno.ENOSPC, errno.EDQUOT):
+        err = os_error(e, out.parent if out is not None else Path.cwd())
+    else:
+        err = errors.error(errors.INPUT_UNREADABLE, f"cannot read {name}: {e.strerror or e}")
+    diags.error(err.code, _where(name or out or "<build>"), err.message, err.help)
+
+
+def _build(
+    path: Path,
+    out: Path | None,
+    diags: Diagnostics,
+    state: dict[str, Any],
+    timings: dict[str, float],
+    *,
+    quality: Quality,
+    jobs: int,
+    locked: bool,
+    cache: Cache,
+    progress: Progress,
+    size: tuple[int, int] | None,
+    fps: Fraction | None,
+    burn_subtitles: bool | None,
+    get_model: Callable[[str | None], Any] | None,
+) -> BuildResult:
+    from screenplay import limits
+    from screenplay.outputs import check_outputs, film_inputs, sidecars
+
+    try:
+        size = limits.check_size(size) if size is not None else None
+        fps = limits.check_fps(Fraction(fps)) if fps is not None else None
+        jobs = limits.check_jobs(int(jobs))
+    except (ValueError, TypeError, ZeroDivisionError, OverflowError) as e:
+        raise _BadArgument(str(e)) from None
     t0 = time.perf_counter()
     progress("check", 0, 0)
     film, items = load_film(path)
-    diags = Diagnostics(list(items))
+    state["film"] = film
+    diags.extend(items)
     timings["check"] = time.perf_counter() - t0
     if film is None or diags.has_errors:
         return BuildResult(False, film, diags.items, timings=timings)
+    out = Path(out) if out is not None else path.with_suffix(".mp4")
+    state["out"] = out
+    # Before any expensive work: the outputs can be written and destroy no input.
+    check_outputs([out, *sidecars(out)], film_inputs(film))
     apply_quality(film, quality, size, fps)
     film, timeline = prepare(
         film,
@@ -181,6 +290,7 @@ def build(
         get_model=get_model,
         timings=timings,
     )
+    state["film"] = film
     if timeline is None or diags.has_errors:
         return BuildResult(False, film, diags.items, timings=timings)
 
@@ -191,7 +301,6 @@ def build(
     progress("mix", 0, 0)
     mixed = mix_soundtrack(timeline, cache)
     timings["mix"] = time.perf_counter() - t0
-    out = out or path.with_suffix(".mp4")
     burn = burn_subtitles if burn_subtitles is not None else film.settings.subtitles == "burn"
     t0 = time.perf_counter()
     report = render_film(

@@ -119,8 +119,11 @@ def atomic_path(target: Path, suffix: str = "") -> Iterator[Path]:
     removed and ``target`` is left untouched.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
+    # The writer's pid is in the name, so the next build can tell (and delete)
+    # the temporaries of a build that was killed (render.segments.sweep_stale).
+    suffix = suffix or f".{os.getpid()}{target.suffix or '.tmp'}"
     fd, tmp_name = tempfile.mkstemp(
-        prefix=f".{target.name}.", suffix=(suffix or target.suffix) + ".part", dir=target.parent
+        prefix=f".{target.name}.", suffix=suffix + ".part", dir=target.parent
     )
     os.close(fd)
     tmp = Path(tmp_name)

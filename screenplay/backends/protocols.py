@@ -26,7 +26,10 @@ Media conventions shared by every engine:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import os
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
@@ -286,7 +289,75 @@ class DialogueModel(Protocol):
     def generate(self, request: GenerationRequest) -> str: ...
 
 
-def resolve_user_path(base_dir: Path, raw: str) -> Path:
-    """A user-written path, relative to the film's folder."""
-    p = Path(raw).expanduser()
-    return p if p.is_absolute() else (base_dir / p)
+# --------------------------------------------------------------------------
+# User paths: the one place a path written in a film becomes a file
+# --------------------------------------------------------------------------
+
+#: Whether files outside the film's project may be read (``--allow-outside-assets``).
+_OUTSIDE_ALLOWED: ContextVar[bool] = ContextVar("screenplay_outside_assets", default=False)
+
+
+@contextmanager
+def outside_assets(allowed: bool) -> Iterator[None]:
+    """Within the block, paths outside the project are allowed (or refused)."""
+    token = _OUTSIDE_ALLOWED.set(bool(allowed))
+    try:
+        yield
+    finally:
+        _OUTSIDE_ALLOWED.reset(token)
+
+
+class UserPathError(ValueError):
+    """A path written in a film that cannot be used; ``code`` is a diagnostic code."""
+
+    def __init__(self, code: str, message: str, help: str = "") -> None:
+        super().__init__(message)
+        self.code, self.message, self.help = code, message, help
+
+
+def project_root(base_dir: Path) -> Path:
+    """The film's project: the git work tree that holds ``base_dir``, else ``base_dir`` itself."""
+    base = Path(os.path.realpath(base_dir))
+    for folder in (base, *base.parents):
+        if (folder / ".git").exists():
+            return folder
+    return base
+
+
+def resolve_user_path(base_dir: Path, raw: str, *, allow_outside: bool | None = None) -> Path:
+    """A path written in a film (``face: "faces/anna.png"``), as an absolute, resolved Path.
+
+    Relative paths are relative to the film's folder (``base_dir``).  The result
+    must lie inside the film's project (:func:`project_root`) after symbolic
+    links and ``..`` are resolved, unless ``allow_outside`` (default: the
+    ``--allow-outside-assets`` setting, see :func:`outside_assets`): a film
+    someone else wrote must not be able to copy your files into its output.
+    Raises :class:`UserPathError` (SP0304 for a path the system cannot take,
+    SP0809 for one outside the project); never OSError.
+    """
+    if allow_outside is None:
+        allow_outside = _OUTSIDE_ALLOWED.get()
+    if not raw or "\0" in raw:
+        raise UserPathError(
+            "SP0304", "not a usable file path", "write a path such as faces/anna.png"
+        )
+    try:
+        p = Path(raw).expanduser() if raw.startswith("~") else Path(raw)
+        p = p if p.is_absolute() else Path(base_dir) / p
+        resolved = Path(os.path.realpath(p))
+    except (OSError, ValueError, RuntimeError) as e:
+        raise UserPathError("SP0304", f"not a usable file path: {e}") from None
+    if len(os.fsencode(str(resolved))) >= 4096 or any(
+        len(os.fsencode(part)) > 255 for part in resolved.parts
+    ):
+        raise UserPathError("SP0304", "the file path is too long", "use a shorter path")
+    if not allow_outside:
+        root = project_root(base_dir)
+        if resolved != root and root not in resolved.parents:
+            raise UserPathError(
+                "SP0809",
+                f"{raw} is outside the film's project ({root})",
+                "copy the file into the film's folder, or build with `--allow-outside-assets` "
+                "if you trust this film",
+            )
+    return resolved

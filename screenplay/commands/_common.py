@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
 from rich.console import Console
 
-from screenplay.diagnostics import Diagnostic, Severity
+from screenplay.diagnostics import Diagnostic, Diagnostics, Severity
 from screenplay.diagnostics.render import print_diagnostics
 from screenplay.film import Film
 
@@ -28,8 +29,6 @@ def report(
         src = sources.get(file)
         if src is None:
             try:
-                from pathlib import Path
-
                 from screenplay.syntax.source import Source
 
                 src = Source.read(Path(file))
@@ -40,3 +39,24 @@ def report(
 
     print_diagnostics(items, line_of, console=console, machine=machine)
     return any(d.severity is Severity.ERROR for d in items)
+
+
+def outputs_ok(
+    outputs: list[Path], film: Film | None, diags: Diagnostics, extra_inputs: Iterable[Path] = ()
+) -> bool:
+    """Check a command's outputs before its work (see :func:`screenplay.outputs.check_outputs`).
+
+    A refusal (a folder, an unwritable place, an input of the film) is added
+    to ``diags`` as an error naming the output; returns False then.
+    """
+    from screenplay.backends.protocols import BackendError
+    from screenplay.outputs import check_outputs, film_inputs
+    from screenplay.syntax.source import Span
+
+    inputs = [*(film_inputs(film) if film is not None else []), *extra_inputs]
+    try:
+        check_outputs(outputs, inputs)
+    except BackendError as e:
+        diags.error(e.code, Span(str(outputs[0]), 0, 0, 0, 0), e.message, e.help)
+        return False
+    return True

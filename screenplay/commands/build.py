@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import re
-from fractions import Fraction
-from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from screenplay.commands import _args
 from screenplay.commands._common import report
 
 NAME = "build"
@@ -27,16 +25,11 @@ STAGES = {
 }
 
 
-def _size(text: str) -> tuple[int, int]:
-    m = re.fullmatch(r"(\d+)x(\d+)", text)
-    if not m:
-        raise argparse.ArgumentTypeError("size must look like 640x360")
-    return int(m.group(1)), int(m.group(2))
-
-
 def configure(p: argparse.ArgumentParser) -> None:
-    p.add_argument("file", type=Path, metavar="FILE")
-    p.add_argument("-o", "--output", type=Path, help="output MP4 (default: FILE with .mp4)")
+    p.add_argument("file", type=_args.input_path, metavar="FILE")
+    p.add_argument(
+        "-o", "--output", type=_args.output_path, help="output MP4 (default: FILE with .mp4)"
+    )
     q = p.add_mutually_exclusive_group()
     q.add_argument(
         "--preview",
@@ -53,20 +46,21 @@ def configure(p: argparse.ArgumentParser) -> None:
         help="higher quality encode (slower)",
     )
     p.set_defaults(quality="default")
-    p.add_argument("--jobs", "-j", type=int, default=2, help="worker processes (default 2)")
+    p.add_argument("--jobs", "-j", type=_args.jobs, default=2, help="worker processes (default 2)")
     p.add_argument(
         "--locked",
         action="store_true",
         help="never run the dialogue model: an unlocked [[generate]] hole is an error",
     )
-    p.add_argument("--size", type=_size, help="override the frame size, e.g. 320x180")
-    p.add_argument("--fps", type=Fraction, help="override the frame rate, e.g. 12 or 30000/1001")
+    p.add_argument("--size", type=_args.size, help="override the frame size, e.g. 320x180")
+    p.add_argument("--fps", type=_args.fps, help="override the frame rate, e.g. 12 or 30000/1001")
     p.add_argument(
         "--burn-subtitles",
         action="store_true",
         default=None,
         help="burn subtitles into the picture (they are always written as .srt/.vtt)",
     )
+    _args.allow_outside_assets(p)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -97,12 +91,13 @@ def run(args: argparse.Namespace) -> int:
             args.file,
             args.output,
             quality=args.quality,
-            jobs=max(1, args.jobs),
+            jobs=args.jobs,
             locked=args.locked,
             progress=progress,
             size=args.size,
             fps=args.fps,
             burn_subtitles=args.burn_subtitles,
+            allow_outside_assets=args.allow_outside_assets,
         )
     failed = report(result.diagnostics, result.film, console=console)
     if not result.ok or failed:

@@ -16,22 +16,25 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+from screenplay.commands import _args
+
 NAME = "cast"
 HELP = "draw a contact sheet of every character's face and every set of a film"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", type=Path, metavar="FILE", help="the .film file")
+    parser.add_argument("file", type=_args.input_path, metavar="FILE", help="the .film file")
     parser.add_argument(
         "-o",
         "--output",
-        type=Path,
+        type=_args.output_path,
         default=None,
         help="output image, .png or .jpg (default: FILE-cast.png beside the film)",
     )
     parser.add_argument(
-        "--width", type=int, default=1600, help="sheet width in pixels (default 1600)"
+        "--width", type=_args.sheet_width, default=1600, help="sheet width in pixels (default 1600)"
     )
+    _args.allow_outside_assets(parser)
 
 
 def _bind(kind: str, spec: Any, make: Any, span: Any, diags: Any, path: Path) -> Any | None:
@@ -61,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     from screenplay.api import load_film
     from screenplay.backends import registry
     from screenplay.cache import Cache
-    from screenplay.commands._common import report
+    from screenplay.commands._common import outputs_ok, report
     from screenplay.diagnostics import Diagnostics
     from screenplay.pictures.engine import auto_set_spec
     from screenplay.pictures.errors import CODES, SHEET_EMPTY, SHEET_WRITE_FAILED
@@ -81,6 +84,9 @@ def run(args: argparse.Namespace) -> int:
             f"cannot write {out}: use a .png or .jpg name",
             CODES[SHEET_WRITE_FAILED][1],
         )
+        report(diags, film)
+        return 1
+    if not outputs_ok([out], film, diags):
         report(diags, film)
         return 1
     cache = Cache()
@@ -135,8 +141,14 @@ def run(args: argparse.Namespace) -> int:
 
     title = film.title.get("title", "")
     sheet = contact_sheet(faces, sets, width=max(640, args.width), title=title or args.file.stem)
+    from screenplay.outputs import Staged
+
     try:
-        Image.fromarray(sheet).save(out)
+        with Staged([out]) as staged:
+            Image.fromarray(sheet).save(
+                staged[out], format="PNG" if out.suffix.lower() == ".png" else "JPEG"
+            )
+            staged.commit()
     except (OSError, ValueError) as exc:
         diags.error(
             SHEET_WRITE_FAILED,

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from screenplay.api import load_film
+from screenplay.commands import _args
 from screenplay.commands._common import report
 
 NAME = "check"
@@ -13,7 +13,7 @@ HELP = "check films for errors without building them (exit 1 if any)"
 
 
 def configure(p: argparse.ArgumentParser) -> None:
-    p.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    p.add_argument("files", nargs="+", type=_args.input_path, metavar="FILE")
     p.add_argument(
         "--format",
         choices=("human", "short", "json"),
@@ -21,6 +21,7 @@ def configure(p: argparse.ArgumentParser) -> None:
         help="human (default), short (one line each) or json",
     )
     p.add_argument("--notes", action="store_true", help="also show notes (e.g. auto-casting)")
+    _args.allow_outside_assets(p)
 
 
 def run(args: argparse.Namespace) -> int:

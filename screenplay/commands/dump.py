@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
 from screenplay.api import load_film
+from screenplay.commands import _args
 from screenplay.commands._common import report
 from screenplay.film import Film
 from screenplay.syntax.ast import flatten
@@ -19,8 +19,9 @@ HELP = "print the parsed and resolved film (or its timeline) as JSON"
 
 
 def configure(p: argparse.ArgumentParser) -> None:
-    p.add_argument("file", type=Path, metavar="FILE")
+    p.add_argument("file", type=_args.input_path, metavar="FILE")
     p.add_argument("--format", choices=("json", "timeline"), default="json")
+    _args.allow_outside_assets(p)
 
 
 def film_json(film: Film) -> dict[str, Any]:

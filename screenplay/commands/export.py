@@ -18,7 +18,8 @@ from typing import Any
 from rich.console import Console
 
 from screenplay.api import load_film
-from screenplay.commands._common import report
+from screenplay.commands import _args
+from screenplay.commands._common import outputs_ok, report
 from screenplay.diagnostics import Diagnostics
 
 NAME = "export"
@@ -26,12 +27,17 @@ HELP = "export the film's cut as OpenTimelineIO (.otio) for an editor"
 
 
 def configure(p: argparse.ArgumentParser) -> None:
-    p.add_argument("file", type=Path, metavar="FILE")
+    p.add_argument("file", type=_args.input_path, metavar="FILE")
     p.add_argument("--otio", action="store_true", required=True, help="write OpenTimelineIO")
-    p.add_argument("-o", "--output", type=Path, help="output .otio (default: FILE with .otio)")
     p.add_argument(
-        "--media", type=Path, help="the built MP4 the clips reference (default: FILE with .mp4)"
+        "-o", "--output", type=_args.output_path, help="output .otio (default: FILE with .otio)"
     )
+    p.add_argument(
+        "--media",
+        type=_args.input_path,
+        help="the built MP4 the clips reference (default: FILE with .mp4)",
+    )
+    _args.allow_outside_assets(p)
 
 
 def to_otio(timeline: Any, media: Path) -> Any:
@@ -142,18 +148,21 @@ def run(args: argparse.Namespace) -> int:
 
     film, items = load_film(args.file)
     diags = Diagnostics(list(items))
-    if film is None or diags.has_errors:
+    out = args.output or args.file.with_suffix(".otio")
+    media = args.media or args.file.with_suffix(".mp4")
+    if film is None or diags.has_errors or not outputs_ok([out], film, diags, [media]):
         report(diags, film, console=console)
         return 1
     timeline, more = plan_timeline(film)
     if timeline is None:
         report(list(diags) + more, film, console=console)
         return 1
-    out = args.output or args.file.with_suffix(".otio")
-    media = args.media or args.file.with_suffix(".mp4")
-    from screenplay.cache import atomic_path
+    from screenplay.outputs import Staged
 
-    with atomic_path(out) as tmp:
-        otio.adapters.write_to_file(to_otio(timeline, media), str(tmp), adapter_name="otio_json")
+    with Staged([out]) as staged:
+        otio.adapters.write_to_file(
+            to_otio(timeline, media), str(staged[out]), adapter_name="otio_json"
+        )
+        staged.commit()
     console.print(f"wrote {out} ({len(timeline.shots)} shots)")
     return 0

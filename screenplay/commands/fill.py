@@ -7,12 +7,12 @@ the text); ``--regenerate`` redraws every hole.
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from rich.console import Console
 
 from screenplay.api import load_film
 from screenplay.cache import atomic_write_bytes
+from screenplay.commands import _args
 from screenplay.commands._common import report
 from screenplay.diagnostics import Diagnostics
 
@@ -21,9 +21,10 @@ HELP = "generate missing dialogue ([[generate …]] and `...` lines) and lock it
 
 
 def configure(p: argparse.ArgumentParser) -> None:
-    p.add_argument("file", type=Path, metavar="FILE")
+    p.add_argument("file", type=_args.input_path, metavar="FILE")
     p.add_argument("--write", action="store_true", help="write the generated text into FILE")
     p.add_argument("--regenerate", action="store_true", help="redraw holes that are already locked")
+    _args.allow_outside_assets(p)
 
 
 def run(args: argparse.Namespace) -> int:

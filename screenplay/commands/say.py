@@ -21,6 +21,8 @@ from screenplay.backends.protocols import PROJECT_RATE, AssetSpec, BackendError,
 if TYPE_CHECKING:
     import numpy as np
 
+from screenplay.commands import _args
+
 NAME = "say"
 HELP = "speak one line with a voice preset and write it to a WAV file"
 
@@ -30,7 +32,13 @@ def configure(p: argparse.ArgumentParser) -> None:
         "preset", metavar="PRESET", help="voice preset (see `screenplay voices`) or engine name"
     )
     p.add_argument("text", metavar="TEXT", help="what to say")
-    p.add_argument("-o", "--output", type=Path, default=Path("say.wav"), help="WAV file to write")
+    p.add_argument(
+        "-o",
+        "--output",
+        type=_args.output_path,
+        default=Path("say.wav"),
+        help="WAV file to write",
+    )
     p.add_argument("--parenthetical", "-p", default=None, help='delivery, e.g. "(whispering)"')
     p.add_argument("--extension", default=None, help="cue extension: V.O. or O.S.")
     p.add_argument("--timings", action="store_true", help="print word and viseme timings")
@@ -62,13 +70,16 @@ def write_wav(path: Path, audio: np.ndarray, rate: int = PROJECT_RATE) -> None:
     """16-bit PCM mono WAV (what every player opens)."""
     import numpy as np
 
-    path.parent.mkdir(parents=True, exist_ok=True)
+    from screenplay.outputs import Staged
+
     pcm = (np.clip(audio, -1.0, 1.0) * 32767.0).astype("<i2")
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(rate)
-        w.writeframes(pcm.tobytes())
+    with Staged([path]) as staged:
+        with wave.open(str(staged[path]), "wb") as w:
+            w.setnchannels(1)
+            w.setsampwidth(2)
+            w.setframerate(rate)
+            w.writeframes(pcm.tobytes())
+        staged.commit()
 
 
 def say(
@@ -111,7 +122,10 @@ def run(args: argparse.Namespace) -> int:
             err.print(f"  [cyan]help[/]: did you mean [bold]{exc.suggestion}[/]?")
         err.print("  [dim]`screenplay voices` lists the presets[/]")
         return 1
+    from screenplay.outputs import check_outputs
+
     try:
+        check_outputs([args.output])
         speech = say(spec, args.text, args.output, args.parenthetical, args.extension)
     except BackendError as exc:
         err.print(f"[bold red]error[{exc.code}][/]: {exc.message}")

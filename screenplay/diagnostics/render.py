@@ -33,9 +33,13 @@ def render_text(diag: Diagnostic, line_of: Callable[[str, int], str]) -> Text:
     width = len(str(max([diag.span.line] + [lab.span.line for lab in diag.labels])))
     pad = " " * width
     out.append(f"{pad}--> ", style="blue")
-    out.append(f"{diag.span.file}:{diag.span.line}:{diag.span.col}\n")
-    out.append(f"{pad} |\n", style="blue")
-    _snippet(out, diag.span, diag.label, style, line_of, width)
+    if diag.span.line < 1:
+        # A whole file (an output, an unreadable input): nothing to quote.
+        out.append(f"{diag.span.file}\n")
+    else:
+        out.append(f"{diag.span.file}:{diag.span.line}:{diag.span.col}\n")
+        out.append(f"{pad} |\n", style="blue")
+        _snippet(out, diag.span, diag.label, style, line_of, width)
     for lab in diag.labels:
         if lab.span.file != diag.span.file:
             out.append(f"{pad}--> ", style="blue")

@@ -23,7 +23,13 @@ from functools import cache
 from pathlib import Path
 
 from screenplay.backends import registry
-from screenplay.backends.protocols import AssetKind, AssetSpec, SceneInfo
+from screenplay.backends.protocols import (
+    AssetKind,
+    AssetSpec,
+    SceneInfo,
+    UserPathError,
+    resolve_user_path,
+)
 from screenplay.diagnostics import Diagnostics
 from screenplay.diagnostics.core import Label, did_you_mean, suggestion
 from screenplay.film import CastMember, CueDecl, Film, SetDecl, Settings, scene_info
@@ -100,6 +106,13 @@ class _Resolver:
                     "no such module in the film's folder or the stdlib",
                 )
                 continue
+            if path.parent != stdlib_dir():
+                # A module of the film's own is a user path like any other (symlinks included).
+                try:
+                    path = resolve_user_path(base_dir, path.name)
+                except UserPathError as e:
+                    self.diags.error(e.code, mod.span, e.message, e.help, "cannot use this module")
+                    continue
             path = path.resolve()
             if path in self.loaded:
                 continue

@@ -23,7 +23,15 @@ from pathlib import Path
 from typing import Any
 
 from screenplay.backends import registry
-from screenplay.backends.protocols import AssetKind, AssetSpec, Constructor, FrozenParams, Param
+from screenplay.backends.protocols import (
+    AssetKind,
+    AssetSpec,
+    Constructor,
+    FrozenParams,
+    Param,
+    UserPathError,
+    resolve_user_path,
+)
 from screenplay.diagnostics import Diagnostics
 from screenplay.diagnostics.core import suggestion
 from screenplay.syntax import ast
@@ -91,8 +99,12 @@ class SpecBuilder:
                 if overrides is None:
                     return None
                 base.update(overrides)
+                # A preset retuned (`voice: carlos(rate=1.1)`) is still that preset: keep
+                # its description (credits, `screenplay voices`); only a new preset's
+                # own description replaces it.
+                own = label if owner.startswith("preset:") else ""
                 return make_spec(
-                    kind, ctor.name, base, label=label or preset.label, preset=preset.preset
+                    kind, ctor.name, base, label=own or preset.label, preset=preset.preset
                 )
             ctor = registry.lookup(kind, value.name)
             if ctor is None:
@@ -117,12 +129,18 @@ class SpecBuilder:
         return None
 
     # ------------------------------------------------------------ internals
+    def _user_path(self, value: ast.Str) -> Path | None:
+        """The file a quoted path names (the one place: ``resolve_user_path``), or a diagnostic."""
+        try:
+            return resolve_user_path(self.base_dir, value.value)
+        except UserPathError as e:
+            self.diags.error(e.code, value.span, e.message, e.help, "cannot use this path")
+            return None
+
     def _file(self, kind: AssetKind, value: ast.Str, owner: str, label: str) -> AssetSpec | None:
-        path = (
-            (self.base_dir / value.value).resolve()
-            if not Path(value.value).is_absolute()
-            else Path(value.value)
-        )
+        path = self._user_path(value)
+        if path is None:
+            return None
         if self.check_files and not path.is_file():
             self.diags.error(
                 "SP0304",
@@ -229,8 +247,9 @@ class SpecBuilder:
         elif t == "path":
             if not isinstance(value, ast.Str):
                 return self._type_error(param, value, where, "a file path in quotes")
-            p = Path(value.value)
-            path = p if p.is_absolute() else (self.base_dir / p).resolve()
+            path = self._user_path(value)
+            if path is None:
+                return _BAD
             if self.check_files and not path.is_file():
                 self.diags.error(
                     "SP0304",

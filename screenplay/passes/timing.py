@@ -107,6 +107,8 @@ class _Planner:
         self.last_face: AssetSpec | None = None
         self.scene_no = 0
         self.index = 0
+        #: ``[[subtitles off]]`` … ``[[subtitles on]]``: lines spoken meanwhile get no subtitle.
+        self.subtitles_on = True
 
     # -- helpers ---------------------------------------------------------------
     def frames(self, seconds: float) -> int:
@@ -189,6 +191,13 @@ class _Planner:
             self.index = i
             getattr(self, "beat_" + beat.kind)(beat)
         self.credits()
+        if self.chapters and self.chapters[0].start > 0:
+            # A chapter list starts at 0 s (players and the MP4 chapter track both
+            # assume it): what precedes the first section is a chapter of its own,
+            # named after the film, so the MP4 and the timeline list the same marks.
+            first = self.shots[0]
+            name = _plain(self.film.title.get("title", "").split("\n")[0]) or "Opening"
+            self.chapters.insert(0, Chapter(0, name, first.span))
         end_sample = self.sample(self.frame)
         for cue, (_start, args, span) in list(self.playing.items()):
             self._stop_cue(cue, end_sample, {"fade-out": args.get("fade-out-end", FADE_S)}, span)
@@ -211,6 +220,9 @@ class _Planner:
     def beat_title(self, beat: Beat) -> None:
         lines = tuple(x for x in beat.text.split("\n") if x.strip())
         self.add("title", CardPicture("title", lines), TITLE_S, beat.span)
+
+    def beat_subtitles(self, beat: Beat) -> None:
+        self.subtitles_on = bool(beat.args.get("state"))
 
     def beat_chapter(self, beat: Beat) -> None:
         self.pending_chapter = (beat.text, beat.span)
@@ -327,7 +339,8 @@ class _Planner:
             runs = ln.runs
             if ln.lyric:
                 runs = tuple(StyledRun(r.text, True, r.bold, r.underline) for r in runs)
-            self.subs.append(Subtitle(s0, max(s1, s0 + 1), runs, ln.span, ln.speaker))
+            if self.subtitles_on:
+                self.subs.append(Subtitle(s0, max(s1, s0 + 1), runs, ln.span, ln.speaker))
         if isinstance(picture, SpeakerPicture):
             picture = replace(picture, visemes=visemes[0])
         elif isinstance(picture, SplitPicture):
@@ -419,31 +432,41 @@ class _Planner:
 
     # -- end credits ---------------------------------------------------------------
     def credits(self) -> None:
+        """End credits as a film has them: the title, the cast, the music.
+
+        Each cast line is ``ROLE\tCREDIT`` (the card sets them in two columns):
+        the role is the character's label; the credit is the declaration's
+        ``credit:`` if there is one, else who plays and voices them, described
+        by their presets' descriptions (engine details in parentheses left
+        out), a user file's name, or a plain phrase — never an engine's name.
+        """
         lines: list[str] = []
         title = self.film.title.get("title", "")
         if title:
             lines.append(_plain(title.split("\n")[0]))
             lines.append("")
+        cast: list[str] = []
         for m in self.film.cast.values():
             if not m.speaks and m.name != "NARRATOR":
                 continue
-            face = _credit(m.face) if m.face else "—"
-            voice = _credit(m.voice) if m.voice else "—"
-            who = m.label if m.label and m.label.upper() != m.name else m.name.title()
-            if m.name == "NARRATOR" or m.face is None:
-                lines.append(f"{who} · voice: {voice}")
-            else:
-                lines.append(f"{who} · face: {face} · voice: {voice}")
+            given = self.credit_property(m.name)
+            # (resolve uses `credit:` as the label when there is none: not a role)
+            named = m.label and m.label.upper() != m.name and m.label != given
+            who = m.label if named else m.name.title()
+            cast.append(f"{who}\t{self._cast_credit(m)}")
         if (
             self.bound.narrator is not None
             and "NARRATOR" not in self.film.cast
             and any(ln.speaker == "NARRATOR" for b in self.bound.beats for ln in b.lines)
         ):
-            lines.append(f"Narrator · voice: {_credit(self.bound.narrator.voice)}")
+            cast.append(f"Narrator\tvoice: {_credit(self.bound.narrator.voice)}")
+        if cast:
+            lines += ["Cast", *cast, ""]
         cues = [c for c in self.film.cues.values() if c.spec is not None]
-        for c in cues:
-            lines.append(f"Music “{c.name.title()}” · {_credit(c.spec)}")
-        lines.append("")
+        if cues:
+            lines.append("Music")
+            lines += [f"{c.name.title()}\t{_credit(c.spec)}" for c in cues]
+            lines.append("")
         lines.append("Made with screenplay")
         n_people = sum(1 for x in lines if x)
         span = (
@@ -459,19 +482,52 @@ class _Planner:
         )
         self.shots[-1] = replace(shot, fade_out=min(self.frames(FADE_S), shot.frames))
 
+    def _cast_credit(self, m: Any) -> str:
+        given = self.credit_property(m.name)
+        if given:
+            return given
+        voice = _credit(m.voice) if m.voice else ""
+        if m.name == "NARRATOR" or m.face is None:
+            return f"voice: {voice}" if voice else "—"
+        face = _credit(m.face)
+        return f"{face} · voice: {voice}" if voice else face
+
+    def credit_property(self, name: str) -> str:
+        """The ``credit: "…"`` of NAME's cast declaration, if any."""
+        from screenplay.syntax import ast
+
+        for el in self.film.script.body:
+            if isinstance(el, ast.Declaration) and el.keyword == "cast":
+                if el.name.upper() == name:
+                    p = el.prop("credit")
+                    if p is not None and isinstance(p.value, ast.Str):
+                        return _plain(p.value.value.strip())
+        return ""
+
+
+#: What an asset is called in the credits when it has no description of its own.
+_PLAIN = {
+    "voice": "synthesized voice",
+    "face": "drawn portrait",
+    "set": "painted set",
+    "music": "original score",
+}
+
 
 def _credit(spec: AssetSpec | None) -> str:
+    """A viewer's description of an asset: no engine names, no seeds."""
     if spec is None:
         return "—"
     if spec.constructor == "file":
         p = spec.params.get("path")
-        return f"file {getattr(p, 'name', p)}"
-    if spec.label:
-        return spec.label
+        return str(getattr(p, "name", p))
     if spec.preset:
-        return spec.preset
-    seed = spec.params.get("seed")
-    return f"{spec.constructor}" + (f" (seed {seed})" if seed is not None else "")
+        # "Carlos — the man, plain American male (flite rms)" → "Carlos";
+        # "Woman in a white dress, 30 (The Empty Room)" → "Woman in a white dress, 30".
+        text = re.sub(r"\s*\([^()]*\)\s*$", "", spec.label or "").strip()
+        text = text.split(" — ")[0].strip()
+        return text or spec.preset.replace("_", " ").title()
+    return _PLAIN.get(spec.kind, spec.kind)
 
 
 def _plain(text: str) -> str:

@@ -8,13 +8,16 @@
 2. **render** – every shot segment that is not in the cache is composited
    and encoded (H.264, libx264, yuv420p), in ``jobs`` worker processes when
    there is enough to do (:mod:`screenplay.render.segments`);
-3. **subtitles** – ``OUT.srt`` and ``OUT.vtt`` sidecars, written atomically;
+3. **subtitles** – ``OUT.srt`` and ``OUT.vtt`` sidecars, into temporaries
+   beside the output;
 4. **mux** – the segments are joined by *stream copy* (packets demuxed and
    re-timestamped, never re-encoded) and muxed with the AAC track, a
    ``mov_text`` subtitle track, chapters and the title into a temporary
    file beside the output, with ``movflags=faststart``; the result is
-   checked (H.264 + AAC, exact frame count) and only then renamed onto the
-   output, so a failed or interrupted build never leaves a broken film.
+   checked (H.264 + AAC, exact frame count) and only then are the film and
+   its sidecars renamed into place together (:class:`screenplay.outputs.Staged`),
+   so a failed or interrupted build never leaves a broken film, nor new
+   subtitles beside an old film.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from screenplay.cache import Cache, atomic_path, digest
+from screenplay.outputs import Staged, check_outputs, sidecars
 from screenplay.render import errors
 from screenplay.render.segments import (
     PRESETS,
@@ -114,7 +118,8 @@ def render_film(
     _check_timeline(timeline)
     _check_encoders()
     audio = _prepare_soundtrack(soundtrack, timeline)
-    _check_output(out)
+    srt, vtt = sidecars(out)
+    check_outputs([out, srt, vtt])
     cache_root = Path(cache.root)
     segments_dir = cache_root / "segments"
     _ensure_writable(segments_dir)
@@ -143,19 +148,20 @@ def render_film(
     try:
         audio_path, audio_reused = audio_job.result()
         timings["audio"] = audio_job.seconds
-        t0 = time.perf_counter()
-        srt, vtt = out.with_suffix(".srt"), out.with_suffix(".vtt")
-        from screenplay.render.subtitles import public_mode, write_srt, write_vtt
+        from screenplay.render.subtitles import srt_text, vtt_text
 
-        write_srt(timeline, srt)
-        write_vtt(timeline, vtt)
-        timings["subtitles"] = time.perf_counter() - t0
-
-        t0 = time.perf_counter()
-        with atomic_path(out, _part_suffix(".mp4")) as tmp:
-            sub_track = _mux(timeline, tasks, audio_path, tmp, report_progress)
-            _verify(tmp, timeline)
-            os.chmod(tmp, public_mode())
+        # Every output goes to a temporary beside it; only when the film is muxed
+        # and verified are all three renamed into place (the film last), so a
+        # failure or a kill never leaves new subtitles beside an old film.
+        with Staged([out, srt, vtt]) as staged:
+            t0 = time.perf_counter()
+            staged[srt].write_text(srt_text(timeline), encoding="utf-8")
+            staged[vtt].write_text(vtt_text(timeline), encoding="utf-8")
+            timings["subtitles"] = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            sub_track = _mux(timeline, tasks, audio_path, staged[out], report_progress)
+            _verify(staged[out], timeline)
+            staged.commit()
         timings["mux"] = time.perf_counter() - t0
     except OSError as e:
         _raise_if_disk_full(e, out)
@@ -206,9 +212,12 @@ def _plan_and_render(
         sweep_stale(
             out.parent, (out.name, out.with_suffix(".srt").name, out.with_suffix(".vtt").name)
         )
-        for sub in segments_dir.iterdir():
-            if sub.is_dir():
-                sweep_stale(sub)
+        # Every namespace of the cache (voices, faces, segments …), not only segments.
+        for namespace in Path(cache.root).iterdir():
+            if namespace.is_dir():
+                for sub in namespace.iterdir():
+                    if sub.is_dir():
+                        sweep_stale(sub)
 
         t0 = time.perf_counter()
         tasks = plan_segments(timeline, assets, cache.root, quality=quality, burn=burn)
@@ -263,12 +272,6 @@ def _check_encoders() -> None:
         raise errors.error(
             errors.ENCODER_MISSING, f"PyAV has no {', '.join(sorted(missing))} encoder"
         )
-
-
-def _check_output(out: Path) -> None:
-    if out.is_dir():
-        raise errors.error(errors.OUTPUT_IS_DIRECTORY, f"{out} is a folder")
-    _ensure_writable(out.parent, code=errors.OUTPUT_NOT_WRITABLE)
 
 
 def _ensure_writable(folder: Path, code: str = errors.CACHE_NOT_WRITABLE) -> None:
@@ -337,49 +340,82 @@ def _render_segments(
             render_segment(task, assets, on_frames=advance)
         return
 
-    import multiprocessing
+    if not _main_importable():
+        # Spawned workers re-import the main script; a script read from stdin
+        # (``python - <<EOF``) or typed at a prompt cannot be, so render here.
+        for task in order:
+            render_segment(task, assets)
+            done += task.count
+            progress("render", done, total_frames)
+        return
 
-    ctx = multiprocessing.get_context("spawn")
-    pool = ctx.Pool(workers, initializer=worker_init, initargs=(assets, os.getpid()))
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
+    # concurrent.futures, not multiprocessing.Pool: a worker that dies (killed,
+    # out of memory, cannot start) breaks the pool and fails the build with an
+    # error, where Pool would respawn it forever.
+    pool = ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=worker_init,
+        initargs=(assets, os.getpid()),
+    )
     try:
-        for _, frames, _ in pool.imap_unordered(worker_render, order):
+        futures = [pool.submit(worker_render, task) for task in order]
+        for fut in as_completed(futures):
+            _, frames, _ = fut.result()  # re-raises a worker's error here
             done += frames
             progress("render", done, total_frames)
-        pool.close()
+    except BrokenProcessPool as e:
+        _stop_pool(pool)
+        raise errors.error(
+            errors.WORKERS_FAILED, f"a render worker process died before finishing: {e}"
+        ) from None
     except BaseException:
         # Interrupted or failed: stop the workers now (they delete their temp files).
         _stop_pool(pool)
         raise
-    else:
-        pool.join()
+    pool.shutdown(wait=True)
+
+
+def _main_importable() -> bool:
+    """Whether a spawned process can re-import ``__main__`` (false for stdin or ``-c`` code)."""
+    import sys
+
+    main = sys.modules.get("__main__")
+    if main is None or getattr(main, "__spec__", None) is not None:
+        return True  # ``python -m …`` or an embedding: imported by module name
+    path = getattr(main, "__file__", None)
+    return path is None or os.path.isfile(path)
 
 
 def _stop_pool(pool: Any, grace: float = 10.0) -> None:
-    """``pool.terminate()``, but never hang.
+    """Stop a :class:`ProcessPoolExecutor` now, and never hang.
 
-    ``Pool.terminate`` can deadlock when a worker dies holding the task
-    queue's lock, or when the pool respawns a worker while it is being torn
-    down (seen as a test that hung forever).  So it runs on a watchdog
-    thread; whatever is still alive after ``grace`` seconds is killed, and the
-    pool's exit-time finalizer is cancelled so the interpreter can exit.
-    Killed workers cannot delete their temp files; the next build sweeps them
-    (:func:`screenplay.render.segments.sweep_stale`).
+    Pending tasks are cancelled and the workers are sent SIGTERM (they delete
+    their temp files and exit); whatever is still alive after ``grace``
+    seconds is killed.  Killed workers cannot delete their temp files; the
+    next build sweeps them (:func:`screenplay.render.segments.sweep_stale`).
     """
-    import multiprocessing
     import threading
 
-    t = threading.Thread(target=pool.terminate, name="screenplay-pool-stop", daemon=True)
+    procs = list(getattr(pool, "_processes", {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in procs:
+        if proc.is_alive():
+            proc.terminate()
+    deadline = time.monotonic() + grace
+    for proc in procs:
+        proc.join(max(0.0, deadline - time.monotonic()))
+        if proc.is_alive():
+            proc.kill()
+            proc.join(2.0)
+    # The executor's management thread notices the dead workers and exits.
+    t = threading.Thread(target=pool.shutdown, kwargs={"wait": True}, daemon=True)
     t.start()
     t.join(grace)
-    if not t.is_alive():
-        pool.join()
-        return
-    for child in multiprocessing.active_children():
-        child.kill()
-    t.join(2.0)
-    finalizer = getattr(pool, "_terminate", None)
-    if finalizer is not None and hasattr(finalizer, "cancel"):
-        finalizer.cancel()
 
 
 class _AudioJob:

@@ -1,4 +1,4 @@
-"""Diagnostic codes of the renderer and encoder (range SP0800–SP0899).
+"""Diagnostic codes of the renderer, the encoder and the build's boundary (SP0800–SP0899).
 
 The renderer raises :class:`~screenplay.backends.protocols.BackendError` with
 one of these codes for failures the user can fix (an output folder that
@@ -18,6 +18,12 @@ OUTPUT_IS_DIRECTORY = "SP0802"
 ENCODER_MISSING = "SP0803"
 CACHE_NOT_WRITABLE = "SP0804"
 BAD_SOUNDTRACK = "SP0805"
+# The build's boundary with the outside world (command line, files, processes).
+BAD_FLAG = "SP0806"
+OUTPUT_IS_INPUT = "SP0807"
+INPUT_UNREADABLE = "SP0808"
+OUTSIDE_PROJECT = "SP0809"
+WORKERS_FAILED = "SP0810"
 
 CODES: dict[str, tuple[str, str]] = {
     OUTPUT_NOT_WRITABLE: (
@@ -58,6 +64,43 @@ CODES: dict[str, tuple[str, str]] = {
         "The mixed soundtrack handed to the renderer is not audio the film can carry "
         "(not mono or stereo numeric audio, or it contains NaN or infinite samples). "
         "This points at a bug in the mixer; please report it.",
+    ),
+    BAD_FLAG: (
+        "invalid command-line value",
+        "A flag was given a value the build cannot use: `--fps` takes a rate from 1 to 120 "
+        "(`24`, `12.5`, `30000/1001`), `--size` an even `WIDTHxHEIGHT` from 16x16 to "
+        "7680x4320, `--jobs` a whole number from 1 to 64, `-o` a file name (not a folder). "
+        "`screenplay COMMAND --help` lists every flag.",
+    ),
+    OUTPUT_IS_INPUT: (
+        "output would overwrite an input",
+        "The output path (the film, or its `.srt`/`.vtt` subtitles beside it) names a file the "
+        "build reads: the screenplay itself, its `.lock`, a module it `use`s, or a face, set or "
+        "music file. Writing there would destroy it, so nothing was built. This happens with "
+        "`screenplay build s.film -o s.film`, or with a screenplay named `movie.mp4` (the film "
+        "would be written over it). Choose another `-o`, e.g. `-o s.mp4`.",
+    ),
+    INPUT_UNREADABLE: (
+        "a file the film uses cannot be read",
+        "The build could not read a file it needs (a face or set image, a music file, a module): "
+        "it vanished after the check, its permissions forbid reading, or the disk reported an "
+        "error. The message names the file and the operating system's reason.",
+    ),
+    OUTSIDE_PROJECT: (
+        "file outside the film's project",
+        "A `face:`, `image:`, `music:` or other file path, or a `use`d module, lies outside the "
+        "film's project: the film's folder, or the git repository that contains it. An absolute "
+        "path, `..` or a symbolic link can point anywhere on your computer, and whatever it names "
+        "would be embedded in the film you share, so a film you downloaded could copy your "
+        "pictures or recordings into its output. Copy the file into the project, or build with "
+        "`--allow-outside-assets` if you trust this film.",
+    ),
+    WORKERS_FAILED: (
+        "worker processes failed",
+        "Shots are rendered in worker processes (`--jobs`). One of them died before finishing "
+        "(killed by the system, e.g. for lack of memory, or it could not start). Nothing was "
+        "written. Build again with `--jobs 1` to render in one process, and report the problem "
+        "if it persists.",
     ),
 }
 

