@@ -27,6 +27,7 @@ from screenplay.backends.protocols import AssetKind, AssetSpec, Constructor, Fro
 from screenplay.diagnostics import Diagnostics
 from screenplay.diagnostics.core import suggestion
 from screenplay.syntax import ast
+from screenplay.syntax.files import absolute, path_problem, probe
 from screenplay.syntax.source import Span
 
 #: What a `file` constructor accepts, for kinds whose engine package does not declare one.
@@ -117,20 +118,40 @@ class SpecBuilder:
         return None
 
     # ------------------------------------------------------------ internals
-    def _file(self, kind: AssetKind, value: ast.Str, owner: str, label: str) -> AssetSpec | None:
-        path = (
-            (self.base_dir / value.value).resolve()
-            if not Path(value.value).is_absolute()
-            else Path(value.value)
-        )
-        if self.check_files and not path.is_file():
+    def user_file(self, value: ast.Str) -> Path | None:
+        """The file a quoted path names (relative to the film), or None after a diagnostic.
+
+        Every user path is tested here, through :mod:`screenplay.syntax.files`, which
+        never raises: a name too long for the file system, a NUL or a folder is a
+        diagnostic like a missing file.
+        """
+        path = absolute(value.value, self.base_dir)
+        if not self.check_files:
+            return path
+        problem = path_problem(value.value) or probe(path)
+        if problem is None:
+            return path
+        if problem == "no such file":
             self.diags.error(
                 "SP0304",
                 value.span,
-                f"file not found: {value.value}",
+                f"file not found: {_clip(value.value)}",
                 f"paths are relative to the film's folder ({self.base_dir})",
                 "no such file",
             )
+        else:
+            self.diags.error(
+                "SP0312",
+                value.span,
+                f"cannot use {_clip(value.value)!r} as a file: {problem}",
+                "name an image or audio file, relative to the film's folder",
+                "unusable path",
+            )
+        return None
+
+    def _file(self, kind: AssetKind, value: ast.Str, owner: str, label: str) -> AssetSpec | None:
+        path = self.user_file(value)
+        if path is None:
             return None
         ctor = registry.lookup(kind, "file")
         params: dict[str, Any] = {"path": path}
@@ -229,17 +250,10 @@ class SpecBuilder:
         elif t == "path":
             if not isinstance(value, ast.Str):
                 return self._type_error(param, value, where, "a file path in quotes")
-            p = Path(value.value)
-            path = p if p.is_absolute() else (self.base_dir / p).resolve()
-            if self.check_files and not path.is_file():
-                self.diags.error(
-                    "SP0304",
-                    value.span,
-                    f"file not found: {value.value}",
-                    f"paths are relative to the film's folder ({self.base_dir})",
-                    "no such file",
-                )
+            found = self.user_file(value)
+            if found is None:
                 return _BAD
+            path = found
             v = path
         elif t == "choice":
             if not isinstance(value, ast.Str | ast.Name):
@@ -310,6 +324,10 @@ def _fmt(v: float | None) -> str:
     if v is None:
         return "∞"
     return str(int(v)) if float(v).is_integer() else f"{v:g}"
+
+
+def _clip(text: str, n: int = 60) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 def _kind_word(kind: str) -> str:
