@@ -22,7 +22,18 @@ from screenplay.diagnostics import Diagnostics
 from screenplay.diagnostics.core import did_you_mean
 from screenplay.resources import grammar_path
 from screenplay.syntax import ast
-from screenplay.syntax.classify import LineToken, classify, strip_hidden
+from screenplay.syntax.classify import (
+    PRESET_KEYWORDS,
+    PRODUCTION_KEYWORDS,
+    Line,
+    LineToken,
+    classify,
+    is_upper_name,
+    parse_decl,
+    parse_preset,
+    parse_use,
+    strip_hidden,
+)
 from screenplay.syntax.source import Source, Span
 
 #: How deep calls and lists may nest in a production value or directive (SP0110).
@@ -351,19 +362,19 @@ def parse_directive(
     # Parse the note as written (it may span lines) so spans map back exactly.
     base = inner
     if _too_deep(text, base, diags):
-        return ast.Directive(span, word, (), text)
+        return ast.Directive(span, word, (), text, broken=True)
     try:
         tree = _production_parser().parse(text, start="directive")
     except UnexpectedInput as exc:
         _report_value_error(exc, text, base, diags)
-        return ast.Directive(span, word, (), text)
+        return ast.Directive(span, word, (), text, broken=True)
     except LarkError:
         diags.error("SP0106", span, f"the arguments of `{word}` could not be read")
-        return ast.Directive(span, word, (), text)
+        return ast.Directive(span, word, (), text, broken=True)
     builder = _ValueBuilder(base, diags)
     name, name_span, args = builder.transform(tree)
     if builder.bad:
-        return ast.Directive(span, name, (), text, name_span)
+        return ast.Directive(span, name, (), text, name_span, broken=True)
     return ast.Directive(span, name, args, text, name_span)
 
 
@@ -432,7 +443,60 @@ class _Builder:
     def action(self, tree: Tree[Token]) -> ast.Action:
         lts = [self.lt(c) for c in tree.children]  # type: ignore[arg-type]
         text = "\n".join(t.text for t in lts)
+        if not lts[0].data.get("forced") and lts[0].line is not None:
+            self._production_lookalike(lts[0].line)
         return ast.Action(lts[0].span.to(lts[-1].span), text, bool(lts[0].data.get("forced")))
+
+    def _production_lookalike(self, line: Line) -> None:
+        """Warn when an action paragraph was almost certainly meant as production.
+
+        The narrator reads action aloud, so ``use ../x`` or ``cats ODILE`` silently
+        becoming action is the worst outcome of a typo (SP0112, SP0113).
+        """
+        raw = line.text
+        word = raw.split(None, 1)[0] if raw[:1].strip() else ""
+        if not word or not word.islower() or not word.isalpha():
+            return
+        wspan = line.span(self.source, 0, len(word))
+        rest = raw[len(word) :]
+        if word == "use":
+            body = rest.split("#", 1)[0].strip()
+            if any(c in body for c in "/\\.\"'"):
+                why = "`use` takes module names, not paths: `use NAME` loads NAME.film "
+                why += "from the film's folder or the stdlib"
+            elif len(body.replace(",", " ").split()) > len(body.split(",")):
+                why = "separate module names with commas: `use voices, faces`"
+            else:
+                why = "write `use` and module names such as `use voices, faces`"
+            self.diags.warning(
+                "SP0112",
+                line.span(self.source, 0, len(raw.rstrip())),
+                "this looks like a `use` line, but it is read as action",
+                why + "\nif it is action, start it with a capital letter",
+                "spoken by the narrator",
+            )
+            return
+        if word in PRODUCTION_KEYWORDS:
+            return
+        close = did_you_mean(word, PRODUCTION_KEYWORDS, cutoff=0.75)
+        if close is None:
+            return
+        fixed = close + rest
+        if close == "use":
+            shaped = parse_use(fixed) is not None
+        elif close in PRESET_KEYWORDS:
+            shaped = parse_preset(fixed) is not None
+        else:
+            decl = parse_decl(fixed)
+            shaped = decl is not None and is_upper_name(decl.name)
+        if shaped:
+            self.diags.warning(
+                "SP0113",
+                wspan,
+                f"`{word}` starts this paragraph like a declaration, but is not a keyword",
+                f"did you mean `{close}`?\nas written, the narrator reads this line aloud",
+                "not a keyword",
+            )
 
     def transition(self, tree: Tree[Token]) -> ast.Transition:
         t = self._one(tree)
