@@ -241,11 +241,18 @@ class LockFile:
     @classmethod
     def load(cls, path: Path) -> LockFile:
         """Read ``path``; a missing file is an empty lock.  Raises :class:`LockError`."""
+        from screenplay.syntax.files import MAX_LOCK_BYTES, UnusableFile, read_user_bytes
+
         path = Path(path)
-        try:
-            raw = path.read_bytes()
-        except FileNotFoundError:
-            return cls()
+        try:  # regular files only, size-capped: never a FIFO, a device or a folder
+            raw = read_user_bytes(path, MAX_LOCK_BYTES)
+        except UnusableFile as exc:
+            if exc.missing:
+                return cls()
+            err = LockError(1, 1, f"cannot read the lock file: {exc.reason}", _UNREADABLE_HELP)
+            err.code = "SP0311"
+            err.path = path
+            raise err from None
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -433,7 +440,7 @@ class _Parser:
     @staticmethod
     def _value(name: str, value: str, ln: int, col: int) -> object:
         if name in ("line", "count", "seed", "draw"):
-            if not re.fullmatch(r"\d+", value):
+            if not re.fullmatch(r"\d{1,18}", value):  # int() of 5,000 digits raises
                 raise LockError(
                     ln, col, f"`{name}` must be a whole number ≥ 0, not `{_clip(value)}`", ""
                 )
@@ -459,6 +466,12 @@ class _Parser:
         if not value:
             raise LockError(ln, col, f"`{name}` is empty", "")
         return value
+
+
+_UNREADABLE_HELP = (
+    "the lock must be a text file beside the film; delete or replace it, "
+    "then run `screenplay fill` to regenerate it"
+)
 
 
 def _clip(s: str, n: int = 40) -> str:
