@@ -283,7 +283,9 @@ def interpret(d: ast.Directive) -> tuple[dict[str, Any], list[DirectiveProblem]]
     return out, problems
 
 
-def _unsupported(d: ast.Directive, option: str, span: Span, spec: DirectiveSpec) -> DirectiveProblem:
+def _unsupported(
+    d: ast.Directive, option: str, span: Span, spec: DirectiveSpec
+) -> DirectiveProblem:
     return DirectiveProblem(
         "SP0315",
         span,

@@ -183,7 +183,7 @@ FRONT_END: dict[str, tuple[str, str]] = {
     ),
     "SP0312": (
         "unusable file path",
-        "A quoted path (`face: \"…\"`, `file(path=…)`) names something that cannot be a file: "
+        'A quoted path (`face: "…"`, `file(path=…)`) names something that cannot be a file: '
         "the name is longer than the file system allows, it contains a NUL character, a part of "
         "it is not a folder, or it names a folder or a device.",
     ),

@@ -111,7 +111,9 @@ class Diagnostics:
 
 
 #: Characters that reorder or hide text on a terminal (Trojan Source): shown escaped.
-_BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
 
 
 def escape_char(ch: str) -> str | None:

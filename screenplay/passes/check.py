@@ -21,7 +21,6 @@ from screenplay.directives import MAX_FILM_S, SPECS, fmt_seconds, interpret
 from screenplay.film import Film
 from screenplay.syntax import ast
 
-
 #: The least time (s) elements take on screen, as the timing pass lays them out: the
 #: title card, a scene's establishing shot, the breath around any spoken line, a card.
 _MIN_TITLE_S = 4.0

@@ -32,8 +32,8 @@ from screenplay.passes.specs import SpecBuilder, derived_seed, make_spec
 from screenplay.resources import stdlib_dir
 from screenplay.stdlib_presets import load_presets
 from screenplay.syntax import ast
-from screenplay.syntax.parser import parse_source
 from screenplay.syntax.files import UnusableFile, absolute, is_regular_file
+from screenplay.syntax.parser import parse_source
 from screenplay.syntax.source import Source
 
 PRESET_KIND: dict[str, AssetKind] = {
@@ -445,7 +445,9 @@ def parse_format(value: str) -> tuple[tuple[int, int] | None, str | None] | None
     size: tuple[int, int] | None = None
     if tokens:
         parts = "".join(tokens).split("x")
-        if len(parts) != 2 or not all(p.isascii() and p.isdigit() and 2 <= len(p) <= 5 for p in parts):
+        if len(parts) != 2 or not all(
+            p.isascii() and p.isdigit() and 2 <= len(p) <= 5 for p in parts
+        ):
             return None
         size = (int(parts[0]), int(parts[1]))
     if size is None and fps is None:

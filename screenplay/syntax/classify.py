@@ -319,7 +319,7 @@ def split_scene_number(s: str) -> tuple[str, str | None]:
 
 
 def parse_use(raw: str) -> tuple[str, int] | None:
-    """``use voices, faces  # c`` → ("voices, faces", offset of the list); None if not that shape."""
+    """``use voices, faces  # c`` → ("voices, faces", offset of the list), or None."""
     if not raw.startswith("use") or len(raw) < 5 or not raw[3].isspace():
         return None
     body = raw[3:]
@@ -583,7 +583,6 @@ def _classify_line(
     def tok(t: str, text: str, start: int = lead, stop: int = end, **data: object) -> LineToken:
         return LineToken(t, text, ln.span(source, start, stop), ln, dict(data))
 
-
     # Page breaks, sections and synopses stand on their own anywhere.
     if PAGE_BREAK_RE.match(raw):
         return tok("PAGE_BREAK", "")
@@ -628,11 +627,7 @@ def _classify_line(
                     value_span=ln.span(source, pre.value_start, end),
                 )
             decl = parse_decl(raw)
-            if (
-                decl
-                and is_upper_name(decl.name)
-                and (next_blank or _next_is_property(lines, i))
-            ):
+            if decl and is_upper_name(decl.name) and (next_blank or _next_is_property(lines, i)):
                 return tok(
                     "DECL",
                     s,

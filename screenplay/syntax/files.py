@@ -111,14 +111,14 @@ def read_user_bytes(
 
     With ``streams=True`` a pipe or character device the user named on purpose
     (``screenplay check /dev/stdin``) is read too, still capped at ``max_bytes``.
-    The file is opened non-blocking, so a FIFO with no writer is refused, not waited on.
+    Opening never blocks: without ``streams`` a FIFO is refused; with it, a FIFO with no
+    writer reads as empty rather than waiting for one.
     """
     problem = path_problem(path)
     if problem:
         raise UnusableFile(path, problem)
-    flags = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)
-    if not streams:
-        flags |= getattr(os, "O_NONBLOCK", 0)
+    # Opened non-blocking so that opening a FIFO never waits for a writer.
+    flags = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
         fd = os.open(path, flags)
     except OSError as exc:
@@ -131,8 +131,13 @@ def read_user_bytes(
             streams and (stat.S_ISFIFO(st.st_mode) or stat.S_ISCHR(st.st_mode))
         ):
             raise UnusableFile(path, kind)
+        if kind is not None:
+            # A pipe the user named: read it to its end (a FIFO with no writer reads as empty).
+            os.set_blocking(fd, True)
         if kind is None and st.st_size > max_bytes:
-            raise UnusableFile(path, f"it is too large ({_size(st.st_size)}; at most {_size(max_bytes)})")
+            raise UnusableFile(
+                path, f"it is too large ({_size(st.st_size)}; at most {_size(max_bytes)})"
+            )
         chunks: list[bytes] = []
         total = 0
         while True:
@@ -153,9 +158,7 @@ def read_user_bytes(
         os.close(fd)
 
 
-def read_user_text(
-    path: str | os.PathLike[str], max_bytes: int, *, streams: bool = False
-) -> str:
+def read_user_text(path: str | os.PathLike[str], max_bytes: int, *, streams: bool = False) -> str:
     """:func:`read_user_bytes` decoded as screenplay source text (UTF-8, LF line ends)."""
     from screenplay.syntax.source import decode
 
