@@ -199,23 +199,20 @@ class _Finder:
 
 
 class _BlankLines:
-    """Where the text has a blank line (``\\n``, blanks, ``\\n``): answers "any in [a, b)?"."""
+    """Where the text has a blank line (newline, blanks, newline): answers "any in [a, b)?"."""
+
+    # Linear: each space or tab is scanned once, from the newline before it.
+    _BLANK = re.compile(r"\n[ \t]*(?=\n)")
 
     def __init__(self, text: str, max_inner: int | None) -> None:
         # (position of the first newline, position of the second) for each blank line,
         # with at most ``max_inner`` spaces/tabs between them (None: any number).
         self.starts: list[int] = []
         self.ends: list[int] = []
-        prev = text.find("\n")
-        while prev >= 0:
-            nxt = text.find("\n", prev + 1)
-            if nxt < 0:
-                break
-            inner = text[prev + 1 : nxt]
-            if (max_inner is None or len(inner) <= max_inner) and inner.strip(" \t") == "":
-                self.starts.append(prev)
-                self.ends.append(nxt)
-            prev = nxt
+        for m in self._BLANK.finditer(text):
+            if max_inner is None or m.end() - m.start() - 1 <= max_inner:
+                self.starts.append(m.start())
+                self.ends.append(m.end())
 
     def within(self, a: int, b: int) -> bool:
         """Whether a whole blank line (both newlines) lies inside ``text[a:b]``."""
