@@ -259,13 +259,15 @@ def interpret(d: ast.Directive) -> tuple[dict[str, Any], list[DirectiveProblem]]
     for name, limit in spec.limits.items():
         seconds = out.get(name)
         if isinstance(seconds, float) and seconds > limit:
+            what = f"a {d.name}" if name == "duration" else f"a `{name}`"
             problems.append(
                 DirectiveProblem(
                     "SP0313",
                     _span_of(d, name) or d.span,
-                    f"`{name}` of {_fmt_s(seconds)} is too long",
-                    f"a `{d.name}` {name} is at most {_fmt_s(limit)}",
-                    f"at most {_fmt_s(limit)}",
+                    f"{what} of {_fmt_s(seconds)} is too long",
+                    f"{what} is at most {_fmt_s(limit)}, and a whole film at most "
+                    f"{_fmt_s(MAX_FILM_S)}",
+                    "too long",
                 )
             )
             del out[name]
@@ -315,7 +317,8 @@ def _span_of(d: ast.Directive, name: str) -> Span | None:
 def fmt_seconds(seconds: float) -> str:
     """``90`` → ``1.5 min``, ``7200`` → ``2 h``: durations as a filmmaker reads them."""
     if seconds >= 3600:
-        return f"{seconds / 3600:.4g} h"
+        hours = seconds / 3600
+        return f"{hours:.4g} h" if hours < 1000 else f"{hours:,.0f} h"
     if seconds >= 120:
         return f"{seconds / 60:.4g} min"
     return f"{seconds:.4g} s"
