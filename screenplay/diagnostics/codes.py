@@ -201,8 +201,8 @@ FRONT_END: dict[str, tuple[str, str]] = {
     ),
     "SP0315": (
         "unsupported directive option",
-        "The option is documented nowhere the film can use it; rather than being silently "
-        "ignored it is an error. `offset` belongs to a music file, not to `[[music]]`: write "
+        "The directive does not support this option; rather than being silently ignored, it "
+        "is an error. `offset` belongs to a music file, not to `[[music]]`: write "
         '`music: file(path="theme.wav", offset=12s)` in the `cue` declaration.',
     ),
 }

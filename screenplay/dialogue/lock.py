@@ -249,7 +249,8 @@ class LockFile:
         except UnusableFile as exc:
             if exc.missing:
                 return cls()
-            err = LockError(1, 1, f"cannot read the lock file: {exc.reason}", _UNREADABLE_HELP)
+            help = "replace it with the text lock file, or delete it and run `screenplay fill`"
+            err = LockError(1, 1, f"cannot read the lock file: {exc.reason}", help)
             err.code = "SP0311"
             err.path = path
             raise err from None
@@ -466,12 +467,6 @@ class _Parser:
         if not value:
             raise LockError(ln, col, f"`{name}` is empty", "")
         return value
-
-
-_UNREADABLE_HELP = (
-    "the lock must be a text file beside the film; delete or replace it, "
-    "then run `screenplay fill` to regenerate it"
-)
 
 
 def _clip(s: str, n: int = 40) -> str:
