@@ -13,28 +13,35 @@ from screenplay.diagnostics import Diagnostic, Diagnostics
 from screenplay.film import Film
 from screenplay.passes.check import check
 from screenplay.passes.resolve import resolve
+from screenplay.syntax.files import UnusableFile, absolute
 from screenplay.syntax.parser import parse_source
 from screenplay.syntax.source import Source, Span
 
 
 def read_source(path: Path, diags: Diagnostics) -> Source | None:
+    """Read the film the user named: a regular file (or a pipe named on purpose), size-capped."""
+    where = Span(str(path), 1, 1, 1, 1)
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        diags.error(
-            "SP0304",
-            Span(str(path), 1, 1, 1, 1),
-            f"no such file: {path}",
-            "check the path; films are .film or .fountain files",
-        )
+        return Source.read(path, str(path), streams=True)
+    except UnusableFile as exc:
+        if exc.missing:
+            diags.error(
+                "SP0304",
+                where,
+                f"no such file: {path}",
+                "check the path; films are .film or .fountain files",
+            )
+        else:
+            diags.error(
+                "SP0311",
+                where,
+                f"cannot read {path}: {exc.reason}",
+                "a film is a text file (.film or .fountain)",
+            )
         return None
-    except IsADirectoryError:
-        diags.error("SP0304", Span(str(path), 1, 1, 1, 1), f"{path} is a folder, not a film")
+    except OSError as exc:  # pragma: no cover - read_user_bytes maps every OSError
+        diags.error("SP0311", where, f"cannot read {path}: {exc.strerror or exc}")
         return None
-    except OSError as exc:
-        diags.error("SP0304", Span(str(path), 1, 1, 1, 1), f"cannot read {path}: {exc.strerror}")
-        return None
-    return Source.from_bytes(str(path), data, path)
 
 
 def load_film(path: Path | str) -> tuple[Film | None, list[Diagnostic]]:
@@ -43,7 +50,7 @@ def load_film(path: Path | str) -> tuple[Film | None, list[Diagnostic]]:
     source = read_source(path, diags)
     if source is None:
         return None, diags.items
-    film = compile_source(source, path.resolve(), diags)
+    film = compile_source(source, absolute(path), diags)
     return film, diags.items
 
 

@@ -28,6 +28,15 @@ TRANSITIONS = ("cut", "dissolve", "fade", "fade-in", "fade-out", "fade-black", "
 CAMERA_MOVES = ("still", "push-in", "pull-out", "pan-left", "pan-right", "pan-up", "pan-down")
 
 
+#: The longest film `check` accepts (SP0314), in seconds.
+MAX_FILM_S = 6 * 3600.0
+#: The longest single hold, transition, fade and camera move (SP0313), in seconds.
+MAX_HOLD_S = 3600.0
+MAX_TRANSITION_S = 60.0
+MAX_FADE_S = 600.0
+MAX_CAMERA_S = 3600.0
+
+
 @dataclass(frozen=True)
 class DirectiveSpec:
     positional: tuple[tuple[str, str], ...] = ()  # (name, type)
@@ -35,6 +44,10 @@ class DirectiveSpec:
     options: dict[str, str] = field(default_factory=dict)  # name → type
     flags: tuple[str, ...] = ()
     doc: str = ""
+    #: duration argument/option → the most seconds it may ask for (SP0313)
+    limits: dict[str, float] = field(default_factory=dict)
+    #: options people write that this directive does not support → what to do instead (SP0315)
+    unsupported: dict[str, str] = field(default_factory=dict)
 
 
 SPECS: dict[str, DirectiveSpec] = {
@@ -45,12 +58,21 @@ SPECS: dict[str, DirectiveSpec] = {
             "fade-in": "duration",
             "fade-out": "duration",
             "volume": "level",
-            "offset": "duration",
         },
         flags=("start", "stop"),
         doc="[[music CUE (start|stop) fade-in 2s fade-out 3s volume -6dB]]",
+        limits={"fade-in": MAX_FADE_S, "fade-out": MAX_FADE_S},
+        unsupported={
+            "offset": "to start a music file part-way in, give the cue's file an offset: "
+            '`music: file(path="theme.wav", offset=12s)`',
+        },
     ),
-    "hold": DirectiveSpec(positional=(("duration", "duration"),), required=1, doc="[[hold 2s]]"),
+    "hold": DirectiveSpec(
+        positional=(("duration", "duration"),),
+        required=1,
+        doc="[[hold 2s]]",
+        limits={"duration": MAX_HOLD_S},
+    ),
     "generate": DirectiveSpec(
         positional=(("count", "int"), ("unit", "choice:lines,words")),
         required=1,
@@ -61,12 +83,14 @@ SPECS: dict[str, DirectiveSpec] = {
         positional=(("kind", "choice:" + ",".join(TRANSITIONS)), ("duration", "duration")),
         required=1,
         doc="[[transition dissolve 1.5s]]",
+        limits={"duration": MAX_TRANSITION_S},
     ),
     "camera": DirectiveSpec(
         positional=(("move", "choice:" + ",".join(CAMERA_MOVES)),),
         required=1,
         options={"amount": "float", "duration": "duration"},
         doc="[[camera push-in amount=0.15]]",
+        limits={"duration": MAX_CAMERA_S},
     ),
     "narration": DirectiveSpec(
         positional=(("state", "bool"),), required=1, doc="[[narration off]]"
@@ -137,6 +161,9 @@ def interpret(d: ast.Directive) -> tuple[dict[str, Any], list[DirectiveProblem]]
         i += 1
         if arg.key is not None:
             key = arg.key
+            if key in spec.unsupported:
+                problems.append(_unsupported(d, key, arg.key_span or arg.span, spec))
+                continue
             if key not in spec.options:
                 problems.append(
                     DirectiveProblem(
@@ -164,6 +191,11 @@ def interpret(d: ast.Directive) -> tuple[dict[str, Any], list[DirectiveProblem]]
             continue
         value = arg.value
         word = value.value if isinstance(value, ast.Name) else None
+        if word is not None and word in spec.unsupported and pos_i >= spec.required:
+            problems.append(_unsupported(d, word, value.span, spec))
+            if i < len(args) and args[i].key is None:
+                i += 1  # its value goes with it
+            continue
         # `fade-in 2s` — an option name followed by its value
         if word is not None and word in spec.options and pos_i >= spec.required:
             if i < len(args) and args[i].key is None:
@@ -224,6 +256,21 @@ def interpret(d: ast.Directive) -> tuple[dict[str, Any], list[DirectiveProblem]]
                 "unexpected",
             )
         )
+    for name, limit in spec.limits.items():
+        seconds = out.get(name)
+        if isinstance(seconds, float) and seconds > limit:
+            what = f"a {d.name}" if name == "duration" else f"a `{name}`"
+            problems.append(
+                DirectiveProblem(
+                    "SP0313",
+                    _span_of(d, name) or d.span,
+                    f"{what} of {_fmt_s(seconds)} is too long",
+                    f"{what} is at most {_fmt_s(limit)}, and a whole film at most "
+                    f"{_fmt_s(MAX_FILM_S)}",
+                    "too long",
+                )
+            )
+            del out[name]
     if pos_i < spec.required:
         missing = spec.positional[pos_i][0]
         problems.append(
@@ -236,3 +283,45 @@ def interpret(d: ast.Directive) -> tuple[dict[str, Any], list[DirectiveProblem]]
             )
         )
     return out, problems
+
+
+def _unsupported(
+    d: ast.Directive, option: str, span: Span, spec: DirectiveSpec
+) -> DirectiveProblem:
+    return DirectiveProblem(
+        "SP0315",
+        span,
+        f"`{d.name}` does not support `{option}`",
+        spec.unsupported[option],
+        "not supported here",
+    )
+
+
+def _span_of(d: ast.Directive, name: str) -> Span | None:
+    """The span of the argument that gave ``name`` (keyword, ``name value`` or positional)."""
+    spec = SPECS[d.name]
+    args = list(d.args)
+    for k, a in enumerate(args):
+        if a.key == name:
+            return a.value.span
+        if isinstance(a.value, ast.Name) and a.value.value == name and k + 1 < len(args):
+            return args[k + 1].value.span
+    pos_names = [p for p, _ in spec.positional]
+    if name in pos_names:
+        durations = [a for a in args if a.key is None and isinstance(a.value, ast.Num)]
+        if durations:
+            return durations[0].value.span
+    return None
+
+
+def fmt_seconds(seconds: float) -> str:
+    """``90`` → ``1.5 min``, ``7200`` → ``2 h``: durations as a filmmaker reads them."""
+    if seconds >= 3600:
+        hours = seconds / 3600
+        return f"{hours:.4g} h" if hours < 1000 else f"{hours:,.0f} h"
+    if seconds >= 120:
+        return f"{seconds / 60:.4g} min"
+    return f"{seconds:.4g} s"
+
+
+_fmt_s = fmt_seconds

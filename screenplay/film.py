@@ -111,6 +111,27 @@ _PREFIX_RE = re.compile(
 )
 
 
+_SPACE_RUN = re.compile(r"\s+")
+
+
+def _split_dashes(text: str) -> list[str]:
+    """``re.split(r"\\s+[-–—]\\s+", text)`` in linear time (that regex retries every
+    start inside a long run of spaces, which is quadratic)."""
+    parts: list[str] = []
+    last = 0
+    for m in _SPACE_RUN.finditer(text):
+        j = m.end()
+        if m.start() < last or j + 1 >= len(text) or text[j] not in "-–—":
+            continue
+        after = _SPACE_RUN.match(text, j + 1)
+        if after is None:
+            continue
+        parts.append(text[last : m.start()])
+        last = after.end()
+    parts.append(text[last:])
+    return parts
+
+
 def scene_info(heading: str) -> SceneInfo:
     """``INT. EMPTY ROOM - DAY`` → SceneInfo(interior=True, location="EMPTY ROOM", time="DAY")."""
     text = heading.strip()
@@ -121,7 +142,7 @@ def scene_info(heading: str) -> SceneInfo:
         interior = True if p == "INT" else False if p in ("EXT", "EST") else None
         text = text[m.end() :]
     time = ""
-    parts = [p.strip() for p in re.split(r"\s+[-–—]\s+", text)]
+    parts = [p.strip() for p in _split_dashes(text)]
     if len(parts) > 1 and parts[-1].upper() in TIMES:
         time = parts[-1].upper()
         parts = parts[:-1]

@@ -31,5 +31,5 @@ def run(args: argparse.Namespace) -> int:
         return 1
     title, text = found
     console.print(Text.assemble((args.code.upper(), "bold"), ": ", (title, "bold")))
-    console.print(text)
+    console.print(Text(text))  # plain text: `[[generate]]` is not rich markup
     return 0

@@ -147,6 +147,64 @@ FRONT_END: dict[str, tuple[str, str]] = {
         "invalid settings",
         "A film-level setting has a value outside what is supported.",
     ),
+    # -- robustness (issue #11): inputs that used to crash or hang the front end --------
+    "SP0110": (
+        "value nests too deeply",
+        "Calls and lists in a production value or a directive (`portrait(…)`, `[…]`) nest at "
+        "most 16 levels deep. Real films nest two or three; a deeper value is almost certainly "
+        "a paste accident, and is refused before it is parsed.",
+    ),
+    "SP0111": (
+        "number too large",
+        "A number, duration or level in the film is not finite or is larger than 1e12 in size "
+        "(`seed=1e999`, a 400-digit duration). No parameter accepts such a value; write the "
+        "number you mean.",
+    ),
+    "SP0112": (
+        "looks like a `use` line",
+        "A paragraph starts with `use` but is not an import: `use` takes module names separated "
+        "by commas (`use voices, faces`), each a plain name — not a path, and not two names "
+        "without a comma. As written, the line is an action line that the narrator would read "
+        "aloud. Fix the line, or capitalise `Use` if it really is action.",
+    ),
+    "SP0113": (
+        "misspelt declaration keyword",
+        "A paragraph starts with a lowercase word very close to a declaration keyword (`cast`, "
+        "`set`, `cue`, `voice`, `face`, `room`, `music`, `use`) followed by something shaped "
+        "like a declaration, e.g. `cats ODILE`. It is read as an action line (spoken by the "
+        "narrator), which is almost certainly not what was meant.",
+    ),
+    "SP0311": (
+        "file cannot be read",
+        "A file the film depends on — the film itself, a `use`d module or the lock file — "
+        "exists but cannot be read as text: it is a folder, a pipe, a device, unreadable, or "
+        "larger than the limit (16 MiB). Only regular files are read, so a lock that is a "
+        "symlink to `/dev/zero` or a FIFO cannot exhaust memory or block the build.",
+    ),
+    "SP0312": (
+        "unusable file path",
+        'A quoted path (`face: "…"`, `file(path=…)`) names something that cannot be a file: '
+        "the name is longer than the file system allows, it contains a NUL character, a part of "
+        "it is not a folder, or it names a folder or a device.",
+    ),
+    "SP0313": (
+        "duration too long",
+        "One directive asks for more time than a film can use: a `[[hold]]` is at most 1 hour, "
+        "a transition at most 60 s, a music fade at most 10 min, a camera move at most 1 hour. "
+        "`check` refuses it so a build never tries to allocate frames for it.",
+    ),
+    "SP0314": (
+        "film too long",
+        "The film would run longer than 6 hours, counting only the time its directives and "
+        "elements take at least (holds, transitions, scene establishing shots, half a second "
+        "per line). Longer films are refused: a render would need days and terabytes.",
+    ),
+    "SP0315": (
+        "unsupported directive option",
+        "The directive does not support this option; rather than being silently ignored, it "
+        "is an error. `offset` belongs to a music file, not to `[[music]]`: write "
+        '`music: file(path="theme.wav", offset=12s)` in the `cue` declaration.',
+    ),
 }
 
 ENGINE_ERROR_MODULES = (

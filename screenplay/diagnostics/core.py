@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from screenplay.syntax.source import Span
@@ -36,9 +36,9 @@ class Diagnostic:
     label: str = ""
 
     def one_line(self) -> str:
-        """The machine form: ``file:line:col: severity[CODE]: message``."""
-        where = f"{self.span.file}:{self.span.line}:{self.span.col}"
-        return f"{where}: {self.severity.value}[{self.code}]: {self.message}"
+        """The machine form: ``file:line:col: severity[CODE]: message`` (control chars escaped)."""
+        where = f"{printable(self.span.file)}:{self.span.line}:{self.span.col}"
+        return f"{where}: {self.severity.value}[{self.code}]: {printable(self.message)}"
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -58,6 +58,11 @@ class Diagnostics:
     items: list[Diagnostic] = field(default_factory=list)
 
     def add(self, d: Diagnostic) -> None:
+        # Engines embed the code in warning texts ("SP0504: no face found …") so that it
+        # survives the warnings module; the code is shown once, in its own place.
+        prefix = f"{d.code}: "
+        if d.message.startswith(prefix):
+            d = replace(d, message=d.message[len(prefix) :])
         self.items.append(d)
 
     def extend(self, ds: Iterable[Diagnostic]) -> None:
@@ -103,6 +108,35 @@ class Diagnostics:
         return sorted(
             self.items, key=lambda d: (d.span.file, d.span.line, d.span.col, order[d.severity])
         )
+
+
+#: Characters that reorder or hide text on a terminal (Trojan Source): shown escaped.
+_BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+
+
+def escape_char(ch: str) -> str | None:
+    """How a control character is shown (``\\x1b``, ``\\u202e``), or None if it prints as is."""
+    o = ord(ch)
+    if o < 0x20 or 0x7F <= o < 0xA0:
+        return f"\\x{o:02x}"
+    if ch in _BIDI_CONTROLS or ch in "\u2028\u2029":
+        return f"\\u{o:04x}"
+    return None
+
+
+def printable(text: str, keep: str = "") -> str:
+    """``text`` with every control character escaped, so source text shown in a diagnostic
+    can never move the cursor, clear the screen or recolour the terminal.  Characters in
+    ``keep`` (e.g. ``"\\n"`` for multi-line help) are left alone."""
+    if text.isprintable():
+        return text
+    out = []
+    for ch in text:
+        esc = None if ch in keep else escape_char(ch)
+        out.append(ch if esc is None else esc)
+    return "".join(out)
 
 
 def did_you_mean(word: str, candidates: Iterable[str], cutoff: float = 0.6) -> str | None:

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
 
-from screenplay.diagnostics.core import Diagnostic, Severity
+from screenplay.diagnostics.core import Diagnostic, Severity, escape_char, printable
 from screenplay.syntax.source import Span
 
 STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow", Severity.NOTE: "bold cyan"}
@@ -29,25 +30,25 @@ def render_text(diag: Diagnostic, line_of: Callable[[str, int], str]) -> Text:
     style = STYLE[diag.severity]
     out = Text()
     out.append(f"{diag.severity.value}[{diag.code}]", style=style)
-    out.append(f": {diag.message}\n", style="bold")
+    out.append(f": {printable(diag.message)}\n", style="bold")
     width = len(str(max([diag.span.line] + [lab.span.line for lab in diag.labels])))
     pad = " " * width
     out.append(f"{pad}--> ", style="blue")
     if diag.span.line < 1:
         # A whole file (an output, an unreadable input): nothing to quote.
-        out.append(f"{diag.span.file}\n")
+        out.append(f"{printable(diag.span.file)}\n")
     else:
-        out.append(f"{diag.span.file}:{diag.span.line}:{diag.span.col}\n")
+        out.append(f"{printable(diag.span.file)}:{diag.span.line}:{diag.span.col}\n")
         out.append(f"{pad} |\n", style="blue")
         _snippet(out, diag.span, diag.label, style, line_of, width)
     for lab in diag.labels:
         if lab.span.file != diag.span.file:
             out.append(f"{pad}--> ", style="blue")
-            out.append(f"{lab.span.file}:{lab.span.line}:{lab.span.col}\n")
+            out.append(f"{printable(lab.span.file)}:{lab.span.line}:{lab.span.col}\n")
         _snippet(out, lab.span, lab.message, "bold blue", line_of, width, caret="-")
     if diag.help:
         out.append(f"{pad} |\n", style="blue")
-        for i, line in enumerate(diag.help.splitlines()):
+        for i, line in enumerate(printable(diag.help, keep="\n").split("\n")):
             out.append(f"{pad} = ", style="blue")
             if i == 0:
                 out.append("help", style="bold")
@@ -67,19 +68,39 @@ def _snippet(
     width: int,
     caret: str = "^",
 ) -> None:
-    text = line_of(span.file, span.line).replace("\t", "    ")
+    shown, cols = display_line(line_of(span.file, span.line))
     out.append(f"{span.line:>{width}} | ", style="blue")
-    out.append(text + "\n")
-    start = max(span.col, 1)
+    out.append(shown + "\n")
+    # Columns are characters of the source; the caret is drawn in terminal cells of the
+    # line as shown (tabs expanded, control characters escaped, wide characters).
+    first = min(max(span.col, 1), len(cols))
     if span.end_line == span.line:
-        length = max(span.end_col - span.col, 1)
+        last = min(max(span.end_col, first + 1), len(cols))
     else:
-        length = max(len(text) - start + 1, 1)
+        last = len(cols) - 1  # to the end of the line
+    start = cols[first - 1]
+    length = max(cols[last - 1] - start, 1)
     out.append(f"{' ' * width} | ", style="blue")
-    out.append(" " * (start - 1) + caret * length, style=style)
+    out.append(" " * start + caret * length, style=style)
     if message:
-        out.append(" " + message, style=style)
+        out.append(" " + printable(message), style=style)
     out.append("\n")
+
+
+def display_line(text: str) -> tuple[str, list[int]]:
+    """A source line as shown, and the display cell where each character (and the end) starts."""
+    parts: list[str] = []
+    cols = [0]
+    for ch in text:
+        shown = "    " if ch == "\t" else escape_char(ch)
+        if shown is None:
+            parts.append(ch)
+            cols.append(cols[-1] + cell_len(ch))
+        else:
+            parts.append(shown)
+            cols.append(cols[-1] + len(shown))
+    cols.append(cols[-1] + 1)  # one past the end: a caret for "missing here"
+    return "".join(parts), cols
 
 
 def print_diagnostics(
@@ -92,7 +113,7 @@ def print_diagnostics(
     diags = list(diags)
     for d in diags:
         if machine:
-            console.print(Text(d.one_line()), soft_wrap=True)
+            console.print(Text(d.one_line()), soft_wrap=True)  # one_line escapes
         else:
             console.print(render_text(d, line_of), soft_wrap=True)
     if not machine and diags:

@@ -241,11 +241,19 @@ class LockFile:
     @classmethod
     def load(cls, path: Path) -> LockFile:
         """Read ``path``; a missing file is an empty lock.  Raises :class:`LockError`."""
+        from screenplay.syntax.files import MAX_LOCK_BYTES, UnusableFile, read_user_bytes
+
         path = Path(path)
-        try:
-            raw = path.read_bytes()
-        except FileNotFoundError:
-            return cls()
+        try:  # regular files only, size-capped: never a FIFO, a device or a folder
+            raw = read_user_bytes(path, MAX_LOCK_BYTES)
+        except UnusableFile as exc:
+            if exc.missing:
+                return cls()
+            help = "replace it with the text lock file, or delete it and run `screenplay fill`"
+            err = LockError(1, 1, f"cannot read the lock file: {exc.reason}", help)
+            err.code = "SP0311"
+            err.path = path
+            raise err from None
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -433,7 +441,7 @@ class _Parser:
     @staticmethod
     def _value(name: str, value: str, ln: int, col: int) -> object:
         if name in ("line", "count", "seed", "draw"):
-            if not re.fullmatch(r"\d+", value):
+            if not re.fullmatch(r"\d{1,18}", value):  # int() of 5,000 digits raises
                 raise LockError(
                     ln, col, f"`{name}` must be a whole number ≥ 0, not `{_clip(value)}`", ""
                 )

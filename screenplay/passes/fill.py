@@ -146,7 +146,7 @@ def fill(
         lock = LockFile.load(lp) if lp else LockFile.load(Path("/nonexistent/film.lock"))
     except LockError as exc:
         name = str(lp)
-        film.sources[name] = Source.read(lp) if lp and lp.exists() else Source(name, "")
+        film.sources[name] = Source.read_lenient(lp) if lp else Source(name, "")
         diags.error(
             "SP0701" if not getattr(exc, "code", None) else exc.code,
             Span(name, exc.line, exc.col, exc.line, exc.col + 1),

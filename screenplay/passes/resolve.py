@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from fractions import Fraction
 from functools import cache
@@ -37,6 +38,7 @@ from screenplay.passes.specs import SpecBuilder, derived_seed, make_spec
 from screenplay.resources import stdlib_dir
 from screenplay.stdlib_presets import load_presets
 from screenplay.syntax import ast
+from screenplay.syntax.files import UnusableFile, is_regular_file
 from screenplay.syntax.parser import parse_source
 from screenplay.syntax.source import Source
 
@@ -78,8 +80,9 @@ def _display_name(path: Path) -> str:
 
 
 def find_module(name: str, base_dir: Path) -> Path | None:
+    """``NAME.film`` in the film's folder, else in the stdlib; None if neither is a usable file."""
     for candidate in (base_dir / f"{name}.film", stdlib_dir() / f"{name}.film"):
-        if candidate.is_file():
+        if is_regular_file(candidate):
             return candidate
     return None
 
@@ -125,7 +128,19 @@ class _Resolver:
                 )
                 continue
             self.loaded.add(path)
-            script, src, mod_diags = _parse_module(str(path), path.stat().st_mtime_ns)
+            try:
+                mtime = os.stat(path).st_mtime_ns
+                script, src, mod_diags = _parse_module(str(path), mtime)
+            except OSError as exc:  # vanished, or not a readable regular file after all
+                reason = exc.reason if isinstance(exc, UnusableFile) else exc.strerror
+                self.diags.error(
+                    "SP0311",
+                    mod.span,
+                    f"cannot read module `{mod.name}` ({path.name}): {reason}",
+                    "a module is a .film text file",
+                    "unreadable module",
+                )
+                continue
             self.film.sources[src.name] = src
             self.diags.extend(mod_diags)  # type: ignore[arg-type]
             for el in script.body:
@@ -424,10 +439,45 @@ def auto_set(info: SceneInfo) -> AssetSpec:
 # Title page settings
 # --------------------------------------------------------------------------
 
-_FORMAT_RE = re.compile(
-    r"^\s*(?:(?P<w>\d{2,5})\s*[x×]\s*(?P<h>\d{2,5}))?\s*,?\s*(?:(?P<fps>\d+(?:\.\d+)?(?:/\d+)?)\s*fps)?\s*$",
-    re.IGNORECASE,
-)
+_FPS_RE = re.compile(r"(\d{1,6})(?:\.(\d{1,6}))?(?:/(\d{1,6}))?")
+
+
+def parse_format(value: str) -> tuple[tuple[int, int] | None, str | None] | None:
+    """``1280x720, 24 fps`` → ((1280, 720), "24"); either part may be absent; None if unreadable.
+
+    Written with str methods (no backtracking regex): the field is user text of any length.
+    """
+    tokens = value.lower().replace("×", "x").replace(",", " ").split()
+    fps: str | None = None
+    if tokens and tokens[-1].endswith("fps"):
+        last = tokens.pop()[: -len("fps")]
+        if not last:
+            if not tokens:
+                return None
+            last = tokens.pop()
+        fps = last
+    size: tuple[int, int] | None = None
+    if tokens:
+        parts = "".join(tokens).split("x")
+        if len(parts) != 2 or not all(
+            p.isascii() and p.isdigit() and 2 <= len(p) <= 5 for p in parts
+        ):
+            return None
+        size = (int(parts[0]), int(parts[1]))
+    if size is None and fps is None:
+        return None
+    return size, fps
+
+
+def parse_fps(raw: str) -> Fraction | None:
+    """``24``, ``29.97``, ``30000/1001`` → a positive Fraction; None if not a frame rate."""
+    m = _FPS_RE.fullmatch(raw) if len(raw) <= 20 else None
+    if not m or (m.group(2) and m.group(3)):
+        return None
+    if m.group(3) is not None:
+        den = int(m.group(3))
+        return Fraction(int(m.group(1)), den) if den else None
+    return Fraction(raw).limit_denominator(1001)
 
 
 def _read_title_page(film: Film, diags: Diagnostics) -> None:
@@ -438,19 +488,20 @@ def _read_title_page(film: Film, diags: Diagnostics) -> None:
     s = film.settings
     fmt = tp.get("format")
     if fmt is not None:
-        m = _FORMAT_RE.match(fmt.value)
+        parsed = parse_format(fmt.value)
         span = fmt.value_span or fmt.span
-        if not m or not (m.group("w") or m.group("fps")):
+        if parsed is None:
             diags.error(
                 "SP0104",
                 span,
-                f"cannot read `Format: {fmt.value}`",
+                f"cannot read `Format: {_clip(fmt.value)}`",
                 "write it as `Format: 1280x720, 24 fps`",
                 "not a format",
             )
         else:
-            if m.group("w"):
-                w, h = int(m.group("w")), int(m.group("h"))
+            size, raw = parsed
+            if size is not None:
+                w, h = size
                 if not (16 <= w <= 7680 and 16 <= h <= 4320) or w % 2 or h % 2:
                     diags.error(
                         "SP0309",
@@ -461,15 +512,14 @@ def _read_title_page(film: Film, diags: Diagnostics) -> None:
                     )
                 else:
                     s.width, s.height = w, h
-            if m.group("fps"):
-                raw = m.group("fps")
-                fps = Fraction(raw) if "/" in raw else Fraction(raw).limit_denominator(1001)
-                if not (1 <= fps <= 120):
+            if raw is not None:
+                fps = parse_fps(raw)
+                if fps is None or not (1 <= fps <= 120):
                     diags.error(
                         "SP0309",
                         span,
-                        f"{raw} fps is not supported",
-                        "use 1–120 fps",
+                        f"{_clip(raw)} fps is not supported",
+                        "use 1–120 fps, e.g. `24 fps`, `29.97 fps` or `30000/1001 fps`",
                         "unsupported frame rate",
                     )
                 else:
@@ -505,6 +555,10 @@ def _read_title_page(film: Film, diags: Diagnostics) -> None:
                     "write `Subtitles: burned` or `Subtitles: sidecar`",
                     "expected burned/sidecar",
                 )
+
+
+def _clip(text: str, n: int = 60) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 __all__ = ["resolve", "find_module", "stdlib_modules", "auto_face", "auto_set", "Settings"]

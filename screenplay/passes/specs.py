@@ -35,6 +35,7 @@ from screenplay.backends.protocols import (
 from screenplay.diagnostics import Diagnostics
 from screenplay.diagnostics.core import suggestion
 from screenplay.syntax import ast
+from screenplay.syntax.files import path_problem, probe
 from screenplay.syntax.source import Span
 
 #: What a `file` constructor accepts, for kinds whose engine package does not declare one.
@@ -129,26 +130,45 @@ class SpecBuilder:
         return None
 
     # ------------------------------------------------------------ internals
-    def _user_path(self, value: ast.Str) -> Path | None:
-        """The file a quoted path names (the one place: ``resolve_user_path``), or a diagnostic."""
+    def user_file(self, value: ast.Str) -> Path | None:
+        """The file a quoted path names (relative to the film), or None after a diagnostic.
+
+        The one place a quoted path becomes a file: ``resolve_user_path`` confines it to
+        the film's project (SP0809) and refuses names the system cannot take; then
+        :func:`screenplay.syntax.files.probe` (which never raises) tells a missing file
+        from a folder, a FIFO or a device.
+        """
         try:
-            return resolve_user_path(self.base_dir, value.value)
+            path = resolve_user_path(self.base_dir, value.value)
         except UserPathError as e:
             self.diags.error(e.code, value.span, e.message, e.help, "cannot use this path")
             return None
-
-    def _file(self, kind: AssetKind, value: ast.Str, owner: str, label: str) -> AssetSpec | None:
-        path = self._user_path(value)
-        if path is None:
-            return None
-        if self.check_files and not path.is_file():
+        if not self.check_files:
+            return path
+        problem = path_problem(value.value) or probe(path)
+        if problem is None:
+            return path
+        if problem == "no such file":
             self.diags.error(
                 "SP0304",
                 value.span,
-                f"file not found: {value.value}",
+                f"file not found: {_clip(value.value)}",
                 f"paths are relative to the film's folder ({self.base_dir})",
                 "no such file",
             )
+        else:
+            self.diags.error(
+                "SP0312",
+                value.span,
+                f"cannot use {_clip(value.value)!r} as a file: {problem}",
+                "name an image or audio file, relative to the film's folder",
+                "unusable path",
+            )
+        return None
+
+    def _file(self, kind: AssetKind, value: ast.Str, owner: str, label: str) -> AssetSpec | None:
+        path = self.user_file(value)
+        if path is None:
             return None
         ctor = registry.lookup(kind, "file")
         params: dict[str, Any] = {"path": path}
@@ -247,18 +267,10 @@ class SpecBuilder:
         elif t == "path":
             if not isinstance(value, ast.Str):
                 return self._type_error(param, value, where, "a file path in quotes")
-            path = self._user_path(value)
-            if path is None:
+            found = self.user_file(value)
+            if found is None:
                 return _BAD
-            if self.check_files and not path.is_file():
-                self.diags.error(
-                    "SP0304",
-                    value.span,
-                    f"file not found: {value.value}",
-                    f"paths are relative to the film's folder ({self.base_dir})",
-                    "no such file",
-                )
-                return _BAD
+            path = found
             v = path
         elif t == "choice":
             if not isinstance(value, ast.Str | ast.Name):
@@ -329,6 +341,10 @@ def _fmt(v: float | None) -> str:
     if v is None:
         return "∞"
     return str(int(v)) if float(v).is_integer() else f"{v:g}"
+
+
+def _clip(text: str, n: int = 60) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 def _kind_word(kind: str) -> str:

@@ -188,6 +188,8 @@ class Directive(Node):
     args: tuple[Arg, ...]
     text: str
     name_span: Span | None = None
+    #: The arguments could not be read (already reported); the check pass skips it.
+    broken: bool = False
 
     def positional(self) -> list[Arg]:
         return [a for a in self.args if a.key is None]

@@ -86,7 +86,12 @@ def strip_hidden(source: Source) -> tuple[list[Line], list[Problem]]:
     hidden_at: list[int] = []  # ascending
     breaking: set[int] = set()
 
+    # Each search below resumes where the last one stopped, so the scan is linear even
+    # for thousands of unclosed `[[` or `/*` (a fresh find per opener would be quadratic).
     special = re.compile(r"/\*|\[\[|\\[*_\[\]/]")
+    closers = {"*/": _Finder(text, "*/"), "]]": _Finder(text, "]]")}
+    blank_any = _BlankLines(text, max_inner=None)  # a boneyard hides a blank line
+    blank_note = _BlankLines(text, max_inner=1)  # a note may not span a truly blank line
     i = 0
     while i < n:
         m = special.search(text, i)
@@ -97,7 +102,7 @@ def strip_hidden(source: Source) -> tuple[list[Line], list[Problem]]:
             i = nxt
             continue
         if text.startswith("/*", i):
-            close = text.find("*/", i + 2)
+            close = closers["*/"].find(i + 2)
             if close < 0:
                 problems.append(
                     Problem(
@@ -115,15 +120,15 @@ def strip_hidden(source: Source) -> tuple[list[Line], list[Problem]]:
             # A boneyard-only line vanishes (jouvence), unless the boneyard hid a
             # blank line: then it still separates paragraphs (screenplain).
             hidden_at.append(len(out_chars))
-            if re.search(r"\n[ \t]*\n", text[i:close]):
+            if blank_any.within(i, close):
                 breaking.add(len(out_chars))
             i = close + 2
             continue
         if text.startswith("[[", i):
-            close = text.find("]]", i + 2)
-            inner = text[i + 2 : close] if close >= 0 else ""
+            close = closers["]]"].find(i + 2)
             # A note may span lines, but not a truly blank one (two spaces are fine).
-            if close >= 0 and not re.search(r"\n[ \t]?\n", inner):
+            if close >= 0 and not blank_note.within(i + 2, close):
+                inner = text[i + 2 : close]
                 ref = NoteRef(
                     text=inner,
                     span=source.span(i, close + 2),
@@ -146,6 +151,7 @@ def strip_hidden(source: Source) -> tuple[list[Line], list[Problem]]:
     # Split the visible text into lines, tracking which lines held only hidden text.
     lines: list[Line] = []
     visible = "".join(out_chars)
+    breaks = sorted(breaking)
     pos = 0
     note_idx = 0
     while True:
@@ -164,7 +170,8 @@ def strip_hidden(source: Source) -> tuple[list[Line], list[Problem]]:
             notes = [NoteRef(r.text, r.span, r.inner_span, standalone=True) for r in notes]
             lines.append(Line(line_text, notes[0].span.line, origins, notes, note_only=True))
         elif had_hidden and line_text.strip() == "" and not notes:
-            if any(pos <= b <= end for b in breaking):
+            kb = bisect.bisect_left(breaks, pos)
+            if kb < len(breaks) and breaks[kb] <= end:
                 lines.append(Line("", lineno, origins))
         else:
             lines.append(Line(line_text, lineno, origins, notes))
@@ -172,6 +179,45 @@ def strip_hidden(source: Source) -> tuple[list[Line], list[Problem]]:
             break
         pos = nl + 1
     return lines, problems
+
+
+class _Finder:
+    """``text.find(needle, start)`` for ascending-ish starts, amortised linear overall."""
+
+    def __init__(self, text: str, needle: str) -> None:
+        self.text = text
+        self.needle = needle
+        self.searched_from = len(text) + 1  # the last search's start …
+        self.found = -1  # … and its result (-1: none at or after it)
+
+    def find(self, start: int) -> int:
+        if self.searched_from <= start and (self.found < 0 or self.found >= start):
+            return self.found
+        self.searched_from = start
+        self.found = self.text.find(self.needle, start)
+        return self.found
+
+
+class _BlankLines:
+    """Where the text has a blank line (newline, blanks, newline): answers "any in [a, b)?"."""
+
+    # Linear: each space or tab is scanned once, from the newline before it.
+    _BLANK = re.compile(r"\n[ \t]*(?=\n)")
+
+    def __init__(self, text: str, max_inner: int | None) -> None:
+        # (position of the first newline, position of the second) for each blank line,
+        # with at most ``max_inner`` spaces/tabs between them (None: any number).
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        for m in self._BLANK.finditer(text):
+            if max_inner is None or m.end() - m.start() - 1 <= max_inner:
+                self.starts.append(m.start())
+                self.ends.append(m.end())
+
+    def within(self, a: int, b: int) -> bool:
+        """Whether a whole blank line (both newlines) lies inside ``text[a:b]``."""
+        k = bisect.bisect_left(self.starts, a)
+        return k < len(self.starts) and self.ends[k] < b
 
 
 # --------------------------------------------------------------------------
@@ -190,11 +236,13 @@ class LineToken:
     data: dict[str, object] = field(default_factory=dict)
 
 
+# Every pattern here is linear in the length of the line: a regex is used only where no
+# two quantifiers can match the same characters (so it cannot backtrack), and the
+# shapes with optional parts and free spacing (cues, declarations, scene numbers) are
+# read with str methods below.  tests/frontend/test_linear.py holds them to that.
 SCENE_RE = re.compile(r"^(?:INT|EXT|EST|INT\.?/EXT|I/E|E/I)[.\s]", re.IGNORECASE)
-SCENE_NUMBER_RE = re.compile(r"\s*#([A-Za-z0-9.\-]+)#\s*$")
 PAGE_BREAK_RE = re.compile(r"^\s*={3,}\s*$")
 TITLE_KEY_RE = re.compile(r"^([A-Za-z][A-Za-z0-9 _\-]{0,30}):[ \t]*(.*)$")
-CHARACTER_RE = re.compile(r"^(?P<name>[^()^]*?)\s*(?P<ext>(?:\([^()]*\)\s*)*)\s*(?P<dual>\^)?\s*$")
 TRANSITION_RE = re.compile(r"^[^a-z]*TO:$")
 SPECIAL_TRANSITIONS = re.compile(
     r"^(?:FADE IN:|FADE OUT\.|FADE TO BLACK\.|CUT TO BLACK\.|FADE OUT|FADE TO BLACK)$"
@@ -208,14 +256,164 @@ TITLE_KEYS = frozenset(
 
 PRESET_KEYWORDS = ("voice", "face", "room", "music")
 DECL_KEYWORDS = ("cast", "set", "cue")
-USE_RE = re.compile(r"^use\s+(.+?)\s*(?:#.*)?$")
-DECL_RE = re.compile(r"^(cast|set|cue)\s+(?P<name>[^\"#]+?)\s*(?P<label>\"[^\"]*\")?\s*(?:#.*)?$")
-PRESET_RE = re.compile(
-    r"^(voice|face|room|music)\s+(?P<name>[A-Za-z_][A-Za-z0-9_\-]*)\s*(?P<label>\"[^\"]*\")?\s*:\s*(?P<value>.*)$"
-)
+#: Every lowercase word that opens a production line (for "did you mean" on a typo).
+PRODUCTION_KEYWORDS = ("use", *DECL_KEYWORDS, *PRESET_KEYWORDS)
 PROPERTY_RE = re.compile(
     r"^(?P<indent>[ \t]+)(?P<key>[A-Za-z_][A-Za-z0-9_\-]*)\s*:\s*(?P<value>.*)$"
 )
+_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")
+_MODULE_RE = re.compile(r"[A-Za-z_][\w\-]*")
+_SCENE_NUMBER_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.-")
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A character cue read by :func:`parse_cue`: ``NAME (EXT) (EXT) ^``."""
+
+    name: str
+    extensions: tuple[str, ...]
+    dual: bool
+
+
+def parse_cue(s: str) -> Cue | None:
+    """``MAN (V.O.) ^`` → Cue("MAN", ("V.O.",), True); None if the line is not cue-shaped.
+
+    A name (no parentheses or ``^``), then parenthesised extensions (not nested), then an
+    optional ``^``.  Read with str methods: a regex with a lazy name and free spacing
+    around optional parts backtracks quadratically on long runs of spaces.
+    """
+    t = s.strip()
+    dual = t.endswith("^")
+    if dual:
+        t = t[:-1].rstrip()
+    cut = len(t)
+    for ch in "()^":
+        k = t.find(ch)
+        if 0 <= k < cut:
+            cut = k
+    name, rest = t[:cut], t[cut:]
+    exts: list[str] = []
+    while rest:
+        if rest[0] != "(":
+            return None
+        close = rest.find(")")
+        if close < 0 or "(" in rest[1:close]:
+            return None
+        exts.append(rest[1:close].strip())
+        rest = rest[close + 1 :].lstrip()
+    return Cue(name.strip(), tuple(exts), dual)
+
+
+def split_scene_number(s: str) -> tuple[str, str | None]:
+    """``INT. HOUSE #12A#`` → ("INT. HOUSE", "12A"); the number is None when absent."""
+    t = s.rstrip()
+    if len(t) >= 3 and t.endswith("#"):
+        j = t.rfind("#", 0, len(t) - 1)
+        number = t[j + 1 : -1]
+        if j >= 0 and number and all(c in _SCENE_NUMBER_CHARS for c in number):
+            return t[:j], number
+    return s, None
+
+
+def parse_use(raw: str) -> tuple[str, int] | None:
+    """``use voices, faces  # c`` → ("voices, faces", offset of the list), or None."""
+    if not raw.startswith("use") or len(raw) < 5 or not raw[3].isspace():
+        return None
+    body = raw[3:]
+    hash_at = body.find("#", 1 + (len(body) - len(body.lstrip())))
+    if hash_at >= 0:
+        body = body[:hash_at]
+    start = 3 + (len(body) - len(body.lstrip()))
+    body = body.strip()
+    if not body:
+        return None
+    if not all(_MODULE_RE.fullmatch(part.strip()) for part in body.split(",")):
+        return None
+    return body, start
+
+
+@dataclass(frozen=True)
+class DeclHead:
+    """The head line of a declaration, with character offsets into the line."""
+
+    keyword: str
+    name: str
+    name_start: int
+    name_end: int
+    label: str
+    value: str = ""  # presets only: the text after the colon
+    value_start: int = 0
+
+
+def _skip_space(raw: str, i: int) -> int:
+    while i < len(raw) and raw[i].isspace():
+        i += 1
+    return i
+
+
+def _label_at(raw: str, i: int) -> tuple[str, int] | None:
+    """A ``"label"`` starting at ``i`` → (label, index after it)."""
+    close = raw.find('"', i + 1)
+    if close < 0:
+        return None
+    return raw[i + 1 : close], close + 1
+
+
+def _keyword(raw: str, keywords: tuple[str, ...]) -> str | None:
+    for kw in keywords:
+        if raw.startswith(kw) and len(raw) > len(kw) and raw[len(kw)].isspace():
+            return kw
+    return None
+
+
+def parse_decl(raw: str) -> DeclHead | None:
+    """``cast MAN "The man"  # c`` → DeclHead; None if the line is not that shape."""
+    kw = _keyword(raw, DECL_KEYWORDS)
+    if kw is None:
+        return None
+    i = _skip_space(raw, len(kw))
+    stop = len(raw)
+    for ch in '"#':
+        k = raw.find(ch, i)
+        if 0 <= k < stop:
+            stop = k
+    name = raw[i:stop].rstrip()
+    if not name:
+        return None
+    label = ""
+    j = stop
+    if j < len(raw) and raw[j] == '"':
+        got = _label_at(raw, j)
+        if got is None:
+            return None
+        label, j = got
+        j = _skip_space(raw, j)
+        if j < len(raw) and raw[j] != "#":
+            return None
+    return DeclHead(kw, name, i, i + len(name), label)
+
+
+def parse_preset(raw: str) -> DeclHead | None:
+    """``voice carlos "Carlos": piper(…)`` → DeclHead with the value; None if not that shape."""
+    kw = _keyword(raw, PRESET_KEYWORDS)
+    if kw is None:
+        return None
+    i = _skip_space(raw, len(kw))
+    m = _NAME_RE.match(raw, i)
+    if not m:
+        return None
+    j = _skip_space(raw, m.end())
+    label = ""
+    if j < len(raw) and raw[j] == '"':
+        got = _label_at(raw, j)
+        if got is None:
+            return None
+        label, j = got
+        j = _skip_space(raw, j)
+    if j >= len(raw) or raw[j] != ":":
+        return None
+    v = _skip_space(raw, j + 1)
+    return DeclHead(kw, m.group(), m.start(), m.end(), label, raw[v:], v)
 
 
 def is_upper_name(name: str) -> bool:
@@ -365,10 +563,6 @@ def classify(source: Source, lines: list[Line]) -> list[LineToken]:
     return _fix_lyric_paragraphs(toks)
 
 
-def _looks_like_production(text: str) -> bool:
-    return bool(PRESET_RE.match(text) or USE_RE.match(text) or DECL_RE.match(text))
-
-
 def _classify_line(
     source: Source,
     ln: Line,
@@ -385,7 +579,6 @@ def _classify_line(
 
     def tok(t: str, text: str, start: int = lead, stop: int = end, **data: object) -> LineToken:
         return LineToken(t, text, ln.span(source, start, stop), ln, dict(data))
-
 
     # Page breaks, sections and synopses stand on their own anywhere.
     if PAGE_BREAK_RE.match(raw):
@@ -415,30 +608,30 @@ def _classify_line(
     if prev_blank:
         # Production lines: unindented, lowercase keyword, exact shape.
         if lead == 0:
-            m = USE_RE.match(raw)
-            if m and re.fullmatch(r"[A-Za-z_][\w\-]*(\s*,\s*[A-Za-z_][\w\-]*)*", m.group(1)):
-                return tok("USE", m.group(1))
-            m = PRESET_RE.match(raw)
-            if m:
+            use = parse_use(raw)
+            if use:
+                return tok("USE", use[0])
+            pre = parse_preset(raw)
+            if pre:
                 return tok(
                     "PRESET",
                     s,
-                    keyword=m.group(1),
-                    name=m.group("name"),
-                    name_span=ln.span(source, m.start("name"), m.end("name")),
-                    label=(m.group("label") or "").strip('"'),
-                    value=m.group("value").strip(),
-                    value_span=ln.span(source, m.start("value"), end),
+                    keyword=pre.keyword,
+                    name=pre.name,
+                    name_span=ln.span(source, pre.name_start, pre.name_end),
+                    label=pre.label,
+                    value=pre.value.strip(),
+                    value_span=ln.span(source, pre.value_start, end),
                 )
-            m = DECL_RE.match(raw)
-            if m and is_upper_name(m.group("name")) and (next_blank or _next_is_property(lines, i)):
+            decl = parse_decl(raw)
+            if decl and is_upper_name(decl.name) and (next_blank or _next_is_property(lines, i)):
                 return tok(
                     "DECL",
                     s,
-                    keyword=m.group(1),
-                    name=m.group("name").strip(),
-                    name_span=ln.span(source, m.start("name"), m.end("name")),
-                    label=(m.group("label") or "").strip('"'),
+                    keyword=decl.keyword,
+                    name=decl.name,
+                    name_span=ln.span(source, decl.name_start, decl.name_end),
+                    label=decl.label,
                 )
         if SCENE_RE.match(s):
             return _scene_heading(ln, source, s, lead, end, forced=False)
@@ -450,8 +643,8 @@ def _classify_line(
                 return tok("ACTION_LINE", raw, 0, len(raw))
             return tok("TRANSITION", s)
         if not next_blank and not s.endswith("TO:"):
-            m = CHARACTER_RE.match(s)
-            if m and is_upper_name(m.group("name")) and m.group("name").strip():
+            cue = parse_cue(s)
+            if cue and cue.name and is_upper_name(cue.name):
                 return _character(ln, source, s, lead, end, forced=False)
     return tok("ACTION_LINE", raw, 0, len(raw))
 
@@ -465,14 +658,11 @@ def _next_is_property(lines: list[Line], i: int) -> bool:
 
 
 def _character(ln: Line, source: Source, s: str, lead: int, end: int, forced: bool) -> LineToken:
-    m = CHARACTER_RE.match(s.strip())
-    if not m:
-        name, ext, dual = s.strip(), "", False
+    cue = parse_cue(s)
+    if cue is None:
+        name, exts, dual = s.strip(), (), False
     else:
-        name = m.group("name").strip()
-        ext = m.group("ext").strip()
-        dual = bool(m.group("dual"))
-    exts = tuple(e.strip() for e in re.findall(r"\(([^()]*)\)", ext))
+        name, exts, dual = cue.name, cue.extensions, cue.dual
     return LineToken(
         "CHARACTER",
         s.strip().rstrip("^").strip(),
@@ -485,11 +675,7 @@ def _character(ln: Line, source: Source, s: str, lead: int, end: int, forced: bo
 def _scene_heading(
     ln: Line, source: Source, s: str, start: int, end: int, forced: bool
 ) -> LineToken:
-    number = None
-    m = SCENE_NUMBER_RE.search(s)
-    if m:
-        number = m.group(1)
-        s = s[: m.start()]
+    s, number = split_scene_number(s)
     return LineToken(
         "SCENE_HEADING",
         s.strip(),

@@ -40,7 +40,9 @@ def styled_runs(text: str) -> tuple[StyledRun, ...]:
             opened[value] = i
     closers = {v: k for k, v in pairs.items()}
 
-    runs: list[StyledRun] = []
+    # Text of one style is collected in a list and joined once (concatenating run by run
+    # is quadratic for a line of thousands of escaped markers).
+    runs: list[tuple[tuple[bool, bool, bool], list[str]]] = []
     italic = bold = underline = 0
     for i, (kind, value) in enumerate(parts):
         if kind == "m" and (i in pairs or i in closers):
@@ -56,11 +58,12 @@ def styled_runs(text: str) -> tuple[StyledRun, ...]:
                 italic += delta
             continue
         style = (italic > 0, bold > 0, underline > 0)
-        if runs and (runs[-1].italic, runs[-1].bold, runs[-1].underline) == style:
-            runs[-1] = StyledRun(runs[-1].text + value, *style)
+        if runs and runs[-1][0] == style:
+            runs[-1][1].append(value)
         else:
-            runs.append(StyledRun(value, *style))
-    return tuple(r for r in runs if r.text)
+            runs.append((style, [value]))
+    out = (StyledRun("".join(texts), *style) for style, texts in runs)
+    return tuple(r for r in out if r.text)
 
 
 def plain_text(text: str) -> str:

@@ -8,6 +8,7 @@ misspelt directive stays a note) so one run reports everything.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
 from functools import cache
@@ -21,8 +22,24 @@ from screenplay.diagnostics import Diagnostics
 from screenplay.diagnostics.core import did_you_mean
 from screenplay.resources import grammar_path
 from screenplay.syntax import ast
-from screenplay.syntax.classify import LineToken, classify, strip_hidden
+from screenplay.syntax.classify import (
+    PRESET_KEYWORDS,
+    PRODUCTION_KEYWORDS,
+    Line,
+    LineToken,
+    classify,
+    is_upper_name,
+    parse_decl,
+    parse_preset,
+    parse_use,
+    strip_hidden,
+)
 from screenplay.syntax.source import Source, Span
+
+#: How deep calls and lists may nest in a production value or directive (SP0110).
+MAX_NESTING = 16
+#: The largest magnitude of a number in a film (SP0111); seeds are < 2**31, durations hours.
+MAX_NUMBER = 1e12
 
 #: Directive names understood by the compiler (arguments are checked in passes/check.py).
 DIRECTIVES = ("music", "hold", "generate", "transition", "camera", "narration", "subtitles")
@@ -89,9 +106,26 @@ def _unquote(s: str) -> str:
 class _ValueBuilder(Transformer[Token, Any]):
     """Lark tree of production.lark → ast.Value, with spans relative to a base."""
 
-    def __init__(self, base: Span) -> None:
+    def __init__(self, base: Span, diags: Diagnostics) -> None:
         super().__init__()
         self.base = base
+        self.diags = diags
+        #: A number that cannot be used was reported; the value is dropped.
+        self.bad = False
+
+    def _checked(self, tok: Token, value: float, what: str) -> float:
+        """Numbers are validated where they are read: finite and of a sane magnitude."""
+        if not math.isfinite(value) or abs(value) > MAX_NUMBER:
+            self.diags.error(
+                "SP0111",
+                self._span(tok),
+                f"{what} `{_clip(str(tok))}` is too large",
+                f"numbers in a film are at most {MAX_NUMBER:.0e} in size",
+                "too large",
+            )
+            self.bad = True
+            return 0.0
+        return value
 
     def _span(self, meta_or_tok: Any) -> Span:
         b = self.base
@@ -109,18 +143,19 @@ class _ValueBuilder(Transformer[Token, Any]):
         return ast.Str(self._span(items[0]), _unquote(str(items[0])))
 
     def number(self, items: list[Token]) -> ast.Num:
-        return ast.Num(self._span(items[0]), float(items[0]))
+        return ast.Num(self._span(items[0]), self._checked(items[0], float(items[0]), "the number"))
 
     def duration(self, items: list[Token]) -> ast.Num:
         raw = str(items[0])
         m = re.fullmatch(r"(-?\d+(?:\.\d+)?)(ms|s|sec|min)", raw)
         assert m
         v = float(m.group(1)) * {"ms": 0.001, "s": 1.0, "sec": 1.0, "min": 60.0}[m.group(2)]
-        return ast.Num(self._span(items[0]), v, "s")
+        return ast.Num(self._span(items[0]), self._checked(items[0], v, "the duration"), "s")
 
     def level(self, items: list[Token]) -> ast.Num:
         raw = str(items[0]).replace(" ", "")
-        return ast.Num(self._span(items[0]), float(raw[:-2]), "dB")
+        v = self._checked(items[0], float(raw[:-2]), "the level")
+        return ast.Num(self._span(items[0]), v, "dB")
 
     def boolean(self, items: list[Token]) -> ast.Bool:
         return ast.Bool(self._span(items[0]), str(items[0]) in ("true", "on", "yes"))
@@ -162,6 +197,8 @@ def parse_value(text: str, base: Span, diags: Diagnostics) -> ast.Value | None:
             "SP0102", base, "missing value", "write a value after the colon", "expected a value"
         )
         return None
+    if _too_deep(text, base, diags):
+        return None
     try:
         tree = _production_parser().parse(text, start="value")
     except UnexpectedInput as exc:
@@ -170,8 +207,53 @@ def parse_value(text: str, base: Span, diags: Diagnostics) -> ast.Value | None:
     except LarkError:
         diags.error("SP0102", base, "this value could not be read")
         return None
-    value = _ValueBuilder(base).transform(tree)
+    builder = _ValueBuilder(base, diags)
+    value = builder.transform(tree)
+    if builder.bad:
+        return None
     return value if isinstance(value, ast.Value) else None
+
+
+def _too_deep(text: str, base: Span, diags: Diagnostics) -> bool:
+    """Report SP0110 if calls/lists nest deeper than :data:`MAX_NESTING` (outside strings).
+
+    Checked before parsing, in one linear scan, so that every later step that walks a
+    value (the tree transformer, ``ast.plain``, JSON dumps) works on a bounded depth.
+    """
+    depth = 0
+    quote = ""
+    escaped = False
+    for i, ch in enumerate(text):
+        if quote:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == quote:
+                quote = ""
+        elif ch in "\"'":
+            quote = ch
+        elif ch in "([":
+            depth += 1
+            if depth > MAX_NESTING:
+                line = text.count("\n", 0, i)
+                col = i - (text.rfind("\n", 0, i) + 1) + 1
+                start = base.col + col - 1 if line == 0 else col
+                diags.error(
+                    "SP0110",
+                    Span(base.file, base.line + line, start, base.line + line, start + 1),
+                    f"this value nests more than {MAX_NESTING} levels deep",
+                    "flatten it: calls and lists in a film nest a few levels at most",
+                    "too deep",
+                )
+                return True
+        elif ch in ")]":
+            depth = max(depth - 1, 0)
+    return False
+
+
+def _clip(text: str, n: int = 24) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 def _strip_comment(text: str) -> str:
@@ -279,12 +361,20 @@ def parse_directive(
         return ast.Note(span, text)
     # Parse the note as written (it may span lines) so spans map back exactly.
     base = inner
+    if _too_deep(text, base, diags):
+        return ast.Directive(span, word, (), text, broken=True)
     try:
         tree = _production_parser().parse(text, start="directive")
     except UnexpectedInput as exc:
         _report_value_error(exc, text, base, diags)
-        return ast.Directive(span, word, (), text)
-    name, name_span, args = _ValueBuilder(base).transform(tree)
+        return ast.Directive(span, word, (), text, broken=True)
+    except LarkError:
+        diags.error("SP0106", span, f"the arguments of `{word}` could not be read")
+        return ast.Directive(span, word, (), text, broken=True)
+    builder = _ValueBuilder(base, diags)
+    name, name_span, args = builder.transform(tree)
+    if builder.bad:
+        return ast.Directive(span, name, (), text, name_span, broken=True)
     return ast.Directive(span, name, args, text, name_span)
 
 
@@ -353,7 +443,60 @@ class _Builder:
     def action(self, tree: Tree[Token]) -> ast.Action:
         lts = [self.lt(c) for c in tree.children]  # type: ignore[arg-type]
         text = "\n".join(t.text for t in lts)
+        if not lts[0].data.get("forced") and lts[0].line is not None:
+            self._production_lookalike(lts[0].line)
         return ast.Action(lts[0].span.to(lts[-1].span), text, bool(lts[0].data.get("forced")))
+
+    def _production_lookalike(self, line: Line) -> None:
+        """Warn when an action paragraph was almost certainly meant as production.
+
+        The narrator reads action aloud, so ``use ../x`` or ``cats ODILE`` silently
+        becoming action is the worst outcome of a typo (SP0112, SP0113).
+        """
+        raw = line.text
+        word = raw.split(None, 1)[0] if raw[:1].strip() else ""
+        if not word or not word.islower() or not word.isalpha():
+            return
+        wspan = line.span(self.source, 0, len(word))
+        rest = raw[len(word) :]
+        if word == "use":
+            body = rest.split("#", 1)[0].strip()
+            if any(c in body for c in "/\\.\"'"):
+                why = "`use` takes module names, not paths: `use NAME` loads NAME.film "
+                why += "from the film's folder or the stdlib"
+            elif len(body.replace(",", " ").split()) > len(body.split(",")):
+                why = "separate module names with commas: `use voices, faces`"
+            else:
+                why = "write `use` and module names such as `use voices, faces`"
+            self.diags.warning(
+                "SP0112",
+                line.span(self.source, 0, len(raw.rstrip())),
+                "this looks like a `use` line, but it is read as action",
+                why + "\nif it is action, start it with a capital letter",
+                "spoken by the narrator",
+            )
+            return
+        if word in PRODUCTION_KEYWORDS:
+            return
+        close = did_you_mean(word, PRODUCTION_KEYWORDS, cutoff=0.75)
+        if close is None:
+            return
+        fixed = close + rest
+        if close == "use":
+            shaped = parse_use(fixed) is not None
+        elif close in PRESET_KEYWORDS:
+            shaped = parse_preset(fixed) is not None
+        else:
+            decl = parse_decl(fixed)
+            shaped = decl is not None and is_upper_name(decl.name)
+        if shaped:
+            self.diags.warning(
+                "SP0113",
+                wspan,
+                f"`{word}` starts this paragraph like a declaration, but is not a keyword",
+                f"did you mean `{close}`?\nas written, the narrator reads this line aloud",
+                "not a keyword",
+            )
 
     def transition(self, tree: Tree[Token]) -> ast.Transition:
         t = self._one(tree)

@@ -65,8 +65,23 @@ class Source:
         return cls(name, decode(data), path)
 
     @classmethod
-    def read(cls, path: Path, name: str | None = None) -> Source:
-        return cls.from_bytes(name or str(path), path.read_bytes(), path)
+    def read(cls, path: Path, name: str | None = None, *, streams: bool = False) -> Source:
+        """Read a user's file safely (regular files only unless ``streams``; size-capped).
+
+        Raises :class:`~screenplay.syntax.files.UnusableFile` (an ``OSError``) with the reason.
+        """
+        from screenplay.syntax.files import MAX_SOURCE_BYTES, read_user_bytes
+
+        data = read_user_bytes(path, MAX_SOURCE_BYTES, streams=streams)
+        return cls.from_bytes(name or str(path), data, path)
+
+    @classmethod
+    def read_lenient(cls, path: Path, name: str | None = None) -> Source:
+        """:meth:`read`, or an empty source when the file cannot be read (for showing context)."""
+        try:
+            return cls.read(path, name)
+        except OSError:
+            return cls(name or str(path), "", path)
 
     @property
     def lines(self) -> list[str]:

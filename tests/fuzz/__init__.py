@@ -1,0 +1,1 @@
+"""Fuzzing the front end: a corpus mutator, a harness, and the long run (docs/robustness.md)."""
