@@ -138,14 +138,16 @@ class SpecBuilder:
         :func:`screenplay.syntax.files.probe` (which never raises) tells a missing file
         from a folder, a FIFO or a device.
         """
-        try:
-            path = resolve_user_path(self.base_dir, value.value)
-        except UserPathError as e:
-            self.diags.error(e.code, value.span, e.message, e.help, "cannot use this path")
-            return None
-        if not self.check_files:
-            return path
-        problem = path_problem(value.value) or probe(path)
+        problem = path_problem(value.value)
+        if problem is None:
+            try:
+                path = resolve_user_path(self.base_dir, value.value)
+            except UserPathError as e:
+                self.diags.error(e.code, value.span, e.message, e.help, "cannot use this path")
+                return None
+            if not self.check_files:
+                return path
+            problem = probe(path)
         if problem is None:
             return path
         if problem == "no such file":
