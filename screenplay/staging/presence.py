@@ -112,7 +112,8 @@ def scene_presence(beats: list, visible: set[str]) -> list[ScenePresence]:
             if b.kind in ("enter", "exit"):
                 who = str(b.args.get("who", "")).upper()
                 if who in visible:
-                    pending.append((who, "enter" if b.kind == "enter" else "leave"))
+                    # A directive exit is "leave!": it alone does not put anyone in the scene.
+                    pending.append((who, "enter" if b.kind == "enter" else "leave!"))
                 continue
             if b.kind not in VISUAL:
                 continue
@@ -131,12 +132,12 @@ def scene_presence(beats: list, visible: set[str]) -> list[ScenePresence]:
                 first.setdefault(n, e)
                 if n not in scene.characters:
                     scene.characters.append(n)
-        present = [n for n in scene.characters if first[n] != "enter"]
+        present = [n for n in scene.characters if first[n] not in ("enter", "leave!")]
         for i in sorted(events):
             entering = [n for n, e in events[i] if e == "enter" and n not in present]
             for n in entering:
                 present.append(n)
-            leaving = [n for n, e in events[i] if e == "leave" and n in present]
+            leaving = [n for n, e in events[i] if e in ("leave", "leave!") and n in present]
             # A speaker who has left comes back when they speak on screen again.
             for n, e in events[i]:
                 if e == "speak" and n not in present:

@@ -26,6 +26,8 @@ from screenplay.syntax.source import Source, Span
 
 #: Directive names understood by the compiler (arguments are checked in passes/check.py).
 DIRECTIVES = ("music", "hold", "generate", "transition", "camera", "narration", "subtitles")
+#: Staging directives (screenplay.directives SPECS; screenplay.staging).
+DIRECTIVES += ("shot", "enter", "exit", "place")
 
 
 # --------------------------------------------------------------------------

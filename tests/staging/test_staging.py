@@ -1,0 +1,209 @@
+"""Staging and the shot planner: presence, blocking (180-degree rule), framings, overrides,
+bad input, and camera continuity measured on rendered frames."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from screenplay.api import compile_source
+from screenplay.diagnostics import Diagnostics
+from screenplay.passes.bind import collect
+from screenplay.passes.staging import stage
+from screenplay.syntax.source import Source
+
+HEAD = """Title: Test
+Format: 320x180, 12 fps
+
+use voices, faces
+
+cast ANNA
+    face: woman
+    voice: espeak
+cast BOB
+    face: man
+    voice: espeak
+
+"""
+
+GOLDENS = Path(__file__).parent / "goldens"
+
+
+def _staged(body: str) -> tuple[list, dict, Diagnostics]:
+    diags = Diagnostics()
+    film = compile_source(Source("t.film", HEAD + body), None, diags)
+    bound = collect(film, diags)
+    st = stage(film, bound, diags)
+    return bound.beats, st.beats, diags
+
+
+def _codes(diags: Diagnostics) -> list[str]:
+    return [d.code for d in diags.items]
+
+
+def test_entrance_and_exit_from_action_lines() -> None:
+    beats, st, diags = _staged(
+        "INT. ROOM - DAY\n\nThe room is empty.\n\nANNA enters, out of breath.\n\n"
+        "ANNA\nHello?\n\nShe looks around. ANNA leaves.\n\nThe room is empty again.\n"
+    )
+    actions = [st[i] for i, b in enumerate(beats) if b.kind == "action"]
+    assert actions[0].presence.present == ()
+    assert actions[1].presence.entering == ("ANNA",)
+    assert actions[1].shot.framing == "wide"  # we see her come in
+    assert actions[2].presence.leaving == ("ANNA",)
+    assert actions[3].presence.present == ()
+
+
+def test_lowercase_introduction_and_enter_directive() -> None:
+    beats, st, _ = _staged(
+        "INT. ROOM - DAY\n\nThe room is quiet.\n\n[[enter BOB]]\n\nSomething moves.\n\n"
+        "A anna sits in the corner.\n\nBOB\nIt's me.\n"
+    )
+    acts = [st[i] for i, b in enumerate(beats) if b.kind == "action"]
+    assert acts[0].presence.present == ("ANNA",)  # introduced later, not as an entrance
+    assert acts[1].presence.entering == ("BOB",)
+    assert acts[2].presence.mentioned == ("ANNA",)
+
+
+def test_conversation_rules_and_180_degree_marks() -> None:
+    beats, st, _ = _staged(
+        "INT. ROOM - DAY\n\nANNA and BOB stand by the window.\n\n"
+        "ANNA\nDid you bring it with you today?\n\nBOB\nI left it where you said I should.\n\n"
+        "ANNA\nThen we wait here until the morning comes.\n\n"
+        "BOB\n(whispering)\nQuiet.\n"
+    )
+    lines = [st[i] for i, b in enumerate(beats) if b.kind == "line"]
+    assert [s.shot.framing for s in lines] == ["two", "ots", "ots", "close"]
+    assert lines[1].shot.subject == "BOB" and lines[1].shot.shoulder == "ANNA"
+    marks = lines[0].marks
+    assert marks["ANNA"].side == "left" and marks["BOB"].side == "right"
+    assert all(s.marks == marks for s in lines)  # blocking kept for the scene
+
+
+def test_overrides_and_split() -> None:
+    beats, st, diags = _staged(
+        "INT. ROOM - DAY\n\nANNA and BOB wait.\n\n[[shot close BOB]]\n\nANNA\nWell?\n\n"
+        "[[shot wide]]\n\nBOB\nWell what?\n\n[[shot split]]\n\nANNA\nNow.\n\nBOB ^\nNow.\n"
+    )
+    got = [(beats[i].kind, s.shot.framing, s.shot.subject) for i, s in sorted(st.items())]
+    assert got[1] == ("line", "close", "BOB")
+    assert got[2][:2] == ("line", "wide")
+    assert got[3] == ("dual", "split", "ANNA")
+    assert not diags.items
+
+
+def test_needs_two_warns_and_falls_back() -> None:
+    beats, st, diags = _staged("INT. ROOM - DAY\n\n[[shot two]]\n\nANNA\nAlone again.\n")
+    (line,) = [s for i, s in st.items() if beats[i].kind == "line"]
+    assert line.shot.framing == "single"
+    assert _codes(diags) == ["SP0901"]
+    assert "single" in diags.items[0].help
+
+
+def test_unknown_names_have_did_you_mean() -> None:
+    from screenplay.api import compile_source as cs
+
+    diags = Diagnostics()
+    cs(
+        Source(
+            "t.film",
+            HEAD + "INT. ROOM - DAY\n\n[[shot close BOBB]]\n\n[[enter ANA]]\n\nANNA\nHi.\n",
+        ),
+        None,
+        diags,
+    )
+    errs = [d for d in diags.items if d.code == "SP0900"]
+    assert len(errs) == 2
+    assert "`BOB`" in errs[0].help and "`ANNA`" in errs[1].help
+    assert errs[0].span.line == HEAD.count("\n") + 3
+
+
+def test_shot_with_nothing_to_frame_and_useless_exit() -> None:
+    _, _, diags = _staged(
+        "INT. ROOM - DAY\n\nANNA\nHi.\n\n[[exit BOB]]\n\nANNA\nBye.\n\n[[shot close]]\n"
+    )
+    assert sorted(_codes(diags)) == ["SP0903", "SP0904"]
+
+
+def test_explanations_registered() -> None:
+    from screenplay.diagnostics.codes import explain
+
+    for code in ("SP0900", "SP0901", "SP0902", "SP0903", "SP0904"):
+        assert explain(code) is not None
+
+
+# --------------------------------------------------------------------------
+# Timelines (speech synthesized: espeak-ng is fast) and rendered frames
+# --------------------------------------------------------------------------
+
+SMALL = (
+    "INT. ROOM - DUSK\n\nThe room is quiet.\n\nBOB enters and stops by the door.\n\n"
+    "BOB\nYou are still here.\n\nANNA\nWhere else would I be, at this hour?\n\n"
+    "BOB\nAnywhere. The street, the station, the sea.\n\n"
+    "ANNA\n(whispering)\nNot yet.\n\n[[shot two]]\n\nBOB\nThen I will wait with you.\n"
+)
+
+
+@pytest.fixture(scope="module")
+def small_timeline(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    from screenplay.build import prepare
+    from screenplay.cache import Cache
+
+    diags = Diagnostics()
+    film = compile_source(Source("t.film", HEAD + SMALL), None, diags)
+    _, tl = prepare(film, diags, Cache(tmp_path_factory.mktemp("cache")), locked=True)
+    assert tl is not None, [d.message for d in diags.items]
+    return tl
+
+
+def test_golden_timeline(small_timeline, update_goldens: bool) -> None:  # type: ignore[no-untyped-def]
+    got = [
+        {
+            "framing": s.framing,
+            "on_screen": [[o.name, o.side] for o in s.on_screen],
+            "focus": getattr(s.picture, "focus", ""),
+        }
+        for s in small_timeline.shots
+    ]
+    path = GOLDENS / "small_conversation.json"
+    if update_goldens or not path.exists():
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(json.dumps(got, indent=1) + "\n")
+    assert got == json.loads(path.read_text())
+    # every shot says what it shows, and no one changes side inside the scene
+    sides: dict[str, str] = {}
+    for s in small_timeline.shots:
+        assert s.framing
+        for o in s.on_screen:
+            assert sides.setdefault(o.name, o.side) == o.side
+
+
+def test_camera_continuity_on_rendered_frames(small_timeline) -> None:  # type: ignore[no-untyped-def]
+    """Inside a shot consecutive frames barely differ; the big differences are the cuts."""
+    from screenplay.cache import Cache
+    from screenplay.render.assets import PicturesAssetProvider
+    from screenplay.render.compositor import Compositor
+
+    comp = Compositor(small_timeline, PicturesAssetProvider(Cache()))
+    inside: list[float] = []
+    cuts: list[float] = []
+    prev = None
+    for shot in small_timeline.shots:
+        if shot.framing == "card":
+            prev = None
+            continue
+        for i in range(shot.frames):
+            f = comp.frame(shot, i).astype(np.int16)
+            if prev is not None:
+                d = float(np.abs(f - prev).mean())
+                (cuts if i == 0 else inside).append(d)
+            prev = f
+    assert inside and cuts
+    # a walking entrance, blinking, breathing and lip-sync move a few pixels; a cut moves many
+    assert max(inside) < 6.0, max(inside)
+    assert np.median(inside) < 1.0
+    assert min(cuts) > 2 * np.median(inside)
+    assert np.mean(cuts) > 8.0
