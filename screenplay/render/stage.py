@@ -81,6 +81,7 @@ class _Sprite:
         if spec.constructor == "portrait" and spec.get("background") != "none":
             spec = dataclasses.replace(spec, params={**dict(spec.params), "background": "none"})
         self.face = comp.assets.face(spec)
+        self.height_px = height_px
         self.bw, self.bh = bust_size(height_px)
         rest = self._bust("rest", 1.0)
         self.rest_bust = rest
@@ -125,7 +126,17 @@ class _Sprite:
 
 
 class StageRenderer:
-    """Frames of one :class:`StagePicture` over ``frames`` frames."""
+    """Frames of one :class:`StagePicture` over ``frames`` frames.
+
+    The stage is composed once on a *canvas*: the part of the set the shot's
+    camera ever sees, at the pixel density of its closest point (so sprites
+    are drawn at their final size and never resampled per frame), with the
+    shadows and every still figure at rest — one canvas per combination of
+    breaths (a figure rises by a pixel or two).  A frame is that canvas with
+    the mouths and eyes that differ from rest pasted in, the walking figures
+    drawn at their place, and — only when the camera moves — one affine warp
+    to the frame.
+    """
 
     def __init__(self, comp: Compositor, picture: StagePicture, frames: int, held: bool) -> None:
         self.comp = comp
@@ -138,13 +149,25 @@ class StageRenderer:
         self.soft = self.p.framing in _SOFT
         tint_of = getattr(comp.assets, "tint", None)
         self.tint = tint_of(self.p.scene, self.p.set) if tint_of is not None else None
-        self.zoom_ref = max(self.p.camera.zoom_start, self.p.camera.zoom_end)
+        cam = self.p.camera
+        self.zoom_ref = max(cam.zoom_start, cam.zoom_end)
+        # The canvas: the union of the windows at the start and the end of the move.
+        z0, l0, t0 = window(cam, 0.0)
+        z1, l1, t1 = window(cam, 1.0)
+        self.u0, self.v0 = min(l0, l1), min(t0, t1)
+        u1 = max(l0 + 1 / z0, l1 + 1 / z1)
+        v1 = max(t0 + 1 / z0, t1 + 1 / z1)
+        w, h = comp.width, comp.height
+        self.cw = max(w, round((u1 - self.u0) * self.zoom_ref * w))
+        self.ch = max(h, round((v1 - self.v0) * self.zoom_ref * h))
         self._sprites: dict[int, _Sprite] = {}
         self._backs: dict[int, np.ndarray] = {}
         self._bg: np.ndarray | None = None
+        self._plates: dict[tuple[int, ...], tuple[np.ndarray, list[Any]]] = {}
         # Back to front: farther feet (smaller y) first, the shoulder always last.
-        order = sorted(range(len(self.p.figures)), key=lambda n: self._depth(self.p.figures[n]))
-        self.order = order
+        self.order = sorted(
+            range(len(self.p.figures)), key=lambda n: self._depth(self.p.figures[n])
+        )
 
     @staticmethod
     def _depth(f: Figure) -> tuple[int, float]:
@@ -163,60 +186,32 @@ class StageRenderer:
         out = []
         for f in self.p.figures:
             if f.role == "shoulder":
-                out.append(("rest", 1.0, self._breath(f, t)))
+                out.append(("rest", 1.0, 0))
                 continue
             v = self.comp.viseme_at(f.visemes, t) if f.visemes else "rest"
             e = round(self.comp.eyes_at(f.blink_seed, t) * _EYE_STEPS) / _EYE_STEPS
             out.append((v, e, self._breath(f, t)))
         return tuple(out)
 
-    def _breath(self, f: Figure, t: float) -> int:
-        # A slow rise and fall of a pixel or two: the figure is alive, not pasted.
+    @staticmethod
+    def _breath(f: Figure, t: float) -> int:
+        # A slow rise and fall of a pixel: the figure is alive, not pasted.
         period = 3.4 + (f.blink_seed % 7) * 0.17
         phase = (f.blink_seed % 13) / 13 * 2 * math.pi
-        return round(1.0 * (0.5 - 0.5 * math.cos(2 * math.pi * t / period + phase)))
+        return round(0.5 - 0.5 * math.cos(2 * math.pi * t / period + phase))
 
     def key(self, i: int) -> Hashable:
         return (i if self.moving else None, self.state(i))
 
-    # -- drawing --------------------------------------------------------------------
-    def _sprite(self, n: int, height_px: int) -> _Sprite:
-        s = self._sprites.get(n)
-        if s is None:
-            s = self._sprites[n] = _Sprite(self.comp, self.p.figures[n], height_px, self.tint)
-        return s
+    # -- geometry ----------------------------------------------------------------------
+    def _to_canvas(self, u: float, v: float) -> tuple[float, float]:
+        k = self.zoom_ref
+        return (u - self.u0) * k * self.comp.width, (v - self.v0) * k * self.comp.height
 
-    def background(self, t: float) -> np.ndarray:
-        if not self.moving_camera and self._bg is not None:
-            return self._bg
-        bg = self.comp.camera_view(self.p.set, self.p.scene, self.p.camera, t, soft=self.soft)
-        if not self.moving_camera:
-            bg = bg.copy()
-            zoom, left, top = window(self.p.camera, t)
-            if not self.moving_figures:
-                for n in self.order:
-                    f = self.p.figures[n]
-                    if f.role == "stand":
-                        self._shadow(bg, f, f.x, zoom, left, top)
-            bg.flags.writeable = False
-            self._bg = bg
-        return bg
-
-    def _shadow(
-        self, out: np.ndarray, f: Figure, x: float, zoom: float, left: float, top: float
-    ) -> None:
-        from screenplay.pictures.figure import contact_shadow
+    def _height_px(self, f: Figure) -> int:
         from screenplay.staging.blocking import figure_height
 
-        w, h = self.comp.width, self.comp.height
-        fh = figure_height(f.y) * zoom * h
-        sw, sh = max(4, round(fh * 0.26)), max(2, round(fh * 0.035))
-        sx = (x - left) * zoom * w
-        sy = (f.y - top) * zoom * h
-        if sy - sh > h or sx + sw < 0 or sx - sw > w:
-            return
-        shadow = contact_shadow(sw, sh)
-        over(out, shadow, round(sx - shadow.shape[1] / 2), round(sy - shadow.shape[0] / 2))
+        return max(8, round(figure_height(f.y) * self.zoom_ref * self.comp.height))
 
     def _x(self, f: Figure, t: float) -> float:
         if f.move == "enter" and not self.held:
@@ -225,73 +220,179 @@ class StageRenderer:
             return f.x + (f.edge_x - f.x) * ease(max(0.0, (t - (1 - _WALK)) / _WALK))
         return f.x
 
-    def render(self, i: int) -> np.ndarray:
+    def _sprite(self, n: int) -> _Sprite:
+        s = self._sprites.get(n)
+        if s is None:
+            f = self.p.figures[n]
+            s = self._sprites[n] = _Sprite(self.comp, f, self._height_px(f), self.tint)
+        return s
+
+    # -- layers --------------------------------------------------------------------------
+    def _background(self) -> np.ndarray:
+        """The set on the canvas (soft in singles, close-ups and over-the-shoulder shots)."""
+        if self._bg is not None:
+            return self._bg
         import cv2
 
-        from screenplay.staging.blocking import figure_height
-
-        t = self.progress(i)
-        zoom, left, top = window(self.p.camera, t)
-        w, h = self.comp.width, self.comp.height
-        out = self.background(t).copy()
-        state = self.state(i)
+        comp = self.comp
+        w, h = comp.width, comp.height
+        scale = min(2.0, max(1.0, self.zoom_ref))
+        src = comp.set_image(self.p.set, self.p.scene, scale, self.soft)
+        sh, sw = src.shape[:2]
+        k = self.zoom_ref
+        # canvas pixel (x, y) ← stage (u0 + x/(k w), v0 + y/(k h)) ← source (u sw, v sh)
+        sx, sy = sw / (k * w), sh / (k * h)
+        m = np.array(
+            [
+                [sx, 0.0, self.u0 * sw + 0.5 * sx - 0.5],
+                [0.0, sy, self.v0 * sh + 0.5 * sy - 0.5],
+            ]
+        )
+        bg = cv2.warpAffine(
+            src,
+            m,
+            (self.cw, self.ch),
+            flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+            borderMode=cv2.BORDER_REFLECT,
+        )
         for n in self.order:
             f = self.p.figures[n]
-            viseme, eyes, breath = state[n]
+            if f.role == "stand" and not (f.move and not self.held):
+                self._shadow(bg, f, f.x)
+        self._bg = bg
+        return bg
+
+    def _shadow(self, out: np.ndarray, f: Figure, x: float) -> None:
+        from screenplay.pictures.figure import contact_shadow
+
+        fh = self._height_px(f)
+        sw, sh = max(4, round(fh * 0.26)), max(2, round(fh * 0.035))
+        cx, cy = self._to_canvas(x, f.y)
+        if cy - sh > out.shape[0] or cx + sw < 0 or cx - sw > out.shape[1]:
+            return
+        shadow = contact_shadow(sw, sh)
+        over(out, shadow, round(cx - shadow.shape[1] / 2), round(cy - shadow.shape[0] / 2))
+
+    def _place(self, n: int, x: float, lift: int) -> tuple[int, int]:
+        """Top-left of figure ``n``'s sprite on the canvas with its feet at ``x``."""
+        f = self.p.figures[n]
+        img = self._sprite(n).image
+        cx, cy = self._to_canvas(x, f.y)
+        return round(cx - img.shape[1] / 2), round(cy - img.shape[0]) - lift
+
+    def _plate(self, breaths: tuple[int, ...]) -> tuple[np.ndarray, list[Any]]:
+        """The canvas with every still figure at rest (for one combination of breaths)."""
+        found = self._plates.get(breaths)
+        if found is not None:
+            return found
+        out = self._background().copy()
+        boxes: list[Any] = [None] * len(self.p.figures)
+        for n in self.order:
+            f = self.p.figures[n]
             if f.role == "shoulder":
-                self._draw_shoulder(out, n, f)
+                boxes[n] = self._draw_shoulder(out, n, f)
                 continue
-            x = self._x(f, t)
-            fh_ref = max(8, round(figure_height(f.y) * self.zoom_ref * h))
-            fh = figure_height(f.y) * zoom * h
-            sx = (x - left) * zoom * w
-            sy = (f.y - top) * zoom * h
-            if sy - fh > h or sx + fh * 0.3 < 0 or sx - fh * 0.3 > w:
+            if f.move and not self.held:
                 continue
-            if self.moving_figures and f.move:
-                self._shadow(out, f, x, zoom, left, top)
-            elif self.moving_camera:
-                self._shadow(out, f, x, zoom, left, top)
-            sprite = self._sprite(n, fh_ref)
-            img = sprite.image
-            patch = sprite.patch(viseme, eyes)
-            scale = fh / fh_ref
-            walking = f.move and 0 < t < 1 and not self.held
-            bob = round(abs(math.sin(t * 14)) * fh * 0.008) if walking else 0
-            if abs(scale - 1.0) > 0.002:
-                img = img.copy()
-                if patch is not None:
-                    over_rgba(img, *patch)
-                img = cv2.resize(
-                    img,
-                    (max(1, round(img.shape[1] * scale)), max(1, round(img.shape[0] * scale))),
-                    interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR,
-                )
-                patch = None
-            x0 = round(sx - img.shape[1] / 2)
-            y0 = round(sy - img.shape[0]) - breath - bob
+            if not self._in_canvas(n, f.x):
+                continue
+            img = self._sprite(n).image
+            x0, y0 = self._place(n, f.x, breaths[n])
             over(out, img, x0, y0)
+            boxes[n] = (x0, y0, x0 + img.shape[1], y0 + img.shape[0])
+        if len(self._plates) > 8:
+            self._plates.clear()
+        self._plates[breaths] = (out, boxes)
+        return out, boxes
+
+    def _in_canvas(self, n: int, x: float) -> bool:
+        f = self.p.figures[n]
+        fh = self._height_px(f)
+        cx, cy = self._to_canvas(x, f.y)
+        return not (cy - fh > self.ch or cx + fh * 0.3 < 0 or cx - fh * 0.3 > self.cw)
+
+    # -- frames ---------------------------------------------------------------------------
+    def render(self, i: int) -> np.ndarray:
+        t = self.progress(i)
+        state = self.state(i)
+        breaths = tuple(s[2] for s in state)
+        plate, boxes = self._plate(breaths)
+        out = plate.copy()
+        walk_t = t if not self.held else 1.0
+        for pos, n in enumerate(self.order):
+            f = self.p.figures[n]
+            if f.role == "shoulder":
+                continue
+            viseme, eyes, breath = state[n]
+            moving = bool(f.move) and not self.held
+            if moving:
+                x = self._x(f, walk_t)
+                if not self._in_canvas(n, x):
+                    continue
+                self._shadow(out, f, x)
+                fh = self._height_px(f)
+                bob = round(abs(math.sin(walk_t * 14)) * fh * 0.008) if 0 < walk_t < 1 else 0
+                x0, y0 = self._place(n, x, breath + bob)
+                img = self._sprite(n).image
+                over(out, img, x0, y0)
+                # figures in front of a walker are drawn again over it
+                for m in self.order[pos + 1 :]:
+                    if boxes[m] is not None and self.p.figures[m].role == "stand":
+                        mx0, my0 = self._place(m, self.p.figures[m].x, breaths[m])
+                        over(out, self._sprite(m).image, mx0, my0)
+            elif boxes[n] is None:
+                continue
+            else:
+                x0, y0 = boxes[n][0], boxes[n][1]
+            patch = self._sprite(n).patch(viseme, eyes)
             if patch is not None:
                 piece, px, py = patch
                 over(out, piece, x0 + px, y0 + py)
+        for n in self.order:  # the foreground shoulder stays in front of everything
+            if self.p.figures[n].role == "shoulder" and self.moving_figures:
+                self._draw_shoulder(out, n, self.p.figures[n])
+        return self._view(out, t)
+
+    def _view(self, canvas: np.ndarray, t: float) -> np.ndarray:
+        """The frame: the canvas seen through the camera at ``t``."""
+        import cv2
+
+        w, h = self.comp.width, self.comp.height
+        zoom, left, top = window(self.p.camera, t)
+        if canvas.shape[:2] == (h, w) and not self.moving_camera:
+            return canvas
+        k = zoom / self.zoom_ref
+        # frame pixel ← canvas pixel: x_f = x_c·k + (u0 − left)·zoom·w
+        m = np.array(
+            [
+                [k, 0.0, (self.u0 - left) * zoom * w + 0.5 * k - 0.5],
+                [0.0, k, (self.v0 - top) * zoom * h + 0.5 * k - 0.5],
+            ]
+        )
+        out: np.ndarray = cv2.warpAffine(
+            canvas, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT
+        )
         return out
 
-    def _draw_shoulder(self, out: np.ndarray, n: int, f: Figure) -> None:
+    def _draw_shoulder(self, out: np.ndarray, n: int, f: Figure) -> tuple[int, int, int, int]:
         """The listener from behind, large and soft, on their side of the frame."""
         from screenplay.pictures.figure import back_view
 
         w, h = self.comp.width, self.comp.height
         img = self._backs.get(n)
         if img is None:
-            sprite = self._sprite(n, max(64, round(h * 1.4)))
+            sprite = _Sprite(self.comp, f, max(64, round(h * 1.4)), self.tint)
             bw, bh = round(h * 0.62), round(h * 0.8)
             img = self._backs[n] = sprite._grade(back_view(sprite.rest_bust, bw, bh))
         speaker_left = any(
             g.role == "stand" and g.x < f.x for g in self.p.figures if g.name == self.p.focus
         )
-        # The listener stands on their own side of the speaker (180-degree rule).
+        # The listener stands on their own side of the speaker (180-degree rule); the
+        # shoulder is placed in frame coordinates (the canvas of a still shot is the frame).
         x0 = w - round(img.shape[1] * 0.62) if speaker_left else -round(img.shape[1] * 0.38)
-        over(out, img, x0, h - round(img.shape[0] * 0.92))
+        y0 = h - round(img.shape[0] * 0.92)
+        over(out, img, x0, y0)
+        return (x0, y0, x0 + img.shape[1], y0 + img.shape[0])
 
 
 def over_rgba(dst: np.ndarray, src: np.ndarray, x: int, y: int) -> None:
