@@ -5,6 +5,10 @@ the timeline, the frame at its middle (one frame per shot, so it is cheap),
 with the shot number, its framing, who is on screen (and on which side) and
 the first words spoken in it.  Cards (title, credits) are included: the
 board shows the whole film.
+
+``--every 5 --video FILM.mp4`` draws a contact sheet of a *built* film
+instead: one decoded frame every 5 seconds, labelled with its time and the
+framing of the shot it belongs to.
 """
 
 from __future__ import annotations
@@ -29,6 +33,8 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--output", type=Path, default=None, help="PNG to write")
     p.add_argument("--columns", type=int, default=COLUMNS)
     p.add_argument("--thumb-width", type=int, default=THUMB_W)
+    p.add_argument("--video", type=Path, default=None, help="a built MP4 of FILE")
+    p.add_argument("--every", type=float, default=5.0, help="seconds between frames (--video)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -45,7 +51,15 @@ def run(args: argparse.Namespace) -> int:
     if tdiags:
         report(tdiags, film)
     out = args.output or args.file.with_suffix(".storyboard.png")
-    board = storyboard(timeline, max(1, args.columns), max(64, args.thumb_width))
+    if args.video is not None:
+        if not args.video.is_file():
+            print(f"error: no such video `{args.video}` (build the film first)")
+            return 1
+        board = contact_sheet(
+            timeline, args.video, max(0.5, args.every), max(1, args.columns), args.thumb_width
+        )
+    else:
+        board = storyboard(timeline, max(1, args.columns), max(64, args.thumb_width))
     from PIL import Image
 
     tmp = out.with_name(f".{out.name}.{os.getpid()}.part")
@@ -91,6 +105,46 @@ def storyboard(timeline, columns: int = COLUMNS, thumb_w: int = THUMB_W):  # typ
         line = _first_line(timeline, shot)
         if line:
             draw.text((x, y + th + 24), _clip(draw, line, tiny, thumb_w), fill=DIM, font=tiny)
+    return np.asarray(canvas)
+
+
+def contact_sheet(timeline, video: Path, every: float, columns: int, thumb_w: int):  # type: ignore[no-untyped-def]
+    """One decoded frame of ``video`` every ``every`` seconds, labelled with time and framing."""
+    import av
+    import numpy as np
+    from PIL import Image, ImageDraw
+
+    from screenplay.pictures.contact_sheet import BG, INK, _font
+
+    frames: list[tuple[float, np.ndarray]] = []
+    with av.open(str(video)) as container:
+        stream = container.streams.video[0]
+        want = 0.0
+        for frame in container.decode(stream):
+            t = float(frame.pts * stream.time_base) if frame.pts is not None else 0.0
+            if t + 1e-6 >= want:
+                img = frame.to_ndarray(format="rgb24")
+                frames.append((t, img))
+                want += every
+    th = round(thumb_w * timeline.height / timeline.width)
+    pad, text_h = 8, 24
+    rows = (len(frames) + columns - 1) // columns
+    canvas = Image.new(
+        "RGB", (pad + columns * (thumb_w + pad), pad + rows * (th + text_h + pad)), BG
+    )
+    draw = ImageDraw.Draw(canvas)
+    font = _font(13)
+    for n, (t, img) in enumerate(frames):
+        r, c = divmod(n, columns)
+        x, y = pad + c * (thumb_w + pad), pad + r * (th + text_h + pad)
+        canvas.paste(Image.fromarray(img).resize((thumb_w, th), Image.LANCZOS), (x, y))
+        f = int(round(t * timeline.fps))
+        shot = next((s for s in timeline.shots if s.start <= f < s.end), None)
+        label = f"{int(t) // 60}:{t % 60:04.1f}"
+        if shot is not None:
+            who = ", ".join(o.name for o in shot.on_screen)
+            label += f"  {shot.framing.upper()}" + (f" · {who}" if who else "")
+        draw.text((x, y + th + 4), label, fill=INK, font=font)
     return np.asarray(canvas)
 
 
