@@ -5,8 +5,10 @@ V.O./O.S.), are named in one of its action lines, or are brought in with
 ``[[enter NAME]]``.  When the first thing the scene says about a character is
 that they arrive (an action sentence naming them with an entrance verb —
 "A man enters the room", "ANNA walks in" — or ``[[enter NAME]]``), they are
-absent until that beat and walk in during it; otherwise they are there from
-the scene's first frame.  A sentence naming them with a leaving verb ("MAN
+absent until that beat and walk in during it; the same holds for someone
+first heard off screen (O.S.): they walk in when the script next names them
+or they speak on screen.  Otherwise they are there from the scene's first
+frame.  A sentence naming them with a leaving verb ("MAN
 leaves", "she is gone" does not name anyone), or ``[[exit NAME]]``, makes them
 walk out during that beat and be gone after it.
 
@@ -25,7 +27,8 @@ VISUAL = ("action", "line", "dual")
 
 ENTER_VERBS = re.compile(
     r"\b(enters?|entering|comes? in(?:to)?|came in|walks? in(?:to)?|steps? in(?:to)?|"
-    r"arrives?|appears?|comes? back|returns?)\b",
+    r"arrives?|appears?|comes? back|returns?|rounds? the corner|comes? (?:around|round)|"
+    r"(?:hurries|hurry|rushes|rush|runs?|bursts?|slips?|wanders?|strides?) in(?:to)?)\b",
     re.IGNORECASE,
 )
 LEAVE_VERBS = re.compile(
@@ -122,8 +125,8 @@ def scene_presence(beats: list, visible: set[str]) -> list[ScenePresence]:
             if b.kind == "action":
                 ev += mentions(b.text, names)
             for ln in b.lines:
-                if ln.face is not None and ln.speaker in visible:
-                    ev.append((ln.speaker, "speak"))
+                if ln.speaker in visible:
+                    ev.append((ln.speaker, "speak" if ln.face is not None else "offscreen"))
             events[i] = ev
         # Who is there from the first frame: anyone whose first event is not an entrance.
         first: dict[str, str] = {}
@@ -132,18 +135,21 @@ def scene_presence(beats: list, visible: set[str]) -> list[ScenePresence]:
                 first.setdefault(n, e)
                 if n not in scene.characters:
                     scene.characters.append(n)
-        present = [n for n in scene.characters if first[n] not in ("enter", "leave!")]
+        present = [n for n in scene.characters if first[n] not in ("enter", "leave!", "offscreen")]
         for i in sorted(events):
             entering = [n for n, e in events[i] if e == "enter" and n not in present]
             for n in entering:
                 present.append(n)
             leaving = [n for n, e in events[i] if e in ("leave", "leave!") and n in present]
-            # A speaker who has left comes back when they speak on screen again.
+            # Someone not here (heard off screen, or gone) who is named or speaks on
+            # screen comes in now.
             for n, e in events[i]:
-                if e == "speak" and n not in present:
+                if e in ("speak", "") and n not in present:
                     present.append(n)
                     entering.append(n)
-            mentioned = tuple(dict.fromkeys(n for n, e in events[i] if e != "speak"))
+            mentioned = tuple(
+                dict.fromkeys(n for n, e in events[i] if e not in ("speak", "offscreen"))
+            )
             scene.beats[i] = Presence(tuple(present), tuple(entering), tuple(leaving), mentioned)
             for n in leaving:
                 present.remove(n)

@@ -143,7 +143,10 @@ SMALL = (
     "INT. ROOM - DUSK\n\nThe room is quiet.\n\nBOB enters and stops by the door.\n\n"
     "BOB\nYou are still here.\n\nANNA\nWhere else would I be, at this hour?\n\n"
     "BOB\nAnywhere. The street, the station, the sea.\n\n"
-    "ANNA\n(whispering)\nNot yet.\n\n[[shot two]]\n\nBOB\nThen I will wait with you.\n"
+    "ANNA\n(whispering)\nNot yet.\n\n[[shot two]]\n\nBOB\nThen I will wait with you.\n\n"
+    "ANNA\nYou always say that, and then you stand by the door with your coat on, "
+    "counting the trains as they go past the window, one after another, until the last "
+    "one has gone and the platform is empty again.\n"
 )
 
 
@@ -179,6 +182,21 @@ def test_golden_timeline(small_timeline, update_goldens: bool) -> None:  # type:
         assert s.framing
         for o in s.on_screen:
             assert sides.setdefault(o.name, o.side) == o.side
+
+
+def test_long_line_cuts_to_the_listener(small_timeline) -> None:  # type: ignore[no-untyped-def]
+    """A long line in a conversation: the speaker, then the listener's reaction close-up."""
+    shots = [s for s in small_timeline.shots if s.framing != "card"]
+    speaker, reaction = shots[-2], shots[-1]
+    assert reaction.id.split("-")[1] == "reaction"
+    assert reaction.framing == "close" and reaction.picture.focus == "BOB"
+    assert speaker.picture.focus == "ANNA"
+    # the speaker's mouth moves in the first half only; the listener's never
+    (anna,) = [f for f in speaker.picture.figures if f.name == "ANNA"]
+    assert anna.visemes and all(
+        v.start < speaker.frames / float(small_timeline.fps) for v in anna.visemes
+    )
+    assert not any(f.visemes for f in reaction.picture.figures)
 
 
 def test_camera_continuity_on_rendered_frames(small_timeline) -> None:  # type: ignore[no-untyped-def]
