@@ -84,20 +84,8 @@ def figure(bust_rgba: np.ndarray, figure_h: int, dress: bool = False) -> tuple[n
         half = h * 0.13
     waist_y, hip_y = h * 0.47, h * 0.53
     arm_w = half * 0.26
-    dark = np.clip(cloth * 0.78, 0, 255)
-    # Arms first (behind the torso's edge), hanging slightly away from the body.
-    for side in (-1, 1):
-        sx = cx + side * (half - arm_w * 0.5)
-        arm = np.array(
-            [
-                (sx - arm_w * 0.55, bottom_y - 2),
-                (sx + arm_w * 0.55, bottom_y - 2),
-                (sx + side * arm_w * 0.25 + arm_w * 0.45, h * 0.50),
-                (sx + side * arm_w * 0.25 - arm_w * 0.45, h * 0.50),
-            ]
-        )
-        _poly(canvas, arm, dark)
-        _ellipse(canvas, (sx + side * arm_w * 0.25, h * 0.515), (arm_w * 0.42, arm_w * 0.55), skin)
+    # Sleeves a shade darker than the front; a dress leaves the arms bare.
+    dark = np.clip(skin * 0.95 if dress else cloth * 0.78, 0, 255)
     # Torso: the bust's clothes narrowing to the waist.
     torso = np.array(
         [
@@ -110,6 +98,20 @@ def figure(bust_rgba: np.ndarray, figure_h: int, dress: bool = False) -> tuple[n
         ]
     )
     _poly(canvas, torso, cloth)
+    _continue_clothes(canvas, bust_rgba, x0, by, last)
+    # Arms over the torso's edges, hanging slightly away from the body.
+    for side in (-1, 1):
+        sx = cx + side * (half - arm_w * 0.5)
+        arm = np.array(
+            [
+                (sx - arm_w * 0.55, bottom_y - 2),
+                (sx + arm_w * 0.55, bottom_y - 2),
+                (sx + side * arm_w * 0.25 + arm_w * 0.45, h * 0.50),
+                (sx + side * arm_w * 0.25 - arm_w * 0.45, h * 0.50),
+            ]
+        )
+        _poly(canvas, arm, dark)
+        _ellipse(canvas, (sx + side * arm_w * 0.25, h * 0.515), (arm_w * 0.42, arm_w * 0.55), skin)
     leg_w = half * 0.27
     foot_y = h * 0.985
     if dress:
@@ -153,14 +155,41 @@ def figure(bust_rgba: np.ndarray, figure_h: int, dress: bool = False) -> tuple[n
             max(1, round(h * 0.006)),
             cv2.LINE_AA,
         )
-    # Cel shading: the side away from the light a little darker.
+    # Cel shading of the legs: the side away from the light a little darker (the
+    # torso carries the bust's own shading down).
     shade = np.ones((1, width, 1), np.float32)
     shade[:, int(cx + half * 0.25) :] = 0.88
-    below = canvas[int(bottom_y) :]
+    below = canvas[int(hip_y) :]
     below[..., :3] = (below[..., :3].astype(np.float32) * shade).astype(np.uint8)
     bust = Bust(bw, bh, x0, by)
     paste_bust(canvas, bust_rgba, bust)
     return canvas[:figure_h], bust
+
+
+def _continue_clothes(
+    canvas: np.ndarray, bust_rgba: np.ndarray, x0: int, by: int, last: int
+) -> None:
+    """Carry the bust's bottom row (its clothes and their shading) down the torso, so the
+    seam between the drawn bust and the body does not show."""
+    if last < 0:
+        return
+    row = bust_rgba[last, :, :3].astype(np.float32)
+    ok = bust_rgba[last, :, 3] > 200
+    if not ok.any():
+        return
+    y0 = by + last + 1
+    h, w = canvas.shape[:2]
+    x1 = min(w, x0 + bust_rgba.shape[1])
+    region = canvas[y0:h, x0:x1]
+    torso = region[..., 3] > 0
+    # only where the torso is and the bust row had clothes above it
+    cols = ok[: x1 - x0]
+    mask = torso & cols[None, :]
+    if not mask.any():
+        return
+    fade = np.linspace(1.0, 0.92, region.shape[0], dtype=np.float32)[:, None, None]
+    ext = np.broadcast_to(row[None, : x1 - x0], region[..., :3].shape) * fade
+    region[..., :3] = np.where(mask[..., None], ext, region[..., :3]).astype(np.uint8)
 
 
 def paste_bust(canvas: np.ndarray, bust_rgba: np.ndarray, b: Bust) -> None:

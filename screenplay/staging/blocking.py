@@ -78,7 +78,8 @@ def slots(n: int) -> list[tuple[float, float]]:
     if n == 1:
         return [(0.5, MID_Y)]
     if n == 2:
-        return [(0.36, MID_Y + 0.01), (0.64, MID_Y - 0.01)]
+        # conversation distance: close enough that a two-shot frames them head to hips
+        return [(0.4, MID_Y + 0.01), (0.6, MID_Y - 0.01)]
     if n == 3:
         return [(0.24, MID_Y), (0.5, FAR_Y), (0.76, NEAR_Y - 0.02)]
     lo, hi = 0.16, 0.84
