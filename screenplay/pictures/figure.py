@@ -84,8 +84,16 @@ def figure(bust_rgba: np.ndarray, figure_h: int, dress: bool = False) -> tuple[n
         half = h * 0.13
     waist_y, hip_y = h * 0.47, h * 0.53
     arm_w = half * 0.26
-    # Sleeves a shade darker than the front; a dress leaves the arms bare.
-    dark = np.clip(skin * 0.95 if dress else cloth * 0.78, 0, 255)
+    # Sleeves continue the bust's own sleeves (the colour at its outer edges); a dress
+    # leaves the arms bare.
+    if cols.size and not dress:
+        edge = max(1, (cols[-1] - cols[0]) // 10)
+        row = bust_rgba[last, :, :3].astype(np.float32)
+        dark = (
+            row[cols[0] : cols[0] + edge].mean(0) + row[cols[-1] - edge + 1 : cols[-1] + 1].mean(0)
+        ) / 2
+    else:
+        dark = np.clip(skin * 0.95 if dress else cloth * 0.78, 0, 255)
     # Torso: the bust's clothes narrowing to the waist.
     torso = np.array(
         [

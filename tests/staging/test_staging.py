@@ -225,3 +225,40 @@ def test_camera_continuity_on_rendered_frames(small_timeline) -> None:  # type: 
     assert np.median(inside) < 1.0
     assert min(cuts) > 2 * np.median(inside)
     assert np.mean(cuts) > 8.0
+
+
+def test_storyboard_one_thumbnail_per_shot(small_timeline) -> None:  # type: ignore[no-untyped-def]
+    from screenplay.commands.storyboard import storyboard
+
+    board = storyboard(small_timeline, columns=4, thumb_w=160)
+    n = len(small_timeline.shots)
+    rows = (n + 3) // 4
+    th = round(160 * small_timeline.height / small_timeline.width)
+    th += th % 2
+    assert board.shape == (10 + rows * (th + 46 + 10), 10 + 4 * (160 + 10), 3)
+    # thumbnails differ from each other (each shows its own shot), the gaps are background
+    first = board[10 : 10 + th, 10:170].astype(int)
+    second = board[10 : 10 + th, 180:340].astype(int)
+    assert np.abs(first - second).mean() > 5
+
+
+def test_figure_stands_on_its_feet() -> None:
+    from screenplay.pictures.figure import back_view, bust_size, figure
+
+    w, h = bust_size(400)
+    bust = np.zeros((h, w, 4), np.uint8)
+    # a head (skin) and shoulders (clothes) reaching the bottom edge, like a portrait
+    import cv2
+
+    cv2.ellipse(bust, (w // 2, h // 3), (w // 6, h // 5), 0, 0, 360, (210, 170, 140, 255), -1)
+    cv2.rectangle(bust, (w // 8, int(h * 0.62)), (w - w // 8, h - 1), (40, 60, 120, 255), -1)
+    sprite, placed = figure(bust, 400)
+    assert sprite.shape[0] == 400 and sprite.shape[2] == 4
+    alpha = sprite[..., 3]
+    rows = np.flatnonzero(alpha.max(axis=1) > 0)
+    assert rows[0] <= 2 and rows[-1] >= 390  # head at the top, shoes on the bottom row
+    # the torso continues the bust's clothes: same colour just below the bust
+    below = sprite[placed.y + h + 5, sprite.shape[1] // 2, :3].astype(int)
+    assert np.abs(below - np.array([40, 60, 120])).max() < 20
+    back = back_view(bust, 120, 160)
+    assert back.shape == (160, 120, 4) and back[..., 3].max() > 200
