@@ -25,7 +25,6 @@ import numpy as np
 #: on the portraits: hair top to chin is 0.36 of the frame height).
 BUST_H = 0.375
 BUST_ASPECT = 0.8
-FIGURE_VERSION = 1
 
 
 @dataclass

@@ -54,9 +54,10 @@ if TYPE_CHECKING:
 
     from screenplay.render.assets import AssetProvider
 
-#: Bump whenever a change alters a segment's pixels or bytes (compositor or
-#: encoder settings): it is part of every segment key.
-RENDERER_VERSION = 4
+#: Bump whenever a change alters a segment's pixels or bytes (compositor,
+#: staged pictures in render/stage.py, bodies in pictures/figure.py, or encoder
+#: settings): it is part of every segment key.
+RENDERER_VERSION = 5
 
 #: Eye openness is quantized to eighths: invisible in motion, and it bounds the
 #: number of distinct face images per shot.
