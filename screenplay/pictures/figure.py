@@ -178,8 +178,8 @@ def _continue_clothes(
 ) -> None:
     """Carry the bust's bottom row (its clothes and their shading) down the torso, so the
     seam between the drawn bust and the body does not show."""
-    if last < 0:
-        return
+    if last < 0 or bust_rgba[..., 3].min() == 255:
+        return  # an opaque picture (a photo without a cut-out): flat clothes read better
     row = bust_rgba[last, :, :3].astype(np.float32)
     ok = bust_rgba[last, :, 3] > 200
     if not ok.any():
