@@ -124,6 +124,7 @@ class Figure:
     move: Literal["", "enter", "exit"] = ""
     edge_x: float = 0.0
     role: Literal["stand", "shoulder"] = "stand"
+    pose: Literal["stand", "sit"] = "stand"
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ the check pass through :func:`screenplay.staging.checks.check_directive`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from screenplay.diagnostics import Diagnostics
 from screenplay.film import Film
@@ -114,7 +114,8 @@ def stage(film: Film, bound: Bound, diags: Diagnostics) -> Staging:
                 prev = planner.history[-1] if planner.history else BeatShot("wide")
                 shot = planner.push(prev)
             shot = _valid(shot, pres)
-            out.beats[i] = Staged(scene.start, pres, shot, marks)
+            posed = {n: replace(m, seated=n in pres.seated) for n, m in marks.items()}
+            out.beats[i] = Staged(scene.start, pres, shot, posed)
         if override is not None:
             _nothing_to_frame(diags, override[0])
     return out

@@ -312,6 +312,7 @@ class _Planner:
                     move if role == "stand" else "",  # type: ignore[arg-type]
                     edge,
                     role,  # type: ignore[arg-type]
+                    "sit" if m.seated else "stand",
                 )
             )
         shown = visible(camera, {n: marks[n] for n in marks if n != shoulder or framing != "ots"})
@@ -390,8 +391,17 @@ class _Planner:
         present = (
             [n for n in first.presence.present if n not in first.presence.entering] if first else []
         )
+        seated = set(first.presence.seated) if first else set()
         figures = tuple(
-            Figure(n, self.film.cast[n].face, m.x, m.y, (), _seed(n, beat.text))  # type: ignore[arg-type]
+            Figure(
+                n,
+                self.film.cast[n].face,  # type: ignore[arg-type]
+                m.x,
+                m.y,
+                (),
+                _seed(n, beat.text),
+                pose="sit" if n in seated else "stand",
+            )
             for n, m in sorted(marks.items(), key=lambda kv: (kv[1].x, kv[0]))
             if n in present and self.film.cast.get(n) and self.film.cast[n].face is not None
         )
@@ -692,7 +702,7 @@ def _framing_of(picture: Picture) -> str:
 
 
 def _blocking(p: StagePicture) -> tuple[tuple[str, float, float, str], ...]:
-    return tuple((f.name, f.x, f.y, f.role) for f in p.figures)
+    return tuple((f.name, f.x, f.y, f.role, f.pose) for f in p.figures)
 
 
 def _with_move(framing: Camera, move: Camera) -> Camera:

@@ -56,11 +56,15 @@ def _colour(rgba: np.ndarray, rows: slice) -> np.ndarray:
     return part[..., :3][a].astype(np.float32).mean(axis=0)
 
 
-def figure(bust_rgba: np.ndarray, figure_h: int, dress: bool = False) -> tuple[np.ndarray, Bust]:
+def figure(
+    bust_rgba: np.ndarray, figure_h: int, dress: bool = False, seated: bool = False
+) -> tuple[np.ndarray, Bust]:
     """A standing figure ``figure_h`` px tall under ``bust_rgba`` (the face at rest).
 
-    Returns the RGBA sprite (feet on its bottom row) and where the bust sits in
-    it, so talking frames of the face can be pasted at the same place.
+    ``seated``: sitting on the floor, knees up, hands on the knees; the sprite is
+    then :data:`SEATED` of ``figure_h`` tall.  Returns the RGBA sprite (feet or
+    seat on its bottom row) and where the bust sits in it, so talking frames of
+    the face can be pasted at the same place.
     """
     bh, bw = bust_rgba.shape[:2]
     alpha = bust_rgba[..., 3]
@@ -81,7 +85,7 @@ def figure(bust_rgba: np.ndarray, figure_h: int, dress: bool = False) -> tuple[n
         cx = x0 + (cols[0] + cols[-1]) / 2
     else:
         half = h * 0.13
-    waist_y, hip_y = h * 0.47, h * 0.53
+    waist_y, hip_y = (h * 0.44, h * 0.5) if seated else (h * 0.47, h * 0.53)
     arm_w = half * 0.26
     # Sleeves continue the bust's own sleeves (the colour at its outer edges); a dress
     # leaves the arms bare.
@@ -106,6 +110,8 @@ def figure(bust_rgba: np.ndarray, figure_h: int, dress: bool = False) -> tuple[n
     )
     _poly(canvas, torso, cloth)
     _continue_clothes(canvas, bust_rgba, x0, by, last)
+    if seated:
+        return _seated(canvas, bust_rgba, x0, by, bw, bh, cx, half, hip_y, cloth, skin, dark, dress)
     # Arms over the torso's edges, hanging slightly away from the body.
     for side in (-1, 1):
         sx = cx + side * (half - arm_w * 0.5)
@@ -171,6 +177,88 @@ def figure(bust_rgba: np.ndarray, figure_h: int, dress: bool = False) -> tuple[n
     bust = Bust(bw, bh, x0, by)
     paste_bust(canvas, bust_rgba, bust)
     return canvas[:figure_h], bust
+
+
+#: A person sitting on the floor, head to floor, in standing heights.
+SEATED = 0.55
+
+
+def _seated(
+    canvas: np.ndarray,
+    bust_rgba: np.ndarray,
+    x0: int,
+    by: int,
+    bw: int,
+    bh: int,
+    cx: float,
+    half: float,
+    hip_y: float,
+    cloth: np.ndarray,
+    skin: np.ndarray,
+    sleeve: np.ndarray,
+    dress: bool,
+) -> tuple[np.ndarray, Bust]:
+    """Legs folded in front (knees up), hands resting on the knees, seat on the floor."""
+    h = round(canvas.shape[0] - 2)
+    floor = SEATED * h
+    knee_y = h * 0.39
+    leg_w = half * 0.34
+    legs_colour = (
+        np.clip(skin * 0.92, 0, 255) if dress else np.clip(cloth * 0.55 + [18, 18, 22], 0, 255)
+    )
+    shoes = np.array([34, 30, 30], np.float32)
+    for side in (-1, 1):
+        kx = cx + side * half * 0.38
+        fx = cx + side * half * 0.52
+        shin = np.array(
+            [
+                (kx - leg_w * 0.5, knee_y),
+                (kx + leg_w * 0.5, knee_y),
+                (fx + leg_w * 0.4, floor - leg_w * 0.3),
+                (fx - leg_w * 0.4, floor - leg_w * 0.3),
+            ]
+        )
+        _poly(canvas, shin, legs_colour * 0.9)
+        _ellipse(
+            canvas,
+            (fx + side * leg_w * 0.1, floor - leg_w * 0.2),
+            (leg_w * 0.6, leg_w * 0.28),
+            shoes,
+        )
+        # the thigh comes towards us: its top is the knee, a rounded shape over the hips
+        _ellipse(
+            canvas,
+            (kx, (knee_y + hip_y) / 2),
+            (leg_w * 0.62, (hip_y - knee_y) / 2 + leg_w * 0.4),
+            legs_colour,
+        )
+    if dress:
+        skirt = np.array(
+            [
+                (cx - half * 0.7, hip_y - h * 0.06),
+                (cx + half * 0.7, hip_y - h * 0.06),
+                (cx + half * 0.95, knee_y + h * 0.05),
+                (cx - half * 0.95, knee_y + h * 0.05),
+            ]
+        )
+        _poly(canvas, skirt, cloth)
+    arm_w = half * 0.26
+    for side in (-1, 1):
+        sx = cx + side * (half - arm_w * 0.5)
+        hx = cx + side * half * 0.38
+        arm = np.array(
+            [
+                (sx - arm_w * 0.55, by + bh - 3),
+                (sx + arm_w * 0.55, by + bh - 3),
+                (hx + arm_w * 0.45, knee_y),
+                (hx - arm_w * 0.45, knee_y),
+            ]
+        )
+        _poly(canvas, arm, sleeve)
+        _ellipse(canvas, (hx, knee_y + arm_w * 0.2), (arm_w * 0.5, arm_w * 0.45), skin)
+    bust = Bust(bw, bh, x0, by)
+    paste_bust(canvas, bust_rgba, bust)
+    return canvas[: round(floor)], bust
 
 
 def _continue_clothes(

@@ -57,7 +57,7 @@ if TYPE_CHECKING:
 #: Bump whenever a change alters a segment's pixels or bytes (compositor,
 #: staged pictures in render/stage.py, bodies in pictures/figure.py, or encoder
 #: settings): it is part of every segment key.
-RENDERER_VERSION = 6
+RENDERER_VERSION = 7
 
 #: Eye openness is quantized to eighths: invisible in motion, and it bounds the
 #: number of distinct face images per shot.

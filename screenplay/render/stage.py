@@ -86,7 +86,7 @@ class _Sprite:
         rest = self._bust("rest", 1.0)
         self.rest_bust = rest
         dress = str(spec.get("clothing", "")) == "dress"
-        self.image, self.bust = figure(rest, height_px, dress=dress)
+        self.image, self.bust = figure(rest, height_px, dress=dress, seated=fig.pose == "sit")
         self.image = self._grade(self.image)
         self._patches: dict[tuple[str, float], tuple[np.ndarray, int, int] | None] = {}
 
@@ -266,7 +266,7 @@ class StageRenderer:
         from screenplay.pictures.figure import contact_shadow
 
         fh = self._height_px(f)
-        sw, sh = max(4, round(fh * 0.26)), max(2, round(fh * 0.035))
+        sw, sh = max(4, round(fh * (0.36 if f.pose == "sit" else 0.26))), max(2, round(fh * 0.035))
         cx, cy = self._to_canvas(x, f.y)
         if cy - sh > out.shape[0] or cx + sw < 0 or cx - sw > out.shape[1]:
             return

@@ -30,6 +30,9 @@ HORIZON = 0.35
 PERSPECTIVE = 1.08
 NEAR_Y, MID_Y, FAR_Y = 0.92, 0.87, 0.80
 
+#: A person sitting on the floor is about this share of their standing height.
+SEATED = 0.55
+
 #: Figure proportions, in figure heights from the top of the head.
 CHIN = 0.135
 CHEST = 0.30
@@ -44,6 +47,7 @@ class Mark:
     name: str
     x: float
     y: float
+    seated: bool = False
 
     @property
     def side(self) -> Side:
@@ -55,7 +59,7 @@ class Mark:
 
     @property
     def head_top(self) -> float:
-        return self.y - self.height
+        return self.y - self.height * (SEATED if self.seated else 1.0)
 
 
 def figure_height(y: float) -> float:

@@ -91,7 +91,7 @@ def camera_for(
         if framing == "two" and subject and shoulder:
             shown = [marks[subject], marks[shoulder]]
         top = min(m.head_top - 0.1 * m.height for m in shown)
-        bottom = max(m.y - (1 - WAIST - 0.08) * m.height for m in shown)
+        bottom = max(m.head_top + (WAIST + 0.08) * m.height for m in shown)
         left = min(m.x - (HALF_WIDTH + 0.12) * m.height for m in shown)
         right = max(m.x + (HALF_WIDTH + 0.12) * m.height for m in shown)
         zoom = min(1.0 / max(0.05, bottom - top), 1.0 / max(0.05, right - left))

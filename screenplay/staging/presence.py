@@ -36,6 +36,13 @@ LEAVE_VERBS = re.compile(
     r"disappears?|vanish(?:es)?)\b",
     re.IGNORECASE,
 )
+SIT_VERBS = re.compile(
+    r"\b(sits?|sitting|sat|seated|kneels?|kneeling|crouch(?:es)?|lies|lying)\b", re.IGNORECASE
+)
+STAND_VERBS = re.compile(
+    r"\b(stands?|standing|stood|gets? up|got up|rises?|rose|gets? to (?:his|her|their) feet)\b",
+    re.IGNORECASE,
+)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 #: Title-case forms of these names are ordinary words at the start of a sentence.
 _COMMON = {"MAN", "WOMAN", "BOY", "GIRL", "OLD", "THE", "A", "VOICE", "DOCTOR", "NURSE"}
@@ -49,6 +56,7 @@ class Presence:
     entering: tuple[str, ...] = ()
     leaving: tuple[str, ...] = ()
     mentioned: tuple[str, ...] = ()  # named in the beat's action text
+    seated: tuple[str, ...] = ()  # sitting (on the floor, a chair) during the beat
 
 
 @dataclass
@@ -69,6 +77,21 @@ def mention_pattern(name: str) -> re.Pattern[str]:
         forms.append(rf"\b{title}\b")
     forms.append(rf"\b(?i:a|an|the)\s+(?i:{words})\b")
     return re.compile("|".join(forms))
+
+
+def poses(text: str, names: list[str]) -> dict[str, str]:
+    """``name → "sit"|"stand"`` for people a sentence of ``text`` names with such a verb."""
+    pats = {n: mention_pattern(n) for n in names}
+    out: dict[str, str] = {}
+    for sentence in _SENTENCE.split(text):
+        sit, stand = SIT_VERBS.search(sentence), STAND_VERBS.search(sentence)
+        if not (sit or stand):
+            continue
+        pose = "sit" if sit and (not stand or sit.start() < stand.start()) else "stand"
+        for n, p in pats.items():
+            if p.search(sentence):
+                out[n] = pose
+    return out
 
 
 def mentions(text: str, names: list[str]) -> list[tuple[str, str]]:
@@ -136,10 +159,16 @@ def scene_presence(beats: list, visible: set[str]) -> list[ScenePresence]:
                 if n not in scene.characters:
                     scene.characters.append(n)
         present = [n for n in scene.characters if first[n] not in ("enter", "leave!", "offscreen")]
+        # Poses: an action line that sits someone down keeps them seated until one
+        # stands them up; everybody else stands.
+        seated: set[str] = set()
         for i in sorted(events):
             entering = [n for n, e in events[i] if e == "enter" and n not in present]
             for n in entering:
                 present.append(n)
+            if beats[i].kind == "action":
+                for n, pose in poses(beats[i].text, scene.characters).items():
+                    (seated.add if pose == "sit" else seated.discard)(n)
             leaving = [n for n, e in events[i] if e in ("leave", "leave!") and n in present]
             # Someone not here (heard off screen, or gone) who is named or speaks on
             # screen comes in now.
@@ -150,7 +179,13 @@ def scene_presence(beats: list, visible: set[str]) -> list[ScenePresence]:
             mentioned = tuple(
                 dict.fromkeys(n for n, e in events[i] if e not in ("speak", "offscreen"))
             )
-            scene.beats[i] = Presence(tuple(present), tuple(entering), tuple(leaving), mentioned)
+            scene.beats[i] = Presence(
+                tuple(present),
+                tuple(entering),
+                tuple(leaving),
+                mentioned,
+                tuple(n for n in present if n in seated),
+            )
             for n in leaving:
                 present.remove(n)
     return scenes

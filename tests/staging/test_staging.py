@@ -262,3 +262,24 @@ def test_figure_stands_on_its_feet() -> None:
     assert np.abs(below - np.array([40, 60, 120])).max() < 20
     back = back_view(bust, 120, 160)
     assert back.shape == (160, 120, 4) and back[..., 3].max() > 200
+
+
+def test_sitting_and_standing_from_action_lines() -> None:
+    beats, st, _ = _staged(
+        "INT. ROOM - DAY\n\nANNA sits on the floor by the wall.\n\nBOB\nMay I?\n\n"
+        "BOB sits down beside her.\n\nANNA\nStay.\n\nANNA gets up and goes to the window.\n\n"
+        "BOB\nWait.\n"
+    )
+    seated = [(beats[i].kind, st[i].presence.seated) for i in sorted(st)]
+    assert seated == [
+        ("action", ("ANNA",)),
+        ("line", ("ANNA",)),
+        ("action", ("ANNA", "BOB")),
+        ("line", ("ANNA", "BOB")),
+        ("action", ("BOB",)),
+        ("line", ("BOB",)),
+    ]
+    # a seated character's head is lower, and the framing follows it
+    last = st[max(st)]
+    assert last.marks["BOB"].seated and not last.marks["ANNA"].seated
+    assert last.marks["BOB"].head_top > last.marks["ANNA"].head_top
