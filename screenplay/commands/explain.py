@@ -31,5 +31,5 @@ def run(args: argparse.Namespace) -> int:
         return 1
     title, text = found
     console.print(Text.assemble((args.code.upper(), "bold"), ": ", (title, "bold")))
-    console.print(text)
+    console.print(text, markup=False)  # explanations quote directives: `[[music …]]`
     return 0
