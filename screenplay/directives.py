@@ -10,6 +10,9 @@ Directives are notes, so a printed screenplay ignores them::
     [[transition dissolve 1.5s]]             how the next shot begins
     [[camera push-in]]                       slow move on the current still (Ken Burns)
     [[narration off]]                        stop voicing action from here on
+    [[shot close MAN]]                       frame the next beat (see screenplay.staging)
+    [[enter WOMAN]]  [[exit MAN]]            who comes into / leaves the scene here
+    [[place MAN left far]]                   where a character stands in this scene
 
 An option may be written ``fade-in 2s`` or ``fade-in=2s``.  :func:`interpret`
 returns a plain dict for the passes and a list of problems for the check pass.
@@ -25,6 +28,7 @@ from screenplay.syntax import ast
 from screenplay.syntax.source import Span
 
 TRANSITIONS = ("cut", "dissolve", "fade", "fade-in", "fade-out", "fade-black", "smash", "morph")
+SHOT_FRAMINGS = ("wide", "two", "group", "single", "close", "ots", "insert", "split")
 CAMERA_MOVES = ("still", "push-in", "pull-out", "pan-left", "pan-right", "pan-up", "pan-down")
 
 
@@ -97,6 +101,23 @@ SPECS: dict[str, DirectiveSpec] = {
     ),
     "subtitles": DirectiveSpec(
         positional=(("state", "bool"),), required=1, doc="[[subtitles off]]"
+    ),
+    # -- staging and shots (screenplay.staging; codes SP0900–SP0919) --------------
+    "shot": DirectiveSpec(
+        positional=(("framing", "choice:" + ",".join(SHOT_FRAMINGS)), ("who", "name")),
+        required=1,
+        doc="[[shot close MAN]]  (wide, two, group, single, close, ots, insert, split)",
+    ),
+    "enter": DirectiveSpec(positional=(("who", "name"),), required=1, doc="[[enter WOMAN]]"),
+    "exit": DirectiveSpec(positional=(("who", "name"),), required=1, doc="[[exit MAN]]"),
+    "place": DirectiveSpec(
+        positional=(
+            ("who", "name"),
+            ("side", "choice:left,center,centre,right"),
+            ("depth", "choice:near,far"),
+        ),
+        required=2,
+        doc="[[place MAN left far]]",
     ),
 }
 

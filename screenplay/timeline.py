@@ -103,7 +103,62 @@ class MorphPicture:
     kind: str = "morph"
 
 
-Picture = CardPicture | SetPicture | SpeakerPicture | SplitPicture | MorphPicture
+@dataclass(frozen=True)
+class Figure:
+    """A character standing in the set (see :mod:`screenplay.staging`).
+
+    ``x``/``y`` are the foot position on the stage in fractions of the wide
+    frame (the set as the establishing shot shows it); the figure's height
+    follows from ``y`` by perspective (:func:`screenplay.staging.blocking.figure_height`).
+    ``move`` animates an entrance from (or an exit to) ``edge_x`` over the shot.
+    ``role`` is ``"stand"`` or ``"shoulder"`` (the listener's back of head and
+    shoulder in the foreground of an over-the-shoulder shot).
+    """
+
+    name: str
+    face: AssetSpec
+    x: float
+    y: float
+    visemes: tuple[Timed, ...] = ()
+    blink_seed: int = 0
+    move: Literal["", "enter", "exit"] = ""
+    edge_x: float = 0.0
+    role: Literal["stand", "shoulder"] = "stand"
+    pose: Literal["stand", "sit"] = "stand"
+
+
+@dataclass(frozen=True)
+class StagePicture:
+    """Characters standing in the scene's set, framed by the shot planner.
+
+    ``camera`` is the framing as a window on the stage (zoom and pan, the same
+    convention as a Ken Burns move on the set); it spans the whole shot.
+    ``framing`` is one of :data:`FRAMINGS`; ``focus`` the character the shot
+    is on (empty for wide/two/group), which decides the depth of field.
+    """
+
+    set: AssetSpec
+    scene: SceneInfo
+    framing: str
+    figures: tuple[Figure, ...] = ()
+    camera: Camera = Camera()
+    focus: str = ""
+    kind: str = "stage"
+
+
+Picture = CardPicture | SetPicture | SpeakerPicture | SplitPicture | MorphPicture | StagePicture
+
+#: What a shot shows, from far to near (``split`` is dual dialogue side by side,
+#: ``card`` a title, centered text or the credits).
+FRAMINGS = ("wide", "group", "two", "single", "close", "ots", "insert", "split", "card")
+
+
+@dataclass(frozen=True)
+class OnScreen:
+    """A character visible in a shot and the screen side they hold (180-degree rule)."""
+
+    name: str
+    side: Literal["left", "center", "right"]
 
 
 # --------------------------------------------------------------------------
@@ -147,6 +202,9 @@ class Shot:
     #: Optical-flow retiming: play ``source_frames`` frames of motion stretched
     #: over ``frames`` (None: no retiming).
     retime_from: int | None = None
+    #: One of :data:`FRAMINGS`, and who is visible (name and screen side).
+    framing: str = "wide"
+    on_screen: tuple[OnScreen, ...] = ()
 
     @property
     def end(self) -> int:

@@ -67,12 +67,17 @@ def to_otio(timeline: Any, media: Path) -> Any:
                     out_offset=rt(half),
                 )
             )
+        # Named the way an editor reads a cut: framing and who is in it ("OTS MAN WOMAN").
+        who = " ".join(o.name for o in getattr(shot, "on_screen", ()))
         clip = otio.schema.Clip(
-            name=shot.id,
+            name=" ".join(x for x in (getattr(shot, "framing", "").upper(), who) if x) or shot.id,
             media_reference=film_ref.clone(),
             source_range=rng(shot.start, shot.frames),
         )
         clip.metadata["screenplay"] = {
+            "id": shot.id,
+            "framing": getattr(shot, "framing", ""),
+            "on_screen": [[o.name, o.side] for o in getattr(shot, "on_screen", ())],
             "picture": shot.picture.kind,
             "source": f"{shot.span.file}:{shot.span.line}",
             "transition": shot.transition.kind,

@@ -5,7 +5,8 @@
 * SP01xx – syntax (the document and production values)
 * SP02xx – names (imports, presets, cast, cues)
 * SP03xx – checks (types, parameters, files, directives, fill)
-* SP04xx voices, SP05xx pictures, SP06xx music, SP07xx dialogue model, SP08xx render:
+* SP04xx voices, SP05xx pictures, SP06xx music, SP07xx dialogue model, SP08xx render,
+  SP09xx staging (SP0900–SP0919):
   each engine package keeps its own table in ``<package>/errors.py`` (``CODES``),
   merged here on demand.
 """
@@ -214,6 +215,7 @@ ENGINE_ERROR_MODULES = (
     "screenplay.dialogue.errors",
     "screenplay.render.errors",
     "screenplay.document.errors",  # SP10xx: print, fmt, lsp, studio
+    "screenplay.staging.errors",
 )
 
 

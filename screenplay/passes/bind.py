@@ -226,7 +226,17 @@ def collect(film: Film, diags: Diagnostics) -> Bound:
             return  # check already reported them
         if d.name == "narration":
             narrated = bool(args.get("state"))
-        elif d.name in ("music", "hold", "camera", "transition", "subtitles"):
+        elif d.name in (
+            "music",
+            "hold",
+            "camera",
+            "transition",
+            "subtitles",
+            "shot",
+            "enter",
+            "exit",
+            "place",
+        ):
             beats.append(Beat(d.name, d.span, args=args))
             if d.name == "music":
                 cue = str(args.get("cue", "")).upper()

@@ -58,6 +58,10 @@ def _directive(film: Film, d: ast.Directive, diags: Diagnostics) -> None:
                 or "declare it: `cue NAME` with `music: …`",
                 "no such cue",
             )
+    if not problems:
+        from screenplay.staging.checks import check_directive
+
+        check_directive(film, d, args, diags)  # [[shot/enter/exit/place NAME]]: SP0900
     if d.name == "generate" and not problems:
         for code, message, help in validate_generate_args(args):
             diags.error(code, d.span, message, help, "here")

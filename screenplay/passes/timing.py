@@ -16,6 +16,15 @@ end credits            2.0 + 0.8 per cast member, then fade out 1.0
 
 Music cues start and stop at the frame where their directive stands; a cue
 still playing at the end stops with the film (fading out with it).
+
+Pictures come from the staging pass (:mod:`screenplay.passes.staging`): each
+visual beat is a :class:`~screenplay.timeline.StagePicture` with the framing
+the shot planner chose, the characters present standing on their marks, and
+the speaker's visemes on their figure.  Consecutive beats with the same
+framing on the same people are merged into one continuous shot (visemes
+offset, the camera move spanning the whole shot), so nothing jumps inside a
+shot.  A long line in a conversation cuts to the listener's reaction close-up
+for its second half.
 """
 
 from __future__ import annotations
@@ -30,19 +39,24 @@ from screenplay.diagnostics import Diagnostics
 from screenplay.film import Film, scene_info
 from screenplay.passes.bind import Beat, Bound, Line
 from screenplay.passes.resolve import auto_set
+from screenplay.passes.staging import Staged, Staging, stage
+from screenplay.staging.planner import ESTABLISH, LONG_LINE_S, camera_for, visible
 from screenplay.syntax.source import Span
 from screenplay.timeline import (
     AudioClip,
     Camera,
     CardPicture,
     Chapter,
+    Figure,
     MorphPicture,
     MusicClip,
+    OnScreen,
     Picture,
     SetPicture,
     Shot,
     SpeakerPicture,
     SplitPicture,
+    StagePicture,
     StyledRun,
     Subtitle,
     Timeline,
@@ -86,11 +100,19 @@ def _camera(move: str, amount: float | None) -> Camera:
     )
 
 
+#: Longest continuous shot made by merging beats (a cut lets the eye rest).
+MAX_MERGED_S = 30.0
+
+
 class _Planner:
-    def __init__(self, film: Film, bound: Bound, diags: Diagnostics) -> None:
+    def __init__(
+        self, film: Film, bound: Bound, diags: Diagnostics, staging: Staging | None = None
+    ) -> None:
         self.film = film
         self.bound = bound
         self.diags = diags
+        self.staging = staging if staging is not None else stage(film, bound, diags)
+        self.pending_move: Camera | None = None
         s = film.settings
         self.fps = s.fps
         self.shots: list[Shot] = []
@@ -101,10 +123,10 @@ class _Planner:
         self.frame = 0
         self.pending: tuple[str, float | None] | None = None
         self.pending_chapter: tuple[str, Span] | None = None
-        self.camera: Camera = PUSH_IN
         self.playing: dict[str, tuple[int, dict[str, Any], Span]] = {}
         self.ids: dict[str, int] = {}
         self.last_face: AssetSpec | None = None
+        self.last_face_name = ""
         self.scene_no = 0
         self.index = 0
         #: ``[[subtitles off]]`` … ``[[subtitles on]]``: lines spoken meanwhile get no subtitle.
@@ -140,10 +162,16 @@ class _Planner:
         *,
         frames: bool = False,
         retime_from: int | None = None,
+        framing: str = "",
+        on_screen: tuple[OnScreen, ...] = (),
+        merge: bool = True,
     ) -> Shot:
         n = int(seconds_or_frames) if frames else self.frames(float(seconds_or_frames))
         transition = Transition()
         prev = self.shots[-1] if self.shots else None
+        framing = framing or _framing_of(picture)
+        if merge and self.pending is None and prev is not None and self._merge(prev, picture, n):
+            return self.shots[-1]
         if self.pending is not None:
             tkind, dur = self.pending
             self.pending = None
@@ -176,6 +204,8 @@ class _Planner:
             span,
             transition,
             retime_from=retime_from,
+            framing=framing,
+            on_screen=on_screen,
         )
         self.shots.append(shot)
         if self.pending_chapter is not None:
@@ -184,6 +214,136 @@ class _Planner:
             self.pending_chapter = None
         self.frame += n
         return shot
+
+    def _merge(self, prev: Shot, picture: Picture, n: int) -> bool:
+        """Extend ``prev`` by ``n`` frames when ``picture`` continues it (same framing, people)."""
+        a = prev.picture
+        if not isinstance(a, StagePicture) or not isinstance(picture, StagePicture):
+            return False
+        if prev.fade_out or prev.retime_from is not None:
+            return False
+        if (prev.frames + n) / self.fps > MAX_MERGED_S:
+            return False
+        same = (
+            a.set == picture.set
+            and a.scene == picture.scene
+            and a.framing == picture.framing
+            and a.focus == picture.focus
+            and _blocking(a) == _blocking(picture)
+            and not any(f.move for f in a.figures + picture.figures)
+        )
+        if not same:
+            return False
+        offset = prev.frames / float(self.fps)
+        later = {f.name + f.role: f.visemes for f in picture.figures}
+        figures = tuple(
+            replace(
+                f,
+                visemes=f.visemes
+                + tuple(
+                    Timed(v.start + offset, v.end + offset, v.label)
+                    for v in later.get(f.name + f.role, ())
+                ),
+            )
+            for f in a.figures
+        )
+        ca, cb = a.camera, picture.camera
+        b_moves = cb.zoom_start != cb.zoom_end or cb.pan_start != cb.pan_end
+        # One move spans the merged shot: from where the first began to where the last ends.
+        camera = Camera(
+            ca.zoom_start,
+            cb.zoom_end if b_moves else ca.zoom_end,
+            ca.pan_start,
+            cb.pan_end if b_moves else ca.pan_end,
+        )
+        merged = replace(a, figures=figures, camera=camera)
+        self.shots[-1] = replace(prev, frames=prev.frames + n, picture=merged)
+        if self.pending_chapter is not None:
+            title, cspan = self.pending_chapter
+            self.chapters.append(Chapter(self.frame, title, cspan))
+            self.pending_chapter = None
+        self.frame += n
+        return True
+
+    # -- staging -----------------------------------------------------------------
+    def staged_picture(
+        self,
+        beat: Beat,
+        staged: Staged | None,
+        visemes: dict[str, tuple[Timed, ...]] | None = None,
+        *,
+        reaction: str = "",
+    ) -> tuple[Picture, str, tuple[OnScreen, ...]]:
+        """The picture of a visual beat: its framing with the characters present on their marks."""
+        spec, info = self.set_picture(beat)
+        if staged is None:
+            return SetPicture(spec, info, Camera()), "wide", ()
+        visemes = visemes or {}
+        shot = staged.shot
+        framing, subject, shoulder = shot.framing, shot.subject, shot.shoulder
+        if reaction:
+            framing, subject, shoulder = "close", reaction, ""
+        pres = staged.presence
+        marks = {n: staged.marks[n] for n in pres.present if n in staged.marks}
+        text = " ".join(ln.text for ln in beat.lines) or beat.text
+        if framing == "split":
+            return self._split(beat, spec, info, visemes)
+        camera = camera_for(framing, marks, subject, shoulder, text)
+        if self.pending_move is not None:
+            camera = _with_move(camera, self.pending_move)
+            self.pending_move = None
+        if not marks:
+            return StagePicture(spec, info, framing, (), camera), framing, ()
+        seed_text = text[:80]
+        figures: list[Figure] = []
+        for name, m in sorted(marks.items(), key=lambda kv: (kv[1].x, kv[0])):
+            member = self.film.cast.get(name)
+            if member is None or member.face is None:
+                continue
+            move = "enter" if name in pres.entering else "exit" if name in pres.leaving else ""
+            edge = -0.15 if m.x < 0.5 else 1.15
+            role = "shoulder" if (framing == "ots" and name == shoulder) else "stand"
+            figures.append(
+                Figure(
+                    name,
+                    member.face,
+                    m.x,
+                    m.y,
+                    visemes.get(name, ()),
+                    _seed(name, seed_text),
+                    move if role == "stand" else "",  # type: ignore[arg-type]
+                    edge,
+                    role,  # type: ignore[arg-type]
+                    "sit" if m.seated else "stand",
+                )
+            )
+        shown = visible(camera, {n: marks[n] for n in marks if n != shoulder or framing != "ots"})
+        if framing == "ots" and shoulder in marks:
+            shown = sorted(shown + [shoulder], key=lambda n: marks[n].x)
+        on_screen = tuple(OnScreen(n, marks[n].side) for n in shown)
+        picture = StagePicture(spec, info, framing, tuple(figures), camera, subject)
+        return picture, framing, on_screen
+
+    def _split(
+        self, beat: Beat, spec: AssetSpec, info: SceneInfo, visemes: dict[str, tuple[Timed, ...]]
+    ) -> tuple[Picture, str, tuple[OnScreen, ...]]:
+        left, right = (beat.lines + beat.lines)[:2]
+        if left.face is None or right.face is None:
+            return SetPicture(spec, info, Camera()), "wide", ()
+        picture = SplitPicture(
+            spec,
+            info,
+            left.face,
+            right.face,
+            visemes.get(left.speaker, ()),
+            visemes.get(right.speaker, ()),
+            _seed(left.text, right.text),
+        )
+        return (
+            picture,
+            "split",
+            (OnScreen(left.speaker, "left"), OnScreen(right.speaker, "right")),
+        )
 
     # -- beats -------------------------------------------------------------------
     def plan(self) -> Timeline:
@@ -229,34 +389,65 @@ class _Planner:
 
     def beat_scene(self, beat: Beat) -> None:
         self.scene_no += 1
-        self.camera = PUSH_IN
         spec, info = self.set_picture(beat)
-        self.add("scene", SetPicture(spec, info, self.camera), SCENE_S, beat.span)
+        marks = self.staging.scenes.get(self.index, {})
+        # The establishing wide shows who is there from the first frame.
+        first = next(
+            (
+                st
+                for j, st in sorted(self.staging.beats.items())
+                if j > self.index and st.scene == self.index
+            ),
+            None,
+        )
+        present = (
+            [n for n in first.presence.present if n not in first.presence.entering] if first else []
+        )
+        seated = set(first.presence.seated) if first else set()
+        figures = tuple(
+            Figure(
+                n,
+                self.film.cast[n].face,  # type: ignore[arg-type]
+                m.x,
+                m.y,
+                (),
+                _seed(n, beat.text),
+                pose="sit" if n in seated else "stand",
+            )
+            for n, m in sorted(marks.items(), key=lambda kv: (kv[1].x, kv[0]))
+            if n in present and self.film.cast.get(n) and self.film.cast[n].face is not None
+        )
+        camera = ESTABLISH
+        if self.pending_move is not None:
+            camera, self.pending_move = _with_move(Camera(), self.pending_move), None
+        if figures:
+            picture: Picture = StagePicture(spec, info, "wide", figures, camera)
+            on_screen = tuple(OnScreen(f.name, marks[f.name].side) for f in figures)
+        else:
+            picture, on_screen = StagePicture(spec, info, "wide", (), camera), ()
+        self.add(
+            "scene", picture, SCENE_S, beat.span, framing="wide", on_screen=on_screen, merge=False
+        )
 
     def beat_action(self, beat: Beat) -> None:
-        spec, info = self.set_picture(beat)
+        staged = self.staging.beats.get(self.index)
         if beat.lines and beat.lines[0].speech is not None:
-            self.spoken([beat.lines[0]], "action", SetPicture(spec, info, self.camera), beat.span)
+            self.spoken([beat.lines[0]], "action", beat, staged)
             return
         words = len(re.findall(r"\w+", beat.text))
         seconds = min(
             max(words / (self.film.settings.reading_wpm / 60.0), MIN_ACTION_S), MAX_ACTION_S
         )
-        self.add("action", SetPicture(spec, info, self.camera), seconds, beat.span)
+        picture, framing, on_screen = self.staged_picture(beat, staged)
+        self.add("action", picture, seconds, beat.span, framing=framing, on_screen=on_screen)
 
     def beat_line(self, beat: Beat) -> None:
         ln = beat.lines[0]
         if ln.speech is None:
             return
-        spec, info = self.set_picture(beat)
         if ln.face is not None:
-            picture: Picture = SpeakerPicture(spec, info, ln.face, (), _seed(ln.speaker, ln.text))
-            self.last_face = ln.face
-        else:
-            prev = self.shots[-1].picture if self.shots else None
-            # V.O./O.S. keep the picture: the set (a face would be seen talking).
-            picture = prev if isinstance(prev, SetPicture) else SetPicture(spec, info, Camera())
-        self.spoken([ln], "line", picture, beat.span)
+            self.last_face, self.last_face_name = ln.face, ln.speaker
+        self.spoken([ln], "line", beat, self.staging.beats.get(self.index))
 
     def beat_dual(self, beat: Beat) -> None:
         left, right = beat.lines
@@ -264,14 +455,12 @@ class _Planner:
             for ln in beat.lines:
                 self.beat_line(Beat("line", ln.span, [ln], set=beat.set))
             return
-        spec, info = self.set_picture(beat)
-        la = left.face or right.face
-        rb = right.face or left.face
-        if la is None or rb is None:
-            self.spoken([left, right], "dual", SetPicture(spec, info, Camera()), beat.span)
-            return
-        picture = SplitPicture(spec, info, la, rb, (), (), _seed(left.text, right.text))
-        self.spoken([left, right], "dual", picture, beat.span)
+        self.spoken([left, right], "dual", beat, self.staging.beats.get(self.index))
+
+    def beat_shot(self, beat: Beat) -> None:
+        """Staging directives were read by the staging pass."""
+
+    beat_enter = beat_exit = beat_place = beat_shot
 
     def morph_now(self, dur: float | None, span: Span) -> bool:
         """``MORPH TO:``: the last face on screen turns into the next face the script shows.
@@ -300,11 +489,13 @@ class _Planner:
             span,
             frames=True,
             retime_from=MORPH_KEYFRAMES if n > MORPH_KEYFRAMES else None,
+            framing="close",
         )
         self.last_face = nxt
         return True
 
-    def spoken(self, lines: list[Line], kind: str, picture: Picture, span: Span) -> None:
+    def spoken(self, lines: list[Line], kind: str, beat: Beat, staged: Staged | None) -> None:
+        span = beat.span
         longest = max(ln.speech.samples for ln in lines if ln.speech) / PROJECT_RATE
         seconds = PAD_BEFORE_S + longest + PAD_AFTER_S
         start_frame = self.frame
@@ -341,11 +532,32 @@ class _Planner:
                 runs = tuple(StyledRun(r.text, True, r.bold, r.underline) for r in runs)
             if self.subtitles_on:
                 self.subs.append(Subtitle(s0, max(s1, s0 + 1), runs, ln.span, ln.speaker))
-        if isinstance(picture, SpeakerPicture):
-            picture = replace(picture, visemes=visemes[0])
-        elif isinstance(picture, SplitPicture):
-            picture = replace(picture, left_visemes=visemes[0], right_visemes=visemes[-1])
-        self.add(kind, picture, seconds, span)
+        by_name: dict[str, tuple[Timed, ...]] = {}
+        for ln, vis in zip(lines, visemes, strict=True):
+            if ln.face is not None:
+                by_name[ln.speaker] = vis
+        picture, framing, on_screen = self.staged_picture(beat, staged, by_name)
+        reaction = staged.shot.reaction if staged is not None else ""
+        total = self.frames(seconds)
+        if reaction and longest > LONG_LINE_S and framing not in ("close", "wide", "split"):
+            # A long line: the speaker for the first half, then the listener's reaction.
+            k = total // 2
+            cut = k / float(self.fps)
+            first = {n: tuple(v for v in vs if v.start < cut) for n, vs in by_name.items()}
+            picture, framing, on_screen = self.staged_picture(beat, staged, first)
+            self.add(kind, picture, k, span, frames=True, framing=framing, on_screen=on_screen)
+            picture, framing, on_screen = self.staged_picture(beat, staged, reaction=reaction)
+            self.add(
+                "reaction",
+                picture,
+                total - k,
+                span,
+                frames=True,
+                framing=framing,
+                on_screen=on_screen,
+            )
+            return
+        self.add(kind, picture, total, span, frames=True, framing=framing, on_screen=on_screen)
 
     def frames_floor(self, seconds: float) -> int:
         return int(Fraction(seconds).limit_denominator(10**6) * self.fps)
@@ -378,15 +590,32 @@ class _Planner:
         seconds = float(beat.args.get("duration", 1.0))
         if seconds <= 0:
             return
-        prev = self.shots[-1].picture if self.shots else CardPicture("black")
+        last = self.shots[-1] if self.shots else None
+        prev = last.picture if last is not None else CardPicture("black")
+        if isinstance(prev, StagePicture):
+            prev = replace(
+                prev,
+                camera=_rest(prev.camera),
+                figures=tuple(
+                    replace(f, visemes=(), move="") for f in prev.figures if f.move != "exit"
+                ),
+            )
         if isinstance(prev, SpeakerPicture):
             prev = replace(prev, visemes=())
         elif isinstance(prev, SplitPicture):
             prev = replace(prev, left_visemes=(), right_visemes=())
-        self.add("hold", prev, seconds, beat.span)
+        self.add(
+            "hold",
+            prev,
+            seconds,
+            beat.span,
+            framing=last.framing if last is not None else "card",
+            on_screen=last.on_screen if last is not None else (),
+        )
 
     def beat_camera(self, beat: Beat) -> None:
-        self.camera = _camera(str(beat.args.get("move", "still")), beat.args.get("amount"))
+        # Applies to the next shot, on top of its framing.
+        self.pending_move = _camera(str(beat.args.get("move", "still")), beat.args.get("amount"))
 
     def beat_music(self, beat: Beat) -> None:
         cue = str(beat.args.get("cue", "")).upper()
@@ -514,6 +743,41 @@ _PLAIN = {
 }
 
 
+def _framing_of(picture: Picture) -> str:
+    if isinstance(picture, CardPicture):
+        return "card"
+    if isinstance(picture, StagePicture):
+        return picture.framing
+    if isinstance(picture, SplitPicture):
+        return "split"
+    if isinstance(picture, SpeakerPicture | MorphPicture):
+        return "close"
+    return "wide"
+
+
+def _blocking(p: StagePicture) -> tuple[tuple[str, float, float, str], ...]:
+    return tuple((f.name, f.x, f.y, f.role, f.pose) for f in p.figures)
+
+
+def _with_move(framing: Camera, move: Camera) -> Camera:
+    """A ``[[camera …]]`` move on top of a framing's window (relative zoom, pan in frames)."""
+    z = framing.zoom_start
+    return Camera(
+        z * move.zoom_start,
+        z * move.zoom_end,
+        (
+            framing.pan_start[0] + move.pan_start[0] / z,
+            framing.pan_start[1] + move.pan_start[1] / z,
+        ),
+        (framing.pan_end[0] + move.pan_end[0] / z, framing.pan_end[1] + move.pan_end[1] / z),
+    )
+
+
+def _rest(camera: Camera) -> Camera:
+    """A camera held where its move ended."""
+    return Camera(camera.zoom_end, camera.zoom_end, camera.pan_end, camera.pan_end)
+
+
 def _credit(spec: AssetSpec | None) -> str:
     """A viewer's description of an asset: no engine names, no seeds."""
     if spec is None:
@@ -544,8 +808,8 @@ def _seed(*texts: str) -> int:
     return derived_seed("blink", *texts)
 
 
-def plan(film: Film, bound: Bound, diags: Diagnostics) -> Timeline:
-    return _Planner(film, bound, diags).plan()
+def plan(film: Film, bound: Bound, diags: Diagnostics, staging: Staging | None = None) -> Timeline:
+    return _Planner(film, bound, diags, staging).plan()
 
 
 __all__ = ["plan", "scene_info"]

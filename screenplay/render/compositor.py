@@ -44,6 +44,7 @@ from screenplay.timeline import (
     Shot,
     SpeakerPicture,
     SplitPicture,
+    StagePicture,
     Subtitle,
     Timeline,
 )
@@ -53,9 +54,10 @@ if TYPE_CHECKING:
 
     from screenplay.render.assets import AssetProvider
 
-#: Bump whenever a change alters a segment's pixels or bytes (compositor or
-#: encoder settings): it is part of every segment key.
-RENDERER_VERSION = 3
+#: Bump whenever a change alters a segment's pixels or bytes (compositor,
+#: staged pictures in render/stage.py, bodies in pictures/figure.py, or encoder
+#: settings): it is part of every segment key.
+RENDERER_VERSION = 7
 
 #: Eye openness is quantized to eighths: invisible in motion, and it bounds the
 #: number of distinct face images per shot.
@@ -84,6 +86,10 @@ def held_picture(picture: Picture) -> Picture:
         return dataclasses.replace(picture, visemes=(), blink_seed=0)
     if isinstance(picture, SplitPicture):
         return dataclasses.replace(picture, left_visemes=(), right_visemes=(), blink_seed=0)
+    if isinstance(picture, StagePicture):
+        from screenplay.render.stage import held_stage
+
+        return held_stage(picture)
     return picture
 
 
@@ -419,6 +425,11 @@ class _PictureRenderer:
         self._at_rest: np.ndarray | None = None
         self._morph: Callable[[float], np.ndarray] | None = None
         p = picture
+        self.stage = None
+        if isinstance(p, StagePicture):
+            from screenplay.render.stage import StageRenderer
+
+            self.stage = StageRenderer(comp, p, frames, held)
         if isinstance(p, SpeakerPicture):
             self.performers = [_Performer(p.face, p.visemes, comp.closeup_box(), p.blink_seed)]
         elif isinstance(p, SplitPicture):
@@ -430,6 +441,8 @@ class _PictureRenderer:
         # Does the motion layer change with time?
         if held:
             self.moving = False
+        elif self.stage is not None:
+            self.moving = self.stage.moving
         elif isinstance(p, CardPicture):
             self.moving = comp.card(p).rolling
         elif isinstance(p, SetPicture | SpeakerPicture):
@@ -445,7 +458,12 @@ class _PictureRenderer:
         self.tint = None
         if tint_of is not None and scene is not None:
             self.tint = tint_of(scene, getattr(p, "set", None))
-        if self.moving and retime_from is not None and 1 <= retime_from < frames:
+        if (
+            self.stage is None
+            and self.moving
+            and retime_from is not None
+            and 1 <= retime_from < frames
+        ):
             from screenplay.render.retime import Retimer
 
             self.retimer = Retimer(_LazyFrames(self.motion, retime_from), frames)
@@ -489,6 +507,8 @@ class _PictureRenderer:
         return self._static
 
     def motion_at(self, i: int) -> np.ndarray:
+        if self.stage is not None:
+            return self.stage.render(i)
         if self.retimer is not None:
             return self.retimer.frame(i)
         if not self.moving:
@@ -528,10 +548,14 @@ class _PictureRenderer:
         return found
 
     def key(self, i: int) -> Hashable:
+        if self.stage is not None:
+            return self.stage.key(i)
         motion = i if (self.moving or self.retimer is not None) else None
         return (motion, self.performer_state(i))
 
     def render(self, i: int) -> np.ndarray:
+        if self.stage is not None:
+            return self.stage.render(i)
         base = self.motion_at(i)
         if not self.performers:
             return base

@@ -43,6 +43,8 @@ MAX_NUMBER = 1e12
 
 #: Directive names understood by the compiler (arguments are checked in passes/check.py).
 DIRECTIVES = ("music", "hold", "generate", "transition", "camera", "narration", "subtitles")
+#: Staging directives (screenplay.directives SPECS; screenplay.staging).
+DIRECTIVES += ("shot", "enter", "exit", "place")
 
 
 # --------------------------------------------------------------------------

@@ -142,3 +142,74 @@ def test_incremental_one_word_edit(
     benchmark.extra_info["cpu_ratio"] = round(inc_cpu / full_cpu, 3)
     if not benchmark.disabled:
         assert ratio < 0.15, f"incremental {inc_s:.2f}s / full {full_s:.2f}s = {ratio:.0%}"
+
+
+def _staged(tl: Timeline) -> Timeline:
+    """The feature film as the staging pass shoots it: two people standing in the set,
+    establishing wides (with their camera moves), then two-shots, over-the-shoulders,
+    close-ups and singles with the speaker lip-syncing and the listener blinking."""
+    import dataclasses
+
+    from render_films import ANNA, BEN
+
+    from screenplay.staging.blocking import Mark
+    from screenplay.staging.planner import camera_for
+    from screenplay.timeline import Figure, OnScreen, SetPicture, StagePicture
+
+    marks = {"ANNA": Mark("ANNA", 0.4, 0.88), "BEN": Mark("BEN", 0.6, 0.86)}
+    cycle = ("two", "ots", "close", "single")
+    shots: list[Shot] = []
+    n = 0
+    for s in tl.shots:
+        p = s.picture
+        if isinstance(p, SetPicture):
+            figs = (Figure("ANNA", ANNA, 0.4, 0.88), Figure("BEN", BEN, 0.6, 0.86, (), 3))
+            pic = StagePicture(p.set, p.scene, "wide", figs, p.camera)
+            s = dataclasses.replace(s, picture=pic, framing="wide")
+        elif isinstance(p, SpeakerPicture):
+            who = "ANNA" if p.face == ANNA else "BEN"
+            other = "BEN" if who == "ANNA" else "ANNA"
+            framing = cycle[n % 4]
+            n += 1
+            figs = tuple(
+                Figure(
+                    k,
+                    ANNA if k == "ANNA" else BEN,
+                    marks[k].x,
+                    marks[k].y,
+                    p.visemes if k == who else (),
+                    p.blink_seed + (k == who),
+                    role="shoulder" if framing == "ots" and k == other else "stand",
+                )
+                for k in ("ANNA", "BEN")
+            )
+            cam = camera_for(framing, marks, who, other)
+            pic = StagePicture(p.set, p.scene, framing, figs, cam, who)
+            s = dataclasses.replace(
+                s, picture=pic, framing=framing, on_screen=(OnScreen(who, marks[who].side),)
+            )
+        shots.append(s)
+    return dataclasses.replace(tl, shots=tuple(shots))
+
+
+def test_render_staged_60s_720p(benchmark, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Render + encode of a staged film (figures in the set, every framing) stays ≥ 8×."""
+    monkeypatch.setenv("SCREENPLAY_CACHE_DIR", str(tmp_path / "cache"))
+    tl = _staged(feature_film(_seconds(benchmark)))
+    results: list[tuple[RenderReport, float, float]] = []
+
+    def fresh() -> tuple[tuple[Timeline, Path, Cache], dict[str, object]]:
+        shutil.rmtree(tmp_path / "cache", ignore_errors=True)
+        return (tl, tmp_path, Cache(tmp_path / "cache")), {}
+
+    def run(tl: Timeline, root: Path, cache: Cache) -> None:
+        results.append(_render(tl, root, cache))
+
+    benchmark.pedantic(run, setup=fresh, rounds=1 if benchmark.disabled else 3, iterations=1)
+    report, seconds, cpu = min(results, key=lambda r: r[1])
+    assert report.segments_rendered == report.segments and report.frames == tl.frames
+    benchmark.extra_info["x_realtime"] = round(report.seconds / seconds, 2)
+    benchmark.extra_info["cpu_s"] = round(cpu, 2)
+    benchmark.extra_info["x_realtime_2_idle_cores"] = round(report.seconds / (cpu / 2), 2)
+    if not benchmark.disabled:
+        assert report.seconds / seconds >= 8.0, f"{report.seconds / seconds:.1f}× realtime"

@@ -45,9 +45,12 @@ def test_night_shift_plain_fountain_autocasts(tmp_path: Path) -> None:
 def test_lighthouse_shows_dual_lyrics_sections_and_times(tmp_path: Path) -> None:
     res = _build("lighthouse.film", tmp_path)
     tl = res.timeline  # type: ignore[attr-defined]
+    # Dual dialogue: a two-shot with both mouths moving, and a split screen on request.
     assert any(isinstance(s.picture, SplitPicture) for s in tl.shots)
     # The title card before the first section is a chapter of its own (MP4 chapters start at 0).
     assert tl.chapters[0].start == 0 and tl.chapters[1].start > 0
+    duals = [s for s in tl.shots if s.id.split("-")[1] == "dual" and s.framing == "two"]
+    assert duals and all(sum(1 for f in s.picture.figures if f.visemes) == 2 for s in duals)
     assert [c.title for c in tl.chapters] == [
         "The Lighthouse Keepers",
         "Part one: dawn",
@@ -70,3 +73,13 @@ def test_the_empty_room_morphs_and_is_two_to_three_minutes(tmp_path: Path) -> No
     assert len(morphs) >= 2
     assert any(m.retime_from for m in morphs)  # optical-flow in-betweens
     assert any(c.speaker == "NARRATOR" for c in tl.audio)
+    # Staging: at least five framings, every shot says what it shows, and nobody
+    # changes screen side inside a scene (the 180-degree rule).
+    framings = {s.framing for s in tl.shots}
+    assert len(framings - {"card"}) >= 5, framings
+    assert all(s.framing and isinstance(s.on_screen, tuple) for s in tl.shots)
+    sides: dict[tuple[str, str], str] = {}
+    for s in tl.shots:
+        scene = s.id.split("-")[0]
+        for o in s.on_screen:
+            assert sides.setdefault((scene, o.name), o.side) == o.side, (s.id, o)

@@ -37,7 +37,15 @@ def test_dump_timeline_json(small_film: Path, tmp_path: Path) -> None:
     assert all(s["span"]["line"] >= 1 and s["span"]["file"].endswith("small.film") for s in shots)
     kinds = [s["picture"]["kind"] for s in shots]
     assert kinds[0] == "card" and kinds[-1] == "card"  # title card … end credits
-    assert "speaker" in kinds and "set" in kinds
+    assert "stage" in kinds  # characters staged in their sets (screenplay.staging)
+    # Every shot says what it shows: a framing and who is on screen, on which side.
+    assert all(
+        s["framing"]
+        in ("wide", "two", "group", "single", "close", "ots", "insert", "split", "card")
+        for s in shots
+    )
+    assert all(isinstance(s["on_screen"], list) for s in shots)
+    assert any(o["side"] in ("left", "center", "right") for s in shots for o in s["on_screen"])
     assert [a["speaker"] for a in tl["audio"]] == ["ANNA", "BEN", "ANNA"]
     assert tl["music"][0]["cue"] == "THEME"
 
@@ -64,3 +72,6 @@ def test_export_otio(small_film: Path, tmp_path: Path) -> None:
             == f"{shot['span']['file']}:{shot['span']['line']}"
         )
         assert clip.source_range.start_time.value == shot["start"]
+        # clips are named the way an editor reads a cut: framing and characters
+        assert clip.name.split()[0] == shot["framing"].upper()
+        assert clip.name.split()[1:] == [o["name"] for o in shot["on_screen"]]

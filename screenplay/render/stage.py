@@ -1,0 +1,411 @@
+"""Rendering a staged picture: characters standing in the set, seen through the shot's framing.
+
+The framing is a window on the stage (:class:`~screenplay.timeline.Camera`,
+the same convention as a Ken Burns move: zoom and pan of the wide frame).
+Each frame is the set seen through that window (out of focus and a little
+darker in singles, close-ups and over-the-shoulder shots: depth of field),
+a soft contact shadow under every figure, the figures from back to front —
+each a face on a body (:mod:`screenplay.pictures.figure`) scaled by its
+depth, graded by the set's light, lip-synced when it speaks, blinking and
+breathing always — and, over the shoulder, the listener's back of head in
+the foreground.
+
+Figures are drawn at the pixel size the framing needs (a close-up renders
+the face large, never an upscaled thumbnail).  Frames are named by
+:meth:`StageRenderer.key` — the camera position only when the camera or a
+figure moves, otherwise the mouths, eyes and breaths — so identical frames
+are composed and encoded once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Hashable
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from screenplay.render.layers import ease, over
+from screenplay.timeline import Camera, Figure, StagePicture
+
+if TYPE_CHECKING:
+    from screenplay.render.compositor import Compositor
+
+_EYE_STEPS = 8
+#: Framings whose background falls out of focus.
+_SOFT = ("single", "close", "ots")
+#: Share of an entrance/exit spent walking.
+_WALK = 0.75
+
+
+def held_stage(p: StagePicture) -> StagePicture:
+    """The picture at its end, at rest: who left is gone, who came is on their mark."""
+    cam = p.camera
+    return dataclasses.replace(
+        p,
+        camera=Camera(cam.zoom_end, cam.zoom_end, cam.pan_end, cam.pan_end),
+        figures=tuple(
+            dataclasses.replace(f, visemes=(), blink_seed=0, move="")
+            for f in p.figures
+            if f.move != "exit"
+        ),
+    )
+
+
+def _moves(c: Camera) -> bool:
+    return c.zoom_start != c.zoom_end or c.pan_start != c.pan_end
+
+
+def window(camera: Camera, t: float) -> tuple[float, float, float]:
+    """(zoom, left, top) of the visible part of the stage at progress ``t``."""
+    e = ease(t)
+    zoom = max(1.0, camera.zoom_start + (camera.zoom_end - camera.zoom_start) * e)
+    px = camera.pan_start[0] + (camera.pan_end[0] - camera.pan_start[0]) * e
+    py = camera.pan_start[1] + (camera.pan_end[1] - camera.pan_start[1]) * e
+    half = 0.5 / zoom
+    cx = min(1.0 - half, max(half, 0.5 + px))
+    cy = min(1.0 - half, max(half, 0.5 + py))
+    return zoom, cx - half, cy - half
+
+
+class _Sprite:
+    """One figure at one pixel size: the body with the face at rest, and talking patches."""
+
+    def __init__(self, comp: Compositor, fig: Figure, height_px: int, tint: Any) -> None:
+        from screenplay.pictures.figure import bust_size, figure
+
+        self.comp = comp
+        self.tint = tint
+        spec = fig.face
+        if spec.constructor == "portrait" and spec.get("background") != "none":
+            spec = dataclasses.replace(spec, params={**dict(spec.params), "background": "none"})
+        self.face = comp.assets.face(spec)
+        self.height_px = height_px
+        self.bw, self.bh = bust_size(height_px)
+        rest = self._bust("rest", 1.0)
+        self.rest_bust = rest
+        dress = str(spec.get("clothing", "")) == "dress"
+        self.image, self.bust = figure(rest, height_px, dress=dress, seated=fig.pose == "sit")
+        self.image = self._grade(self.image)
+        self._patches: dict[tuple[str, float], tuple[np.ndarray, int, int] | None] = {}
+
+    def _bust(self, viseme: str, eyes: float) -> np.ndarray:
+        img = self.face.frame(self.bw, self.bh, viseme, eyes)
+        if img.ndim == 3 and img.shape[2] == 3:
+            img = np.concatenate([img, np.full(img.shape[:2] + (1,), 255, np.uint8)], axis=2)
+        return img
+
+    def _grade(self, img: np.ndarray) -> np.ndarray:
+        if self.tint is None or tuple(self.tint) == (1.0, 1.0, 1.0):
+            return img
+        out = img.copy()
+        out[..., :3] = np.clip(
+            img[..., :3].astype(np.float32) * np.asarray(self.tint, np.float32), 0, 255
+        ).astype(np.uint8)
+        return out
+
+    def patch(self, viseme: str, eyes: float) -> tuple[np.ndarray, int, int] | None:
+        """The part of the face that differs from rest, and where it goes in the sprite."""
+        key = (viseme, eyes)
+        if key in self._patches:
+            return self._patches[key]
+        found = None
+        if key != ("rest", 1.0):
+            img = self._bust(viseme, eyes)
+            a = np.ascontiguousarray(img).view(np.uint32)[..., 0]
+            b = np.ascontiguousarray(self.rest_bust).view(np.uint32)[..., 0]
+            diff = a != b
+            rows, cols = np.flatnonzero(diff.any(axis=1)), np.flatnonzero(diff.any(axis=0))
+            if rows.size:
+                y0, y1, x0, x1 = int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
+                piece = self._grade(np.ascontiguousarray(img[y0:y1, x0:x1]))
+                found = (piece, self.bust.x + x0, self.bust.y + y0)
+        self._patches[key] = found
+        return found
+
+
+class StageRenderer:
+    """Frames of one :class:`StagePicture` over ``frames`` frames.
+
+    The stage is composed once on a *canvas*: the part of the set the shot's
+    camera ever sees, at the pixel density of its closest point (so sprites
+    are drawn at their final size and never resampled per frame), with the
+    shadows and every still figure at rest — one canvas per combination of
+    breaths (a figure rises by a pixel or two).  A frame is that canvas with
+    the mouths and eyes that differ from rest pasted in, the walking figures
+    drawn at their place, and — only when the camera moves — one affine warp
+    to the frame.
+    """
+
+    def __init__(self, comp: Compositor, picture: StagePicture, frames: int, held: bool) -> None:
+        self.comp = comp
+        self.p = held_stage(picture) if held else picture
+        self.frames = frames
+        self.held = held
+        self.moving_camera = _moves(self.p.camera)
+        self.moving_figures = any(f.move for f in self.p.figures)
+        self.moving = self.moving_camera or self.moving_figures
+        self.soft = self.p.framing in _SOFT
+        tint_of = getattr(comp.assets, "tint", None)
+        self.tint = tint_of(self.p.scene, self.p.set) if tint_of is not None else None
+        cam = self.p.camera
+        self.zoom_ref = max(cam.zoom_start, cam.zoom_end)
+        # The canvas: the union of the windows at the start and the end of the move.
+        z0, l0, t0 = window(cam, 0.0)
+        z1, l1, t1 = window(cam, 1.0)
+        self.u0, self.v0 = min(l0, l1), min(t0, t1)
+        u1 = max(l0 + 1 / z0, l1 + 1 / z1)
+        v1 = max(t0 + 1 / z0, t1 + 1 / z1)
+        w, h = comp.width, comp.height
+        self.cw = max(w, round((u1 - self.u0) * self.zoom_ref * w))
+        self.ch = max(h, round((v1 - self.v0) * self.zoom_ref * h))
+        self._sprites: dict[int, _Sprite] = {}
+        self._backs: dict[int, np.ndarray] = {}
+        self._bg: np.ndarray | None = None
+        self._plates: dict[tuple[int, ...], tuple[np.ndarray, list[Any]]] = {}
+        # Back to front: farther feet (smaller y) first, the shoulder always last.
+        self.order = sorted(
+            range(len(self.p.figures)), key=lambda n: self._depth(self.p.figures[n])
+        )
+
+    @staticmethod
+    def _depth(f: Figure) -> tuple[int, float]:
+        return (1 if f.role == "shoulder" else 0, f.y)
+
+    # -- timing --------------------------------------------------------------------
+    def progress(self, i: int) -> float:
+        if self.held or self.frames <= 1:
+            return 1.0
+        return i / (self.frames - 1)
+
+    def state(self, i: int) -> tuple[Any, ...]:
+        if self.held:
+            return tuple(("rest", 1.0, 0) for _ in self.p.figures)
+        t = i / float(self.comp.fps)
+        out = []
+        for f in self.p.figures:
+            if f.role == "shoulder":
+                out.append(("rest", 1.0, 0))
+                continue
+            v = self.comp.viseme_at(f.visemes, t) if f.visemes else "rest"
+            e = round(self.comp.eyes_at(f.blink_seed, t) * _EYE_STEPS) / _EYE_STEPS
+            out.append((v, e, self._breath(f, t)))
+        return tuple(out)
+
+    @staticmethod
+    def _breath(f: Figure, t: float) -> int:
+        # A slow rise and fall of a pixel: the figure is alive, not pasted.
+        period = 3.4 + (f.blink_seed % 7) * 0.17
+        phase = (f.blink_seed % 13) / 13 * 2 * math.pi
+        return round(0.5 - 0.5 * math.cos(2 * math.pi * t / period + phase))
+
+    def key(self, i: int) -> Hashable:
+        return (i if self.moving else None, self.state(i))
+
+    # -- geometry ----------------------------------------------------------------------
+    def _to_canvas(self, u: float, v: float) -> tuple[float, float]:
+        k = self.zoom_ref
+        return (u - self.u0) * k * self.comp.width, (v - self.v0) * k * self.comp.height
+
+    def _height_px(self, f: Figure) -> int:
+        from screenplay.staging.blocking import figure_height
+
+        return max(8, round(figure_height(f.y) * self.zoom_ref * self.comp.height))
+
+    def _x(self, f: Figure, t: float) -> float:
+        if f.move == "enter" and not self.held:
+            return f.edge_x + (f.x - f.edge_x) * ease(min(1.0, t / _WALK))
+        if f.move == "exit" and not self.held:
+            return f.x + (f.edge_x - f.x) * ease(max(0.0, (t - (1 - _WALK)) / _WALK))
+        return f.x
+
+    def _sprite(self, n: int) -> _Sprite:
+        s = self._sprites.get(n)
+        if s is None:
+            f = self.p.figures[n]
+            s = self._sprites[n] = _Sprite(self.comp, f, self._height_px(f), self.tint)
+        return s
+
+    # -- layers --------------------------------------------------------------------------
+    def _background(self) -> np.ndarray:
+        """The set on the canvas (soft in singles, close-ups and over-the-shoulder shots)."""
+        if self._bg is not None:
+            return self._bg
+        import cv2
+
+        comp = self.comp
+        w, h = comp.width, comp.height
+        scale = min(2.0, max(1.0, self.zoom_ref))
+        src = comp.set_image(self.p.set, self.p.scene, scale, self.soft)
+        sh, sw = src.shape[:2]
+        k = self.zoom_ref
+        # canvas pixel (x, y) ← stage (u0 + x/(k w), v0 + y/(k h)) ← source (u sw, v sh)
+        sx, sy = sw / (k * w), sh / (k * h)
+        m = np.array(
+            [
+                [sx, 0.0, self.u0 * sw + 0.5 * sx - 0.5],
+                [0.0, sy, self.v0 * sh + 0.5 * sy - 0.5],
+            ]
+        )
+        bg = cv2.warpAffine(
+            src,
+            m,
+            (self.cw, self.ch),
+            flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+            borderMode=cv2.BORDER_REFLECT,
+        )
+        for n in self.order:
+            f = self.p.figures[n]
+            if f.role == "stand" and not (f.move and not self.held):
+                self._shadow(bg, f, f.x)
+        self._bg = bg
+        return bg
+
+    def _shadow(self, out: np.ndarray, f: Figure, x: float) -> None:
+        from screenplay.pictures.figure import contact_shadow
+
+        fh = self._height_px(f)
+        sw, sh = max(4, round(fh * (0.36 if f.pose == "sit" else 0.26))), max(2, round(fh * 0.035))
+        cx, cy = self._to_canvas(x, f.y)
+        if cy - sh > out.shape[0] or cx + sw < 0 or cx - sw > out.shape[1]:
+            return
+        shadow = contact_shadow(sw, sh)
+        over(out, shadow, round(cx - shadow.shape[1] / 2), round(cy - shadow.shape[0] / 2))
+
+    def _place(self, n: int, x: float, lift: int) -> tuple[int, int]:
+        """Top-left of figure ``n``'s sprite on the canvas with its feet at ``x``."""
+        f = self.p.figures[n]
+        img = self._sprite(n).image
+        cx, cy = self._to_canvas(x, f.y)
+        return round(cx - img.shape[1] / 2), round(cy - img.shape[0]) - lift
+
+    def _plate(self, breaths: tuple[int, ...]) -> tuple[np.ndarray, list[Any]]:
+        """The canvas with every still figure at rest (for one combination of breaths)."""
+        found = self._plates.get(breaths)
+        if found is not None:
+            return found
+        out = self._background().copy()
+        boxes: list[Any] = [None] * len(self.p.figures)
+        for n in self.order:
+            f = self.p.figures[n]
+            if f.role == "shoulder":
+                boxes[n] = self._draw_shoulder(out, n, f)
+                continue
+            if f.move and not self.held:
+                continue
+            if not self._in_canvas(n, f.x):
+                continue
+            img = self._sprite(n).image
+            x0, y0 = self._place(n, f.x, breaths[n])
+            over(out, img, x0, y0)
+            boxes[n] = (x0, y0, x0 + img.shape[1], y0 + img.shape[0])
+        if len(self._plates) > 8:
+            self._plates.clear()
+        self._plates[breaths] = (out, boxes)
+        return out, boxes
+
+    def _in_canvas(self, n: int, x: float) -> bool:
+        f = self.p.figures[n]
+        fh = self._height_px(f)
+        cx, cy = self._to_canvas(x, f.y)
+        return not (cy - fh > self.ch or cx + fh * 0.3 < 0 or cx - fh * 0.3 > self.cw)
+
+    # -- frames ---------------------------------------------------------------------------
+    def render(self, i: int) -> np.ndarray:
+        t = self.progress(i)
+        state = self.state(i)
+        breaths = tuple(s[2] for s in state)
+        plate, boxes = self._plate(breaths)
+        out = plate.copy()
+        walk_t = t if not self.held else 1.0
+        for pos, n in enumerate(self.order):
+            f = self.p.figures[n]
+            if f.role == "shoulder":
+                continue
+            viseme, eyes, breath = state[n]
+            moving = bool(f.move) and not self.held
+            if moving:
+                x = self._x(f, walk_t)
+                if not self._in_canvas(n, x):
+                    continue
+                self._shadow(out, f, x)
+                fh = self._height_px(f)
+                bob = round(abs(math.sin(walk_t * 14)) * fh * 0.008) if 0 < walk_t < 1 else 0
+                x0, y0 = self._place(n, x, breath + bob)
+                img = self._sprite(n).image
+                over(out, img, x0, y0)
+                # figures in front of a walker are drawn again over it
+                for m in self.order[pos + 1 :]:
+                    if boxes[m] is not None and self.p.figures[m].role == "stand":
+                        mx0, my0 = self._place(m, self.p.figures[m].x, breaths[m])
+                        over(out, self._sprite(m).image, mx0, my0)
+            elif boxes[n] is None:
+                continue
+            else:
+                x0, y0 = boxes[n][0], boxes[n][1]
+            patch = self._sprite(n).patch(viseme, eyes)
+            if patch is not None:
+                piece, px, py = patch
+                over(out, piece, x0 + px, y0 + py)
+        for n in self.order:  # the foreground shoulder stays in front of everything
+            if self.p.figures[n].role == "shoulder" and self.moving_figures:
+                self._draw_shoulder(out, n, self.p.figures[n])
+        return self._view(out, t)
+
+    def _view(self, canvas: np.ndarray, t: float) -> np.ndarray:
+        """The frame: the canvas seen through the camera at ``t``."""
+        import cv2
+
+        w, h = self.comp.width, self.comp.height
+        zoom, left, top = window(self.p.camera, t)
+        if canvas.shape[:2] == (h, w) and not self.moving_camera:
+            return canvas
+        k = zoom / self.zoom_ref
+        # frame pixel ← canvas pixel: x_f = x_c·k + (u0 − left)·zoom·w
+        m = np.array(
+            [
+                [k, 0.0, (self.u0 - left) * zoom * w + 0.5 * k - 0.5],
+                [0.0, k, (self.v0 - top) * zoom * h + 0.5 * k - 0.5],
+            ]
+        )
+        out: np.ndarray = cv2.warpAffine(
+            canvas, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT
+        )
+        return out
+
+    def _draw_shoulder(self, out: np.ndarray, n: int, f: Figure) -> tuple[int, int, int, int]:
+        """The listener from behind, large and soft, on their side of the frame."""
+        from screenplay.pictures.figure import back_view
+
+        w, h = self.comp.width, self.comp.height
+        img = self._backs.get(n)
+        if img is None:
+            sprite = _Sprite(self.comp, f, max(64, round(h * 1.4)), self.tint)
+            bw, bh = round(h * 0.62), round(h * 0.8)
+            img = self._backs[n] = sprite._grade(back_view(sprite.rest_bust, bw, bh))
+        speaker_left = any(
+            g.role == "stand" and g.x < f.x for g in self.p.figures if g.name == self.p.focus
+        )
+        # The listener stands on their own side of the speaker (180-degree rule); the
+        # shoulder is placed in frame coordinates (the canvas of a still shot is the frame).
+        x0 = w - round(img.shape[1] * 0.62) if speaker_left else -round(img.shape[1] * 0.38)
+        y0 = h - round(img.shape[0] * 0.92)
+        over(out, img, x0, y0)
+        return (x0, y0, x0 + img.shape[1], y0 + img.shape[0])
+
+
+def over_rgba(dst: np.ndarray, src: np.ndarray, x: int, y: int) -> None:
+    """Copy an opaque-ish RGBA patch into an RGBA sprite (face patches are fully drawn)."""
+    h, w = dst.shape[:2]
+    sh, sw = src.shape[:2]
+    x0, y0, x1, y1 = max(0, x), max(0, y), min(w, x + sw), min(h, y + sh)
+    if x0 >= x1 or y0 >= y1:
+        return
+    piece = src[y0 - y : y1 - y, x0 - x : x1 - x]
+    region = dst[y0:y1, x0:x1]
+    a = piece[..., 3:4].astype(np.uint16)
+    region[..., :3] = (
+        (piece[..., :3].astype(np.uint16) * a + region[..., :3].astype(np.uint16) * (255 - a))
+        // 255
+    ).astype(np.uint8)
