@@ -339,6 +339,12 @@ def splice(film: Film, filled: list[tuple[Hole, str]], diags: Diagnostics) -> Fi
     quiet = Diagnostics()
     new = resolve(script, film.source, film.path, quiet)
     new.sources.update(film.sources)
+    # Settings come from the title page, which filling never touches, but the
+    # film handed in may carry the build's overrides (--preview, --size,
+    # --fps).  Re-reading them from the title page dropped those overrides
+    # for every film with a hole, so the filled film keeps the settings it
+    # was given, not the ones resolve derives afresh.
+    new.settings = replace(film.settings)
     for d in quiet:
         if d.code == "SP0203" and d.span.file != film.source.name:
             diags.add(d)
