@@ -45,13 +45,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from screenplay.backends.protocols import BackendError, DialogueModel, GenerationRequest
-from screenplay.dialogue.lock import LockEntry, LockFile, prompt_hash
+from screenplay.dialogue.lock import LockEntry, LockFile, prompt_hash, stable_key
 from screenplay.dialogue.prompt import (
     Mode,
     SceneContext,
     chat_messages,
     clean_speech,
     cue_name,
+    is_fragment,
     is_plausible_name,
     postprocess,
     raw_prompt,
@@ -182,7 +183,7 @@ def fill_hole(
     :class:`~screenplay.backends.protocols.BackendError` (SP0701/SP0702) when
     the model is needed but cannot be loaded.
     """
-    key = req.key
+    key = req.key or stable_key(req.hole or _describe(req), req.anchor, 0)
     digest = prompt_digest(req)
     entry = lock.get(key)
     if entry is not None and not regenerate:
@@ -224,6 +225,13 @@ def fill_hole(
             )
         )
     return FillResult(text, key, False, failure, tokens, False, tuple(choices))
+
+
+def _describe(req: HoleRequest) -> str:
+    """A hole's text when the caller gave none (API use): what it asks for."""
+    if req.mode == "line_for":
+        return f"{cue_name(req.character or '').upper()} ..."
+    return json.dumps(params_of(req) | {"model": _model_ref(req)}, sort_keys=True)
 
 
 def _default_identify() -> Callable[[str | None], str]:
@@ -287,7 +295,7 @@ class _Prompter:
         return list(self.model.encode(raw_prompt(self.ctx, None, extra), first=True))
 
     def cue(self, name: str) -> list[int]:
-        return list(self.model.encode(cue_name(name).upper() + "\n"))
+        return list(self.model.encode(self.ctx.cue(cue_name(name).upper()) + "\n"))
 
 
 def generate(
@@ -331,7 +339,7 @@ def generate(
             continue
         failures = 0
         choices.append(choice)
-        pieces.append(f"{speaker}\n{choice.text}")
+        pieces.append(f"{ctx.cue(speaker)}\n{choice.text}")
         last, previous = speaker, choice.text
     progress.finish()
     tokens = int(getattr(model, "tokens_generated", 0) or 0) - before
@@ -415,6 +423,8 @@ def _best_line(
     for i, (text, lp) in enumerate(raw):
         line = postprocess(text, "line_for", 1, speaker, [speaker], context=context)
         line = clean_speech(line) if line else ""
+        if line and len(line.split()) < 3 and is_fragment(line):
+            line = ""  # "You", "To your": not a line at all, whatever it scores
         if not line:
             scored.append(("", -math.inf))
             continue

@@ -686,6 +686,13 @@ class SceneContext:
     descriptions: tuple[tuple[str, str], ...]  # (NAME, label from `cast NAME "label"`)
     known: tuple[str, ...]  # every character declared or heard before the hole
     lines: str  # the last lines of the script (Fountain, bounded), ending in the scene
+    #: (NAME, "(V.O.)") for the off-screen voices, as their cues are written.
+    extensions: tuple[tuple[str, str], ...] = ()
+
+    def cue(self, name: str) -> str:
+        """The cue line for ``name`` in this scene: an off-screen voice keeps its extension."""
+        ext = dict(self.extensions).get(name, "")
+        return f"{name} {ext}" if ext else name
 
     def description(self, name: str) -> str:
         return dict(self.descriptions).get(name, "")
@@ -737,6 +744,7 @@ def scene_context(preceding: str, *, max_chars: int = 1600) -> SceneContext:
     known = known_cast(preceding)
     present: list[str] = []
     offscreen: list[str] = []
+    extensions: list[tuple[str, str]] = []
     scene_lines = scene.split("\n")
     for i, line in enumerate(scene_lines):
         s = line.strip()
@@ -749,9 +757,12 @@ def scene_context(preceding: str, *, max_chars: int = 1600) -> SceneContext:
         name = cue_name(s)
         if not (is_plausible_name(name, known) or s.startswith("@")):
             continue
-        target = offscreen if _OFFSCREEN_RE.search(s) else present
+        off = _OFFSCREEN_RE.search(s)
+        target = offscreen if off else present
         if name not in present and name not in offscreen:
             target.append(name)
+            if off:
+                extensions.append((name, f"({off.group(1).upper()})"))
     # Characters the scene's action names ("A man enters") are present too.
     action = " ".join(ln for ln in scene_lines if ln.strip() and not _is_caps(ln.strip())).lower()
     for name in known:
@@ -769,6 +780,7 @@ def scene_context(preceding: str, *, max_chars: int = 1600) -> SceneContext:
         descriptions=tuple(descriptions),
         known=known,
         lines=lines,
+        extensions=tuple(extensions),
     )
 
 
@@ -843,9 +855,8 @@ def chat_messages(ctx: SceneContext, extra: str = "") -> tuple[str, str]:
 
 #: Words a sentence does not end on: "To your!" is a fragment.
 _DANGLING = frozenset(
-    """a an the to of and or but if for with from at by in on into onto my your his her
-    its our their this that these those than as so because while when where whose
-    very just is are was were be been am i you we they he she it not no""".split()
+    """a an the to of and or but if with from at by into onto my your our their than
+    because while whose very""".split()
 )
 PENALTY_FRAGMENT = 1.5
 PENALTY_REPEAT = 2.0
