@@ -56,6 +56,7 @@ from screenplay.dialogue.prompt import (
     is_plausible_name,
     postprocess,
     raw_prompt,
+    repetition,
     scene_context,
     score_line,
     words_in,
@@ -69,6 +70,8 @@ MAX_ROUND_TOKENS = 160
 #: Attempts per line (each with a fresh seed) before giving up on the hole.
 MAX_EMPTY_ROUNDS = 3
 TOP_P = 0.95
+#: A candidate sharing this much of its word trigrams with the scene is rejected.
+NEAR_COPY = 0.6
 #: Best-of-N default: candidates sampled per line.
 DEFAULT_CANDIDATES = 4
 
@@ -425,6 +428,8 @@ def _best_line(
         line = clean_speech(line) if line else ""
         if line and len(line.split()) < 3 and is_fragment(line):
             line = ""  # "You", "To your": not a line at all, whatever it scores
+        if line and repetition(line, context) >= NEAR_COPY:
+            line = ""  # a near-copy of the scene is an echo, not a reply
         if not line:
             scored.append(("", -math.inf))
             continue

@@ -598,6 +598,7 @@ class _Decoder:
         self.torch = owner._torch
         self._memo: tuple[list[int], Any, Any] | None = None
         self._newline: Any = None
+        self._no_start: Any = None
         self.reused_tokens = 0
         self.forwarded_tokens = 0
 
@@ -611,6 +612,15 @@ class _Decoder:
         # transformers 5 names the returned cache `cache` (`past_key_values` is deprecated).
         new_cache = out["cache"] if "cache" in out else out["past_key_values"]
         return out.logits[:, -1, :].float(), new_cache
+
+    def fit(self, ids: list[int], room: int) -> list[int]:
+        """The end of ``ids`` that leaves ``room`` positions in the model's window.
+
+        A safety net: prompts are built to fit, but a small model's window
+        (a tiny GPT-2 has 256) may be shorter than the script's tail.
+        """
+        keep = max(8, int(self.m.context_length) - int(room) - 1)
+        return ids[-keep:] if len(ids) > keep else ids
 
     def prefix(self, ids: list[int]) -> tuple[Any, Any]:
         """Logits after ``ids`` and a private cache holding ``ids``."""
@@ -653,9 +663,13 @@ class _Decoder:
                 pieces = backend.decode_batch([[i] for i in range(n)], skip_special_tokens=False)
             else:
                 pieces = [tok.decode([i]) for i in range(n)]
+            opening = [False] * size
             for i, piece in enumerate(pieces):
                 flags[i] = "\n" in piece
+                # A line of speech does not open with a parenthetical or markup.
+                opening[i] = flags[i] or piece.lstrip(" ").startswith(("(", "[", "{", "<", "*"))
             self._newline = self.torch.tensor(flags, dtype=self.torch.bool)
+            self._no_start = self.torch.tensor(opening, dtype=self.torch.bool)
         return self._newline
 
     # -- choosing among fixed options (the cast mask) -------------------------
@@ -673,7 +687,7 @@ class _Decoder:
         if len(options) == 1:
             return 0
         gen = torch.Generator().manual_seed(int(seed))
-        logits, cache = self.prefix(ids)
+        logits, cache = self.prefix(self.fit(ids, max(len(o) for o in options)))
         chosen: list[int] = []
         alive = list(range(len(options)))
         while True:
@@ -721,7 +735,7 @@ class _Decoder:
         eos = self.m.eos_token_id
         newline = self.newline_mask()
         gen = torch.Generator().manual_seed(int(seed))
-        logits, cache = self.prefix(ids)
+        logits, cache = self.prefix(self.fit(ids, max_new_tokens))
         if n > 1:
             cache.batch_repeat_interleave(n)
             logits = logits.expand(n, -1)
@@ -740,6 +754,9 @@ class _Decoder:
                         vals > 0, vals / REPETITION_PENALTY, vals * REPETITION_PENALTY
                     )
                     _ban_repeats(rows[r], scores[r])
+            if step == 0 and not multiline:
+                # The line starts right after its cue: not with a blank line or "(".
+                scores[:, self._no_start] = -math.inf
             scores = scores / max(float(temperature), 1e-4)
             top = torch.topk(scores, k=min(50, scores.shape[-1]), dim=-1)
             probs = torch.softmax(top.values, dim=-1)
@@ -783,7 +800,7 @@ class _Decoder:
         torch = self.torch
         if not continuation:
             return []
-        logits, cache = self.prefix(ids)
+        logits, cache = self.prefix(self.fit(ids, len(continuation)))
         out = [float(torch.log_softmax(logits, -1)[0, continuation[0]])]
         if len(continuation) > 1:
             seq = torch.tensor([continuation[:-1]], dtype=torch.long)
