@@ -770,7 +770,13 @@ def scene_context(preceding: str, *, max_chars: int = 1600) -> SceneContext:
             continue
         if re.search(r"\b" + re.escape(name.lower()) + r"\b", action):
             present.append(name)
-    lines = _tail(body, max_chars)
+    # The scene's own lines (its heading first): what happened in other scenes
+    # is not what these people are talking about, and an edit there must not
+    # disturb this scene's locked holes.  Only a hole before any scene sees
+    # the script's opening.
+    lines = (
+        _tail("\n".join(body_lines[start:]), max_chars) if start >= 0 else _tail(body, max_chars)
+    )
     return SceneContext(
         title=fields.get("title", ""),
         logline=logline,

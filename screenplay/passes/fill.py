@@ -248,10 +248,10 @@ def fill(
             hole=hole.text,
             anchor=hole.anchor,
         )
+        adopted = False
         if lock.get(hole.key) is None and not regenerate:
             adopted = _adopt(hole, req, lock, current_keys, written, diags, film)
-            if adopted:
-                changed = True
+            changed = changed or adopted
         if on_hole is not None and hole in unlocked and not locked:
             on_hole(unlocked.index(hole) + 1, len(unlocked), hole.span.line)
         try:
@@ -275,7 +275,7 @@ def fill(
             diags.error(exc.code, hole.span, exc.message, exc.help, "cannot generate here")
             continue
         keys.add(result.key)
-        if result.stale:
+        if result.stale and not adopted:  # (an adoption has already said so)
             # The script above the hole changed since its text was generated:
             # keep the locked text (a lock is a promise), and say how to redraw.
             diags.warning(
@@ -286,6 +286,7 @@ def fill(
                 f"`screenplay fill --regenerate {film.source.name}` draws new text",
                 "locked text kept",
             )
+        if result.stale:
             entry = lock.get(result.key)
             if prune and not locked and entry is not None:
                 lock.put(replace(entry, prompt=prompt_digest(req)))

@@ -82,12 +82,14 @@ def generate(out: Path, models: list[str]) -> None:
                 t0 = time.perf_counter()
                 before_tokens = m.tokens_generated
                 if variant == "after":
-                    req = HoleRequest(preceding=scene, mode="lines", count=2, character=None,
-                                      seed=SEED)
+                    req = HoleRequest(
+                        preceding=scene, mode="lines", count=2, character=None, seed=SEED
+                    )
                     text, _, failure, _ = new_generate(m, req)
                 else:
-                    req = old.HoleRequest(preceding=scene, mode="lines", count=2, character=None,
-                                          cast=(), seed=SEED)
+                    req = old.HoleRequest(
+                        preceding=scene, mode="lines", count=2, character=None, cast=(), seed=SEED
+                    )
                     text, _, failure = old._generate(m, req, None)
                 rec = {
                     "model": ref,
@@ -154,8 +156,10 @@ def measures(r: dict) -> list[dict]:
 
 def table(out: Path) -> None:
     recs = [json.loads(x) for x in out.read_text().splitlines()]
-    print("| model | pipeline | lines | cast violations | fragments | repetitions | "
-          "< 3 words | exclamation-only | fluency (other model) | s / hole | tokens/s |")
+    print(
+        "| model | pipeline | lines | cast violations | fragments | repetitions | "
+        "< 3 words | exclamation-only | fluency (other model) | s / hole | tokens/s |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     all_lines = []
     for ref in sorted({r["model"] for r in recs}):
@@ -163,8 +167,11 @@ def table(out: Path) -> None:
             rs = [r for r in recs if r["model"] == ref and r["variant"] == variant]
             if not rs:
                 continue
-            rows = [x | {"model": ref, "variant": variant, "scene": r["scene"]}
-                    for r in rs for x in measures(r)]
+            rows = [
+                x | {"model": ref, "variant": variant, "scene": r["scene"]}
+                for r in rs
+                for x in measures(r)
+            ]
             all_lines += rows
             n = len(rows) or 1
             flu = [x["fluency"] for x in rows if x["fluency"] is not None]
@@ -176,13 +183,18 @@ def table(out: Path) -> None:
                 c = sum(1 for x in rows if x[k])
                 return f"{c}/{len(rows)} ({100 * c / n:.0f} %)"
 
-            print(f"| {ref} | {variant} | {len(rows)} (+{empty} empty holes) | {pct('violation')} "
-                  f"| {pct('fragment')} | {pct('repeat')} | {pct('short')} | {pct('exclaim')} | "
-                  f"{(sum(flu) / len(flu)) if flu else float('nan'):.2f} | {secs:.1f} | "
-                  f"{toks:.1f} |")
+            print(
+                f"| {ref} | {variant} | {len(rows)} (+{empty} empty holes) | {pct('violation')} "
+                f"| {pct('fragment')} | {pct('repeat')} | {pct('short')} | {pct('exclaim')} | "
+                f"{(sum(flu) / len(flu)) if flu else float('nan'):.2f} | {secs:.1f} | "
+                f"{toks:.1f} |"
+            )
     for ref in sorted({r["model"] for r in recs}):
-        rows = [x for x in all_lines if x["model"] == ref and x["variant"] == "after"
-                and x["fluency"] is not None]
+        rows = [
+            x
+            for x in all_lines
+            if x["model"] == ref and x["variant"] == "after" and x["fluency"] is not None
+        ]
         rows.sort(key=lambda x: x["fluency"], reverse=True)
         print(f"\n{ref}, best five (by fluency under the other model):")
         for x in rows[:5]:

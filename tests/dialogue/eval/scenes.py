@@ -33,8 +33,11 @@ Still here. The Earth is turning under me and I can't sleep.""",
     _scene(
         "Last Order",
         "A waitress and a trucker share the last hour before a diner closes for good.",
-        [("RUTH", "a waitress in her sixties"), ("CAL", "a long-haul trucker"),
-         ("NARRATOR", "the narrator")],
+        [
+            ("RUTH", "a waitress in her sixties"),
+            ("CAL", "a long-haul trucker"),
+            ("NARRATOR", "the narrator"),
+        ],
         """INT. ROADSIDE DINER - NIGHT
 
 Rain on the windows. RUTH wipes the counter. CAL nurses a coffee.
@@ -183,8 +186,11 @@ Then the light did its job. Sit by the stove.""",
     _scene(
         "After the Funeral",
         "A brother and sister argue about their father's house.",
-        [("SAM", "the older brother"), ("CLARE", "his younger sister"),
-         ("NARRATOR", "the narrator")],
+        [
+            ("SAM", "the older brother"),
+            ("CLARE", "his younger sister"),
+            ("NARRATOR", "the narrator"),
+        ],
         """INT. FATHER'S HOUSE - LIVING ROOM - DAY
 
 Boxes. Sheets over furniture. SAM holds a photograph.
@@ -198,8 +204,11 @@ He built the shelves himself. Every one of them.""",
     _scene(
         "Holding Pattern",
         "Two pilots circle a fogbound airport, low on fuel.",
-        [("CAPTAIN REYES", "a calm captain"), ("FIRST OFFICER KIM", "a young co-pilot"),
-         ("TOWER", "the control tower")],
+        [
+            ("CAPTAIN REYES", "a calm captain"),
+            ("FIRST OFFICER KIM", "a young co-pilot"),
+            ("TOWER", "the control tower"),
+        ],
         """INT. COCKPIT - NIGHT
 
 Fog outside. Instruments glow.
