@@ -473,7 +473,7 @@ class _Parser:
                 seed=int(values["seed"]),
                 temperature=float(values["temperature"]),
                 model=str(values["model"]),
-                identity=str(values["identity"]),
+                identity=str(values.get("identity", "")),
                 character=values.get("character"),
                 cast=tuple(values.get("cast", ())),
                 prompt=str(values.get("prompt", "")),
