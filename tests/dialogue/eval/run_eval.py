@@ -1,6 +1,7 @@
 """Compare dialogue models on the twenty scenes (docs/dialogue.md, "Choosing the model").
 
     python tests/dialogue/eval/run_eval.py generate OUT.jsonl [MODEL…]
+    python tests/dialogue/eval/run_eval.py words OUT.jsonl [MODEL…]
     python tests/dialogue/eval/run_eval.py fluency OUT.jsonl
     python tests/dialogue/eval/run_eval.py table OUT.jsonl
 
@@ -60,7 +61,12 @@ def _blocks(text: str) -> list[tuple[str, str]]:
     return out
 
 
-def generate(out: Path, models: list[str]) -> None:
+VARIANTS = ("after", "before")
+#: Free prose holes, where the old pipeline let the model write any cue.
+WORD_VARIANTS = ("after-words", "before-words")
+
+
+def generate(out: Path, models: list[str], variants: tuple[str, ...] = VARIANTS) -> None:
     from screenplay.dialogue.fill_core import HoleRequest
     from screenplay.dialogue.fill_core import generate as new_generate
     from screenplay.dialogue.model import load_model
@@ -75,7 +81,8 @@ def generate(out: Path, models: list[str]) -> None:
         t0 = time.perf_counter()
         m = load_model(ref)
         load_s = time.perf_counter() - t0
-        for variant in ("after", "before"):
+        for variant in variants:
+            mode, count = ("words", 30) if variant.endswith("-words") else ("lines", 2)
             for i, scene in enumerate(SCENES):
                 if (ref, variant, i) in done:
                     continue
@@ -163,7 +170,7 @@ def table(out: Path) -> None:
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     all_lines = []
     for ref in sorted({r["model"] for r in recs}):
-        for variant in ("before", "after"):
+        for variant in ("before", "after", "before-words", "after-words"):
             rs = [r for r in recs if r["model"] == ref and r["variant"] == variant]
             if not rs:
                 continue
@@ -208,6 +215,8 @@ if __name__ == "__main__":
     cmd, path = sys.argv[1], Path(sys.argv[2])
     if cmd == "generate":
         generate(path, sys.argv[3:] or ["default", "gemma3"])
+    elif cmd == "words":
+        generate(path, sys.argv[3:] or ["default"], WORD_VARIANTS)
     elif cmd == "fluency":
         fluency(path)
     else:
