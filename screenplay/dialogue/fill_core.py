@@ -430,6 +430,8 @@ def _best_line(
             line = ""  # "You", "To your": not a line at all, whatever it scores
         if line and repetition(line, context) >= NEAR_COPY:
             line = ""  # a near-copy of the scene is an echo, not a reply
+        if line and _opens_with_a_cue(line, ctx):
+            line = ""  # "GUS (with a smile)...": a cue written into the speech
         if not line:
             scored.append(("", -math.inf))
             continue
@@ -440,6 +442,12 @@ def _best_line(
     if best is None:
         return None
     return LineChoice(speaker, best[2], best[0], tuple(scored))
+
+
+def _opens_with_a_cue(line: str, ctx: SceneContext) -> bool:
+    """Whether a line starts with a character's name in capitals (a cue run into the speech)."""
+    head = line.split("(")[0].strip().rstrip(",.:;!?")
+    return bool(head) and head.isupper() and head in ctx.known
 
 
 def _call(model: Any, prompt: str, seed: int, req: HoleRequest, progress: _Progress) -> str:

@@ -157,11 +157,12 @@ def test_best_of_n_keeps_the_best_scored_candidate() -> None:
         ("Still here.", -0.2),  # repeats the context
         ("I keep counting the sunrises.", -1.1),
         ("Yes", -0.1),  # one word, no ending: unusable
+        ("MAYA (with a smile)... anyway.", 0.0),  # a cue run into the speech: unusable
     ]
     model = Scripted([candidates], pick=0)
-    r = fill_hole(_req(count=1), LockFile(), get_model=lambda ref: model)
+    r = fill_hole(_req(count=1, candidates=5), LockFile(), get_model=lambda ref: model)
     assert r.text == "BEN\nI keep counting the sunrises."
-    assert model.samples[0]["n"] == 4  # one batch of four candidates
+    assert model.samples[0]["n"] == 5  # one batch of five candidates
     choice = r.choices[0]
     assert choice.text == "I keep counting the sunrises."
     scores = dict(choice.candidates)

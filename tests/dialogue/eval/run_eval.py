@@ -118,7 +118,7 @@ def fluency(out: Path) -> None:
     from screenplay.dialogue.model import load_model
 
     recs = [json.loads(x) for x in out.read_text().splitlines()]
-    refs = sorted({r["model"] for r in recs})
+    refs = sorted({r["model"] for r in recs} | {"default", "gemma3"})
     models = {ref: load_model(ref) for ref in refs}
     for r in recs:
         if "fluency" in r or len(refs) < 2:
