@@ -495,9 +495,18 @@ def _generate_words(
         seed = round_seed(req.seed, attempt, draw)
         attempt += 1
         context = "\n\n".join([ctx.lines, extra])
+        lead = ""
         if prompter is not None:
+            # Open with a cue chosen under the cast mask: a chat model left to
+            # itself talks *about* the screenplay; a cue keeps it inside it.
+            ids = prompter.ids(extra)
+            if allowed:
+                last = _last_speaker(context)
+                speaker = _pick_speaker(model, prompter, req, allowed, last, extra, seed)
+                lead = ctx.cue(speaker) + "\n"
+                ids = ids + prompter.cue(speaker)
             samples = model.sample_lines(
-                prompter.ids(extra),
+                ids,
                 n=max(1, int(req.candidates)),
                 max_new_tokens=budget,
                 seed=seed,
@@ -506,7 +515,7 @@ def _generate_words(
                 on_token=progress.step,
                 multiline=True,
             )
-            raw = [(s.text, s.mean_logprob) for s in samples]
+            raw = [(lead + s.text, s.mean_logprob) for s in samples]
         else:
             raw = [(_call(model, raw_prompt(ctx, None, extra), seed, req, progress), 0.0)]
         progress.end_round()

@@ -270,3 +270,19 @@ def test_plain_dialogue_models_still_work() -> None:
     r = fill_hole(_req(count=1), LockFile(), get_model=lambda ref: model)
     assert r.text == "BEN\nI can hear you fine."
     assert model.requests[0].prompt.endswith("\n\nBEN\n") and model.requests[0].top_p == 0.95
+
+
+def test_words_open_with_a_masked_cue_and_drop_outsiders() -> None:
+    prose = [
+        ("I hear you.\n\nMAYA (V.O.)\nThe sun is coming up over Africa.\n\nGENERAL\nReport!", -1.0)
+    ]
+    model = Scripted([prose])
+    r = fill_hole(
+        _req(mode="words", count=12, hole="[[generate 12 words]]"),
+        LockFile(),
+        get_model=lambda ref: model,
+    )
+    blocks = dialogue_blocks(r.text, allow_action=True)
+    assert blocks[0] == ("BEN", "I hear you.")  # the cue came from the mask, not the model
+    assert "GENERAL" not in r.text  # declared, absent from the scene: cut off
+    assert model.samples[0]["prompt"].endswith("\n\nBEN\n")

@@ -88,14 +88,14 @@ def generate(out: Path, models: list[str], variants: tuple[str, ...] = VARIANTS)
                     continue
                 t0 = time.perf_counter()
                 before_tokens = m.tokens_generated
-                if variant == "after":
+                if variant.startswith("after"):
                     req = HoleRequest(
-                        preceding=scene, mode="lines", count=2, character=None, seed=SEED
+                        preceding=scene, mode=mode, count=count, character=None, seed=SEED
                     )
                     text, _, failure, _ = new_generate(m, req)
                 else:
                     req = old.HoleRequest(
-                        preceding=scene, mode="lines", count=2, character=None, cast=(), seed=SEED
+                        preceding=scene, mode=mode, count=count, character=None, cast=(), seed=SEED
                     )
                     text, _, failure = old._generate(m, req, None)
                 rec = {
