@@ -80,8 +80,15 @@ SPECS: dict[str, DirectiveSpec] = {
     "generate": DirectiveSpec(
         positional=(("count", "int"), ("unit", "choice:lines,words")),
         required=1,
-        options={"seed": "int", "temperature": "float", "model": "str", "top_p": "float"},
-        doc='[[generate 12 lines seed=3 temperature=0.8 model="gpt2"]]',
+        options={
+            "seed": "int",
+            "temperature": "float",
+            "model": "str",
+            "top_p": "float",
+            "new_characters": "bool",
+            "candidates": "int",
+        },
+        doc='[[generate 12 lines seed=3 temperature=0.8 top_p=0.95 model="gemma3"]]',
     ),
     "transition": DirectiveSpec(
         positional=(("kind", "choice:" + ",".join(TRANSITIONS)), ("duration", "duration")),

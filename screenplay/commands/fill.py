@@ -7,6 +7,8 @@ the text); ``--regenerate`` redraws every hole.
 from __future__ import annotations
 
 import argparse
+import time
+from collections.abc import Callable
 
 from rich.console import Console
 
@@ -27,6 +29,37 @@ def configure(p: argparse.ArgumentParser) -> None:
     _args.allow_outside_assets(p)
 
 
+class HoleProgress:
+    """``hole 2/4 (line 57) 31/80 tokens, ETA 4 s`` — the fill's status line."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
+        self.number = self.of = self.line = 0
+        self.done = self.total = 0
+        self.t0 = clock()
+
+    def start(self, number: int, of: int, line: int) -> None:
+        self.number, self.of, self.line = number, of, line
+        self.done = self.total = 0
+        self.t0 = self.clock()
+
+    def tokens(self, done: int, total: int) -> None:
+        self.done, self.total = done, total
+
+    def message(self) -> str:
+        if not self.number:
+            return "loading the dialogue model…"
+        text = f"hole {self.number}/{self.of} (line {self.line})"
+        if not self.total:
+            return text + " loading the model…" if self.number == 1 else text
+        text += f" {self.done}/{self.total} tokens"
+        elapsed = self.clock() - self.t0
+        if self.done and elapsed > 0:
+            eta = (self.total - self.done) * elapsed / self.done
+            text += f", ETA {eta:.0f} s"
+        return text
+
+
 def run(args: argparse.Namespace) -> int:
     from screenplay.passes.fill import fill, freeze, lock_path
 
@@ -36,12 +69,25 @@ def run(args: argparse.Namespace) -> int:
     if film is None or diags.has_errors:
         report(diags, film, console=console)
         return 1
-    with console.status("generating…") as status:
+    progress = HoleProgress()
+    with console.status("reading the lock…") as status:
+
+        def on_hole(number: int, of: int, line: int) -> None:
+            progress.start(number, of, line)
+            status.update(progress.message())
 
         def on_token(done: int, total: int) -> None:
-            status.update(f"generating… {done}/{total} tokens")
+            progress.tokens(done, total)
+            status.update(progress.message())
 
-        outcome = fill(film, diags, regenerate=args.regenerate, on_token=on_token, prune=True)
+        outcome = fill(
+            film,
+            diags,
+            regenerate=args.regenerate,
+            on_token=on_token,
+            on_hole=on_hole,
+            prune=True,
+        )
     if report(diags, outcome.film, console=console):
         return 1
     n = len(outcome.filled)

@@ -68,9 +68,29 @@ CODES: dict[str, tuple[str, str]] = {
     ),
     "SP0708": (
         "bad generate argument",
-        "`[[generate …]]` accepts `seed=`, `temperature=` and `model=` (a model id, a local "
-        "directory or a `.gguf` path, written as a string). Any other argument, or a model "
-        "that is not a string, is an error.",
+        "`[[generate …]]` accepts `seed=`, `temperature=`, `top_p=`, `candidates=`, "
+        "`new_characters=` and `model=` (`default`, `gemma3`, a model id, a local directory "
+        "or a `.gguf` path, written as a string). Any other argument, or a model that is not "
+        "a string, is an error.",
+    ),
+    "SP0710": (
+        "bad generate top_p",
+        "`top_p=` (nucleus sampling) keeps the smallest set of next words whose probabilities "
+        "add up to p and samples among them. It must be a number greater than 0 and at most 1; "
+        "0.9–0.95 is usual, lower is safer and blander.",
+    ),
+    "SP0711": (
+        "bad generate candidates",
+        "`candidates=` is how many versions of each line are sampled (in one batch) before "
+        "the best is kept by the score described in docs/dialogue.md (mean token "
+        "log-probability, minus penalties for fragments, repeating the scene, very short and "
+        "exclamation-only lines). It must be a whole number from 1 to 16; the default is 4.",
+    ),
+    "SP0712": (
+        "bad generate new_characters",
+        "By default only the characters of the scene may speak in generated text: the model's "
+        "choice of speaker is masked to their names. `new_characters=yes` lets it bring in "
+        "someone new (who is then auto-cast); the value is `yes` or `no`.",
     ),
     "SP0709": (
         "unlocked generated text in a --locked build",
@@ -85,7 +105,16 @@ CODES: dict[str, tuple[str, str]] = {
 MAX_LINES = 200
 MAX_WORDS = 2000
 
-_KNOWN_ARGS = ("count", "unit", "seed", "temperature", "model")
+#: Candidates sampled per line (best of N).
+MAX_CANDIDATES = 16
+
+
+def _known_args() -> tuple[str, ...]:
+    """The directive's vocabulary, from its one definition (``directives.SPECS``)."""
+    from screenplay.directives import SPECS
+
+    spec = SPECS["generate"]
+    return tuple(name for name, _ in spec.positional) + tuple(spec.options)
 
 
 def dialogue_error(code: str, message: str, help: str = "") -> BackendError:
@@ -132,13 +161,15 @@ def validate_generate_args(args: Mapping[str, object]) -> list[tuple[str, str, s
     """
     problems: list[tuple[str, str, str]] = []
 
+    known = _known_args()
+    options = known[2:]
     for name in args:
-        if name not in _KNOWN_ARGS:
-            close = difflib.get_close_matches(name, _KNOWN_ARGS[2:], n=1)
+        if name not in known:
+            close = difflib.get_close_matches(name, options, n=1)
             hint = (
                 f"did you mean `{close[0]}=`?"
                 if close
-                else ("generate accepts seed=, temperature= and model=")
+                else "generate accepts " + ", ".join(f"{o}=" for o in options)
             )
             problems.append(("SP0708", f"unknown generate argument `{name}`", hint))
 
@@ -195,6 +226,40 @@ def validate_generate_args(args: Mapping[str, object]) -> list[tuple[str, str, s
                     "SP0707",
                     f"seed must be a whole number ≥ 0, not `{args['seed']}`",
                     "write e.g. seed=3",
+                )
+            )
+
+    if "top_p" in args:
+        p = _as_float(args["top_p"])
+        if p is None or not (0.0 < p <= 1.0):
+            problems.append(
+                (
+                    "SP0710",
+                    f"top_p must be a number in (0, 1], not `{args['top_p']}`",
+                    "0.9–0.95 is usual; 1 samples from the whole distribution",
+                )
+            )
+
+    if "candidates" in args:
+        c = _as_int(args["candidates"])
+        if c is None or not 1 <= c <= MAX_CANDIDATES:
+            problems.append(
+                (
+                    "SP0711",
+                    f"candidates must be a whole number from 1 to {MAX_CANDIDATES}, "
+                    f"not `{args['candidates']}`",
+                    "each line is sampled this many times and the best is kept; 4 is the default",
+                )
+            )
+
+    if "new_characters" in args and not isinstance(args["new_characters"], bool):
+        v = str(args["new_characters"]).strip().lower()
+        if v not in ("yes", "no", "on", "off", "true", "false"):
+            problems.append(
+                (
+                    "SP0712",
+                    f"new_characters is yes or no, not `{args['new_characters']}`",
+                    "write new_characters=yes to let the model bring in someone new",
                 )
             )
 

@@ -53,7 +53,9 @@ from typing import Any
 
 from screenplay.cache import atomic_write_bytes
 
-LOCK_FORMAT = 1
+LOCK_FORMAT = 2
+#: Format 1 keyed holes by a hash of their prompt; it is still read (see ``LockFile.legacy``).
+READABLE_FORMATS = (1, 2)
 
 _HEADER = (
     "# screenplay lock file: text written by the dialogue model, frozen so that every\n"
@@ -68,25 +70,30 @@ MODES = ("lines", "words", "line_for")
 # Field order in the file, and how each value is read.
 _FIELDS: tuple[str, ...] = (
     "line",
+    "hole",
+    "after",
     "mode",
     "count",
     "character",
     "seed",
     "draw",
     "temperature",
+    "top_p",
+    "candidates",
+    "new_characters",
     "model",
     "identity",
     "cast",
     "prompt",
     "text",
 )
-_REQUIRED: tuple[str, ...] = ("mode", "count", "seed", "temperature", "model", "identity", "text")
+_REQUIRED: tuple[str, ...] = ("mode", "count", "seed", "temperature", "model", "text")
 
 
 class LockError(Exception):
     """A lock file that does not fit the format; ``line``/``col`` are 1-based."""
 
-    def __init__(self, line: int, col: int, message: str, help: str = "") -> None:
+    def __init__(self, line: int, col: int, message: str, help: str = "") -> None:  # noqa: A002
         super().__init__(f"line {line}, column {col}: {message}")
         self.line = line
         self.col = col
@@ -114,6 +121,29 @@ def hole_key(model_identity: str, prompt: str, params: Mapping[str, object]) -> 
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:20]
 
 
+def normalize_hole_text(text: str) -> str:
+    """A hole's own text in comparison form: whitespace collapsed, case kept."""
+    return " ".join(text.split())
+
+
+def stable_key(hole_text: str, anchor: str, occurrence: int) -> str:
+    """The lock key of a hole: what it says, where it is, and which of its twins it is.
+
+    ``hole_text`` is the hole as written (``[[generate 4 lines seed=2]]``,
+    ``THEO ...``), ``anchor`` the nearest *written* dialogue line above it
+    (``WOMAN: The room was never ours.``; holes and generated text are not
+    anchors, so filling or inserting another hole never moves it), and
+    ``occurrence`` counts earlier holes with the same text and anchor.  No
+    line number and no hole order enters: inserting, deleting or moving
+    other holes leaves the key alone.
+    """
+    payload = json.dumps(
+        [normalize_hole_text(hole_text), normalize_hole_text(anchor), int(occurrence)],
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:20]
+
+
 def prompt_hash(prompt: str) -> str:
     """The recorded (informational) hash of a prompt."""
     return "sha256:" + hashlib.sha256(prompt.encode("utf-8")).hexdigest()[:32]
@@ -132,7 +162,7 @@ class LockEntry:
     #: The model as the script names it (``default``, ``gpt2``, ``models/x.gguf``).
     model: str
     #: Model id/path plus revision or file hash (see ``model.model_identity``).
-    identity: str
+    identity: str = ""
     character: str | None = None
     cast: tuple[str, ...] = ()
     prompt: str = ""
@@ -140,6 +170,12 @@ class LockEntry:
     line: int = 0
     #: How many times the text was redrawn (``fill --regenerate``); 0 = first draw.
     draw: int = 0
+    #: The hole as written and the dialogue line it follows (what the key hashes).
+    hole: str = ""
+    after: str = ""
+    top_p: float | None = None
+    candidates: int | None = None
+    new_characters: bool = False
 
     def matches_portably(self, model: str, prompt: str, params: Mapping[str, object]) -> bool:
         """Same hole, judged without the model identity (for a model not installed here)."""
@@ -163,6 +199,10 @@ class LockFile:
     entries: dict[str, LockEntry] = field(default_factory=dict)
     #: Whether the file existed when loaded (an empty lock is not written anew).
     existed: bool = False
+    #: Read from format 1, whose keys hashed the prompt: the fill pass adopts
+    #: these entries by what they ask for (see ``passes/fill.py``) and
+    #: ``screenplay fill`` rewrites the file in the current format.
+    legacy: bool = False
 
     # -- access ------------------------------------------------------------
     def get(self, key: str) -> LockEntry | None:
@@ -211,6 +251,10 @@ class LockFile:
             out.append(f"hole {e.key}\n")
             if e.line:
                 out.append(f"  line: {e.line}\n")
+            if e.hole:
+                out.append(f"  hole: {e.hole}\n")
+            if e.after:
+                out.append(f"  after: {e.after}\n")
             out.append(f"  mode: {e.mode}\n")
             out.append(f"  count: {e.count}\n")
             if e.character is not None:
@@ -219,8 +263,15 @@ class LockFile:
             if e.draw:
                 out.append(f"  draw: {e.draw}\n")
             out.append(f"  temperature: {e.temperature!r}\n")
+            if e.top_p is not None:
+                out.append(f"  top_p: {e.top_p!r}\n")
+            if e.candidates is not None:
+                out.append(f"  candidates: {e.candidates}\n")
+            if e.new_characters:
+                out.append("  new_characters: yes\n")
             out.append(f"  model: {e.model}\n")
-            out.append(f"  identity: {e.identity}\n")
+            if e.identity:
+                out.append(f"  identity: {e.identity}\n")
             if e.cast:
                 out.append(f"  cast: {', '.join(e.cast)}\n")
             if e.prompt:
@@ -319,12 +370,14 @@ class _Parser:
 
     def _format(self, raw: str, lineno: int) -> None:
         value = raw[len("format:") :].strip()
-        if value != str(LOCK_FORMAT):
+        if value == "1":
+            self.lock.legacy = True
+        if value not in {str(f) for f in READABLE_FORMATS}:
             raise LockError(
                 lineno,
                 len("format:") + 2,
                 f"unsupported lock format `{value}`",
-                f"this version of screenplay reads format {LOCK_FORMAT}; "
+                f"this version of screenplay reads formats 1 and {LOCK_FORMAT}; "
                 "delete the lock file and run `screenplay fill` to regenerate it",
             )
         self.saw_format = True
@@ -418,7 +471,7 @@ class _Parser:
                 "delete the entry and run `screenplay fill` to regenerate it",
             )
         if not self.saw_format:
-            raise LockError(lineno, 1, "`format: 1` must come before the first hole", "")
+            raise LockError(lineno, 1, "`format: N` must come before the first hole", "")
         self.lock.put(
             LockEntry(
                 key=key,
@@ -428,20 +481,25 @@ class _Parser:
                 seed=int(values["seed"]),
                 temperature=float(values["temperature"]),
                 model=str(values["model"]),
-                identity=str(values["identity"]),
+                identity=str(values.get("identity", "")),
                 character=values.get("character"),
                 cast=tuple(values.get("cast", ())),
                 prompt=str(values.get("prompt", "")),
                 line=int(values.get("line", 0)),
                 draw=int(values.get("draw", 0)),
+                hole=str(values.get("hole", "")),
+                after=str(values.get("after", "")),
+                top_p=values.get("top_p"),
+                candidates=values.get("candidates"),
+                new_characters=bool(values.get("new_characters", False)),
             )
         )
         return i
 
     @staticmethod
     def _value(name: str, value: str, ln: int, col: int) -> object:
-        if name in ("line", "count", "seed", "draw"):
-            if not re.fullmatch(r"\d{1,18}", value):  # int() of 5,000 digits raises
+        if name in ("line", "count", "seed", "draw", "candidates"):
+            if not re.fullmatch(r"\d{1,9}", value):
                 raise LockError(
                     ln, col, f"`{name}` must be a whole number ≥ 0, not `{_clip(value)}`", ""
                 )
@@ -456,6 +514,22 @@ class _Parser:
                     ln, col, f"`temperature` must be a number in (0, 2], not `{_clip(value)}`", ""
                 )
             return t
+        if name == "top_p":
+            try:
+                p = float(value)
+            except ValueError:
+                p = -1.0
+            if not (0.0 < p <= 1.0):
+                raise LockError(
+                    ln, col, f"`top_p` must be a number in (0, 1], not `{_clip(value)}`"
+                )
+            return p
+        if name == "new_characters":
+            if value not in ("yes", "no"):
+                raise LockError(ln, col, f"`new_characters` is yes or no, not `{_clip(value)}`")
+            return value == "yes"
+        if name in ("hole", "after"):
+            return value
         if name == "mode":
             if value not in MODES:
                 raise LockError(

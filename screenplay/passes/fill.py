@@ -13,9 +13,13 @@ A build with every hole locked never loads a model.  ``locked=True`` (``build
 :func:`freeze` rewrites the source with the generated text in place of the
 holes (``screenplay fill --write``).
 
-Editing the script above a filled hole changes its prompt; the locked text
-is then kept (warning SP0310) rather than silently redrawn — ``fill
---regenerate`` redraws, and ``fill`` moves the entry to the new prompt's key.
+Each hole is keyed by a stable identity — its own text, the nearest written
+dialogue line above it and an occurrence index (``lock.stable_key``) — never
+by line numbers or hole order, so inserting, deleting or moving other holes
+leaves every key alone.  Editing the script above a filled hole changes its
+prompt; the locked text is then kept (warning SP0310) rather than silently
+redrawn — ``fill --regenerate`` redraws.  ``--locked`` never moves text
+from one hole to another.
 """
 
 from __future__ import annotations
@@ -35,6 +39,8 @@ from screenplay.syntax.source import Source, Span
 
 DEFAULT_SEED = 1
 DEFAULT_TEMPERATURE = 0.8
+DEFAULT_TOP_P = 0.95
+DEFAULT_CANDIDATES = 4
 
 
 class _Unlocked(Exception):
@@ -56,6 +62,12 @@ class Hole:
     seed: int
     temperature: float
     model: str | None
+    top_p: float = DEFAULT_TOP_P
+    new_characters: bool = False
+    candidates: int = DEFAULT_CANDIDATES
+    text: str = ""  # the hole as written: `[[generate 4 lines]]`, `THEO ...`
+    anchor: str = ""  # the nearest written dialogue line above it
+    key: str = ""  # stable identity (lock.stable_key)
 
 
 @dataclass
@@ -65,18 +77,46 @@ class FillOutcome:
     generated: int  # how many were generated now (not from the lock)
 
 
+#: on_hole(number, of, source_line): a hole that needs the model starts.
+OnHole = Callable[[int, int, int], None]
+
+
 def lock_path(film: Film) -> Path | None:
     return film.path.with_name(film.path.name + ".lock") if film.path else None
 
 
+def _span_text(source: Source, span: Span) -> str:
+    lines = source.text.split("\n")
+    if span.line == span.end_line:
+        return lines[span.line - 1][span.col - 1 : span.end_col - 1]
+    first = lines[span.line - 1][span.col - 1 :]
+    middle = lines[span.line : span.end_line - 1]
+    last = lines[span.end_line - 1][: span.end_col - 1]
+    return "\n".join([first, *middle, last])
+
+
 def find_holes(film: Film) -> list[Hole]:
+    """Every hole in script order, each with its stable identity (text, anchor, key)."""
+    from screenplay.dialogue.lock import normalize_hole_text, stable_key
+
     holes: list[Hole] = []
+    anchor = ""  # the latest written dialogue line, "NAME: words"
+    seen: dict[tuple[str, str], int] = {}
+
+    def add(h: Hole) -> None:
+        h.anchor = anchor
+        ident = (normalize_hole_text(h.text), anchor)
+        h.key = stable_key(h.text, anchor, seen.get(ident, 0))
+        seen[ident] = seen.get(ident, 0) + 1
+        holes.append(h)
+
     for i, el in enumerate(film.script.body):
         if isinstance(el, ast.Directive) and el.name == "generate":
             args, problems = interpret(el)
             if problems:
                 continue
-            holes.append(
+            text = _span_text(film.source, el.span).strip() or f"[[generate {el.span.line}]]"
+            add(
                 Hole(
                     i,
                     None,
@@ -87,27 +127,37 @@ def find_holes(film: Film) -> list[Hole]:
                     int(args.get("seed", DEFAULT_SEED)),
                     float(args.get("temperature", DEFAULT_TEMPERATURE)),
                     args.get("model"),
+                    float(args.get("top_p", DEFAULT_TOP_P)),
+                    bool(args.get("new_characters", False)),
+                    int(args.get("candidates", DEFAULT_CANDIDATES)),
+                    text=normalize_hole_text(text),
                 )
             )
         blocks = (el.left, el.right) if isinstance(el, ast.DualDialogue) else (el,)
         for b in blocks:
             if not isinstance(b, ast.DialogueBlock):
                 continue
+            name = b.character.name.upper()
             for j, part in enumerate(b.parts):
-                if isinstance(part, ast.DialogueLine) and part.is_hole:
-                    holes.append(
+                if not isinstance(part, ast.DialogueLine):
+                    continue
+                if part.is_hole:
+                    add(
                         Hole(
                             i,
                             j,
                             part.span,
                             "line_for",
                             1,
-                            b.character.name.upper(),
+                            name,
                             DEFAULT_SEED,
                             DEFAULT_TEMPERATURE,
                             None,
+                            text=f"{name} ...",
                         )
                     )
+                elif part.text.strip():
+                    anchor = normalize_hole_text(f"{name}: {part.text}")
     return holes
 
 
@@ -132,23 +182,30 @@ def fill(
     regenerate: bool = False,
     get_model: Callable[[str | None], Any] | None = None,
     on_token: Callable[[int, int], None] | None = None,
+    on_hole: OnHole | None = None,
     save_lock: bool = True,
     prune: bool = False,
 ) -> FillOutcome:
+    """Fill every hole (lock first), splice the text in, and re-resolve.
+
+    ``prune`` (``screenplay fill``) also tidies the lock: entries of holes
+    that no longer exist are dropped and kept-but-stale entries get the
+    current prompt's hash, so the SP0310 warning is given once.
+    """
     holes = find_holes(film)
     if not holes:
         return FillOutcome(film, [], 0)
-    from screenplay.dialogue.fill_core import HoleRequest, fill_hole
+    from screenplay.dialogue.fill_core import HoleRequest, fill_hole, prompt_digest
     from screenplay.dialogue.lock import LockError, LockFile
 
     lp = lock_path(film)
     try:
-        lock = LockFile.load(lp) if lp else LockFile.load(Path("/nonexistent/film.lock"))
+        lock = LockFile.load(lp) if lp else LockFile()
     except LockError as exc:
         name = str(lp)
         film.sources[name] = Source.read_lenient(lp) if lp else Source(name, "")
         diags.error(
-            "SP0701" if not getattr(exc, "code", None) else exc.code,
+            exc.code,
             Span(name, exc.line, exc.col, exc.line, exc.col + 1),
             exc.message,
             exc.help or "fix the lock file, or delete it to generate again",
@@ -163,15 +220,17 @@ def fill(
             return load_model(ref)
 
     cast = tuple(sorted(n for n, m in film.cast.items() if m.speaks or m.declared))
-    used_stale: set[str] = set()
+    current_keys = {h.key for h in holes}
+    written = _written_lines(film)
     filled: list[tuple[Hole, str]] = []
     generated = 0
-    rekeyed = 0  # locked texts moved to the current prompt's key
+    changed = False  # the lock needs saving (migrated, re-keyed or refreshed entries)
     keys: set[str] = set()
+    unlocked = [h for h in holes if lock.get(h.key) is None or regenerate]
     for hole in holes:
         req = HoleRequest(
             preceding=_preceding(film.source, hole.span.line, filled),
-            mode=hole.mode,
+            mode=hole.mode,  # type: ignore[arg-type]
             count=hole.count,
             character=hole.character,
             cast=cast,
@@ -179,31 +238,19 @@ def fill(
             temperature=hole.temperature,
             model=_model_path(hole.model, film.base_dir),
             line=hole.span.line,
+            top_p=hole.top_p,
+            new_characters=hole.new_characters,
+            candidates=hole.candidates,
+            key=hole.key,
+            hole=hole.text,
+            anchor=hole.anchor,
         )
-        if not regenerate:
-            stale = _stale_entry(req, lock, used_stale)
-            if stale is not None:
-                # The script above the hole changed since its text was generated:
-                # keep the locked text (a lock is a promise), and say how to redraw.
-                used_stale.add(stale.key)
-                diags.warning(
-                    "SP0310",
-                    hole.span,
-                    "the script before this hole changed since its text was generated; "
-                    "the locked text is kept",
-                    f"`screenplay fill --regenerate {film.source.name}` draws new text",
-                    "locked text kept",
-                )
-                kept_key = stale.key
-                if prune and not locked:
-                    try:
-                        kept_key = _rekey(stale, req, lock)
-                        rekeyed += 1
-                    except BackendError:
-                        pass  # model not on this machine: keep the entry as it is
-                filled.append((hole, stale.text))
-                keys.add(kept_key)
-                continue
+        adopted = False
+        if lock.get(hole.key) is None and not regenerate:
+            adopted = _adopt(hole, req, lock, current_keys, written, diags, film)
+            changed = changed or adopted
+        if on_hole is not None and hole in unlocked and not locked:
+            on_hole(unlocked.index(hole) + 1, len(unlocked), hole.span.line)
         try:
             result = fill_hole(
                 req,
@@ -225,6 +272,22 @@ def fill(
             diags.error(exc.code, hole.span, exc.message, exc.help, "cannot generate here")
             continue
         keys.add(result.key)
+        if result.stale and not adopted:  # (an adoption has already said so)
+            # The script above the hole changed since its text was generated:
+            # keep the locked text (a lock is a promise), and say how to redraw.
+            diags.warning(
+                "SP0310",
+                hole.span,
+                "the script before this hole changed since its text was generated; "
+                "the locked text is kept",
+                f"`screenplay fill --regenerate {film.source.name}` draws new text",
+                "locked text kept",
+            )
+        if result.stale:
+            entry = lock.get(result.key)
+            if prune and not locked and entry is not None:
+                lock.put(replace(entry, prompt=prompt_digest(req)))
+                changed = True
         if not result.from_lock:
             generated += 1
         if not result.text.strip():
@@ -242,14 +305,99 @@ def fill(
     pruned = 0
     if prune and save_lock and not locked and not diags.has_errors and len(keys) == len(holes):
         pruned = lock.prune(keys)
+    if lock.legacy and prune and not locked and not diags.has_errors:
+        lock.legacy = False  # written back in the current format
+        changed = True
     if (
         save_lock
         and lp is not None
         and not locked
-        and (generated or regenerate or pruned or rekeyed)
+        and (generated or regenerate or pruned or changed)
     ):
         lock.save(lp)
     return FillOutcome(splice(film, filled, diags), filled, generated)
+
+
+def _written_lines(film: Film) -> set[str]:
+    """Every written dialogue line of the film as an anchor (``NAME: words``)."""
+    from screenplay.dialogue.lock import normalize_hole_text
+
+    out: set[str] = set()
+    for el in film.script.body:
+        blocks = (el.left, el.right) if isinstance(el, ast.DualDialogue) else (el,)
+        for b in blocks:
+            if isinstance(b, ast.DialogueBlock):
+                for part in b.parts:
+                    if isinstance(part, ast.DialogueLine) and not part.is_hole:
+                        out.add(normalize_hole_text(f"{b.character.name.upper()}: {part.text}"))
+    return out
+
+
+def _adopt(
+    hole: Hole,
+    req: Any,
+    lock: Any,
+    current_keys: set[str],
+    written: set[str],
+    diags: Diagnostics,
+    film: Film,
+) -> bool:
+    """Give a hole without an entry the text that is clearly its own, under its key.
+
+    * A format-1 lock (keys were prompt hashes): the entry that asks for the
+      same thing (mode, count, character, seed, temperature, model), nearest
+      by recorded line, not claimed by another hole.  A silent migration.
+    * An entry whose hole text is this hole's and whose anchor line no
+      longer exists anywhere in the film: the dialogue line above the hole
+      was edited.  Adopted only when exactly one such entry exists, with
+      SP0310.  An entry whose anchor still exists belongs to a hole that was
+      deleted or moved, and is never taken: text does not move between holes.
+    """
+    from screenplay.dialogue.fill_core import prompt_digest
+
+    free = [e for e in lock.ordered() if e.key not in current_keys]
+    model = req.model.strip() if req.model and req.model.strip() else "default"
+    if lock.legacy:
+        cands = [
+            e
+            for e in free
+            if not e.hole
+            and e.mode == hole.mode
+            and int(e.count) == int(hole.count)
+            and int(e.seed) == int(hole.seed)
+            and abs(float(e.temperature) - float(hole.temperature)) < 1e-9
+            and e.model == model
+            and (e.character or None) == hole.character
+        ]
+        if cands:
+            e = min(cands, key=lambda x: abs(int(x.line) - hole.span.line))
+            lock.entries.pop(e.key)
+            lock.put(
+                replace(
+                    e,
+                    key=hole.key,
+                    hole=hole.text,
+                    after=hole.anchor,
+                    prompt=prompt_digest(req),
+                    line=hole.span.line,
+                )
+            )
+            return True
+    orphans = [e for e in free if e.hole == hole.text and e.after and e.after not in written]
+    if len(orphans) != 1:
+        return False
+    e = orphans[0]
+    lock.entries.pop(e.key)
+    lock.put(replace(e, key=hole.key, after=hole.anchor, line=hole.span.line))
+    diags.warning(
+        "SP0310",
+        hole.span,
+        "the dialogue line above this hole changed since its text was generated; "
+        "the locked text is kept",
+        f"`screenplay fill --regenerate {film.source.name}` draws new text",
+        "locked text kept",
+    )
+    return True
 
 
 def _model_path(model: str | None, base_dir: Path) -> str | None:
@@ -260,53 +408,6 @@ def _model_path(model: str | None, base_dir: Path) -> str | None:
     if not p.is_absolute() and (base_dir / p).exists():
         return str((base_dir / p).resolve())
     return model
-
-
-def _stale_entry(req: Any, lock: Any, used: set[str]) -> Any:
-    """A lock entry for this hole made from an older prompt, or None.
-
-    A hole is the same hole when its directive asks for the same thing (mode,
-    count, character, seed, temperature, model); among such entries the one
-    recorded nearest this source line wins.  The current key must be absent
-    (otherwise the entry is simply up to date).
-    """
-    from screenplay.dialogue.fill_core import request_key
-
-    try:
-        key = request_key(req)[0]
-    except BackendError:
-        key = None
-    if key is not None and lock.get(key) is not None:
-        return None
-    model = req.model.strip() if req.model and req.model.strip() else "default"
-    character = req.character.upper() if req.character else None
-    candidates = [
-        e
-        for e in lock.ordered()
-        if e.key not in used
-        and e.mode == req.mode
-        and int(e.count) == int(req.count)
-        and int(e.seed) == int(req.seed)
-        and abs(float(e.temperature) - float(req.temperature)) < 1e-9
-        and e.model == model
-        and ((e.character or None) and e.character.upper()) == character
-    ]
-    if not candidates:
-        return None
-    return min(candidates, key=lambda e: abs(int(e.line) - int(req.line)))
-
-
-def _rekey(entry: Any, req: Any, lock: Any) -> str:
-    """Move a kept entry under the key of the current prompt (``screenplay fill``)."""
-    from dataclasses import replace as dc_replace
-
-    from screenplay.dialogue.fill_core import request_key
-    from screenplay.dialogue.lock import prompt_hash
-
-    key, _identity, prompt = request_key(req)
-    lock.entries.pop(entry.key, None)
-    lock.put(dc_replace(entry, key=key, prompt=prompt_hash(prompt), line=req.line))
-    return key
 
 
 def splice(film: Film, filled: list[tuple[Hole, str]], diags: Diagnostics) -> Film:
@@ -339,6 +440,12 @@ def splice(film: Film, filled: list[tuple[Hole, str]], diags: Diagnostics) -> Fi
     quiet = Diagnostics()
     new = resolve(script, film.source, film.path, quiet)
     new.sources.update(film.sources)
+    # Settings come from the title page, which filling never touches, but the
+    # film handed in may carry the build's overrides (--preview, --size,
+    # --fps).  Re-reading them from the title page dropped those overrides
+    # for every film with a hole, so the filled film keeps the settings it
+    # was given, not the ones resolve derives afresh.
+    new.settings = replace(film.settings)
     for d in quiet:
         if d.code == "SP0203" and d.span.file != film.source.name:
             diags.add(d)

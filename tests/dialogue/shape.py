@@ -28,7 +28,9 @@ def check_speech(line: str) -> None:
 
 def check_cue(line: str) -> None:
     assert _is_caps(line) and line.strip() == line, f"bad cue {line!r}"
-    assert re.fullmatch(r"[A-Z][A-Z'’. ]*", line), f"bad cue {line!r}"
+    assert re.fullmatch(r"[A-Z][A-Z'’. ]*( \((V\.O\.|O\.S\.|O\.C\.|OFF)\))?", line), (
+        f"bad cue {line!r}"
+    )
     assert not re.match(r"(INT|EXT|EST|I/E)[. ]", line) and not line.endswith("TO:"), line
 
 

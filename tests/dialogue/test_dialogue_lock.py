@@ -101,7 +101,7 @@ def _line_of(text: str, needle: str) -> int:
 @pytest.mark.parametrize(
     ("edit", "needle", "words"),
     [
-        (lambda t: t.replace("format: 1", "format: 7"), "format: 7", "unsupported lock format"),
+        (lambda t: t.replace("format: 2", "format: 7"), "format: 7", "unsupported lock format"),
         (lambda t: t.replace("  count: 1", "  count: three"), "count: three", "whole number"),
         (lambda t: t.replace("  seed: 0", "  sead: 0"), "sead: 0", "did you mean `seed`"),
         (lambda t: t.replace("  temperature: 0.8", "  temperature: 9"), "temperature: 9", "(0, 2]"),
@@ -114,7 +114,7 @@ def _line_of(text: str, needle: str) -> int:
             "hole XYZ",
             "not a hole key",
         ),
-        (lambda t: t + t.split("format: 1\n", 1)[1], None, "appears twice"),
+        (lambda t: t + t.split("format: 2\n", 1)[1], None, "appears twice"),
         (lambda t: t.replace("  mode: lines", "  mode: lines\n  mode: lines"), None, "twice"),
     ],
 )
@@ -163,3 +163,36 @@ def test_cheap_modules_never_import_torch() -> None:
         "assert not bad, bad\n"
     )
     subprocess.run([sys.executable, "-c", code], cwd=REPO, check=True, timeout=60)
+
+
+def test_format_1_is_still_read_and_marked_legacy() -> None:
+    old = GOOD_TEXT.replace("format: 2", "format: 1")
+    lock = LockFile.loads(old)
+    assert lock.legacy and len(lock) == len(LockFile.loads(GOOD_TEXT))
+    assert not LockFile.loads(GOOD_TEXT).legacy
+
+
+def test_new_fields_round_trip() -> None:
+    from screenplay.dialogue.lock import LockEntry
+
+    lock = LockFile()
+    lock.put(
+        LockEntry(
+            "abcdef0123456789abcd",
+            "MAN\nHello.",
+            "lines",
+            1,
+            2,
+            0.8,
+            "default",
+            "",
+            hole="[[generate 1 lines seed=2]]",
+            after="WOMAN: Hi.",
+            top_p=0.9,
+            candidates=6,
+            new_characters=True,
+        )
+    )
+    again = LockFile.loads(lock.dumps())
+    assert again.entries == lock.entries
+    assert "  new_characters: yes\n" in lock.dumps() and "identity" not in lock.dumps()

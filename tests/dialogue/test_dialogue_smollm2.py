@@ -33,21 +33,29 @@ def test_default_model_continues_the_scene_as_screenplay() -> None:
     ident = model_identity(None)
     assert ident.startswith("SmolLM2-135M-Instruct") and "@sha256:" in ident
     lock = LockFile()
+    scene = PRECEDING.replace(
+        "Author: GPT-2 and the writer", "Author: GPT-2 and the writer\n\ncast GHOST"
+    )
     req = HoleRequest(
-        preceding=PRECEDING,
+        preceding=scene,
         mode="lines",
-        count=1,
+        count=2,
         character=None,
-        cast=("MAN", "WOMAN"),
         seed=0,
         temperature=0.8,
-        model=None,
         line=14,
+        hole="[[generate 2 lines]]",
     )
-    result = fill_hole(req, lock, get_model=lambda ref: load_model(ref))
-    assert result.failure is None and 0 < result.tokens <= 48  # one block: ~40 tokens at most
+    model = load_model(None)
+    assert model.has_chat_template  # an instruct model: prompted through its template
+    result = fill_hole(req, lock, get_model=lambda ref: model)
+    assert result.failure is None and result.tokens > 0
     blocks = dialogue_blocks(result.text)
-    assert len(blocks) == 1 and blocks[0][0] == "MAN"
-    assert len(blocks[0][1].split()) >= 2
+    # WOMAN spoke last, so MAN answers; GHOST is declared but not in the scene.
+    assert [c for c, _ in blocks] == ["MAN", "WOMAN"]
+    assert all(len(line.split()) >= 2 for _, line in blocks)
+    assert all(len(c.candidates) == 4 for c in result.choices)  # best of four, per line
     entry = lock.get(result.key)
     assert entry is not None and entry.identity == ident and entry.model == "default"
+    # Deterministic for its seed: the same hole again gives the same words.
+    assert fill_hole(req, LockFile(), get_model=lambda ref: model).text == result.text
