@@ -110,10 +110,13 @@ def run(args: argparse.Namespace) -> int:
         return 1
     assert result.output is not None and result.timeline is not None
     tl = result.timeline
+    from screenplay.build import format_bytes
+
     console.print(
         f"[bold green]built[/] {result.output}  "
         f"({float(tl.duration):.1f} s, {tl.width}x{tl.height} @ {float(tl.fps):g} fps, "
         f"{len(tl.shots)} shots, {len(tl.subtitles)} subtitles)"
+        f"  peak {format_bytes(result.peak_rss)}"
     )
     rep = result.report
     if rep is not None and hasattr(rep, "segments_rendered"):

@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from screenplay.cache import Cache, atomic_path, digest
 from screenplay.render import errors
@@ -49,10 +49,43 @@ if TYPE_CHECKING:
 
     from screenplay.render.assets import AssetProvider
 
+
+class StreamedSoundtrack(Protocol):
+    """What the encoder needs of a soundtrack it mixes while encoding.
+
+    :class:`screenplay.music.mixer.StreamedMix` is one.
+    """
+
+    n: int
+    ceiling_db: float
+
+    def key_parts(self) -> list[Any]:
+        """Everything that decides the samples (the AAC cache key), without mixing."""
+        ...
+
+    def blocks(self) -> Iterator[tuple[int, np.ndarray]]:
+        """``(first sample, (k, 2) float32)`` blocks in order (k: whole seconds but the last)."""
+        ...
+
+    def master(self, true_peak_db: float) -> None:
+        """Master again for a lower true-peak ceiling."""
+        ...
+
+
+def _streamed(soundtrack: Any) -> bool:
+    return hasattr(soundtrack, "blocks") and hasattr(soundtrack, "key_parts")
+
+
+#: The true peak the decoded film may reach (dBTP); the docs promise it.
+TRUE_PEAK_CEILING_DB = -1.0
+#: Re-encodes allowed to bring a decoded overshoot under the ceiling.
+TRUE_PEAK_RETRIES = 3
+
 Progress = Callable[[str, int, int], None]
 
 #: Bump when the audio encoding changes (part of the AAC cache key).
-AUDIO_VERSION = 1
+#: 2: the true peak of the decoded AAC is held under TRUE_PEAK_CEILING_DB.
+AUDIO_VERSION = 2
 
 #: Below this much work (segment cost × pixels; 1 = one still frame's
 #: pixels) segments are rendered in the build's process: a spawned worker
@@ -89,7 +122,7 @@ class RenderReport:
 def render_film(
     timeline: Timeline,
     assets: AssetProvider,
-    soundtrack: np.ndarray,
+    soundtrack: np.ndarray | StreamedSoundtrack,
     out: Path,
     cache: Cache,
     *,
@@ -99,6 +132,10 @@ def render_film(
     burn_subtitles: bool = False,
 ) -> RenderReport:
     """Render ``timeline`` with ``soundtrack`` (float32 ``(timeline.samples, 2)``) to ``out``.
+
+    ``soundtrack`` may also be a :class:`StreamedSoundtrack` (the streamed
+    mixer's result): it is then mixed block by block while it is encoded,
+    only if its AAC is not cached already, and never held whole.
 
     Writes ``out`` (MP4: H.264 + AAC + mov_text subtitles + chapters) and the
     sidecars ``out.with_suffix('.srt')``/``'.vtt'``.  Raises
@@ -113,7 +150,7 @@ def render_film(
         raise ValueError(f"unknown quality preset {quality!r}")
     _check_timeline(timeline)
     _check_encoders()
-    audio = _prepare_soundtrack(soundtrack, timeline)
+    audio: Any = soundtrack if _streamed(soundtrack) else _prepare_soundtrack(soundtrack, timeline)
     _check_output(out)
     cache_root = Path(cache.root)
     segments_dir = cache_root / "segments"
@@ -386,7 +423,7 @@ class _AudioJob:
     """The soundtrack's AAC encode, in a thread beside the segment rendering."""
 
     def __init__(
-        self, audio: np.ndarray, rate: int, quality: Quality, cache: Cache, progress: Progress
+        self, audio: Any, rate: int, quality: Quality, cache: Cache, progress: Progress
     ) -> None:
         import threading
 
@@ -427,44 +464,141 @@ class _AudioJob:
 # --------------------------------------------------------------------------
 
 
-def _encode_audio(
-    audio: np.ndarray, rate: int, quality: Quality, cache: Cache
-) -> tuple[Path, bool]:
-    """The soundtrack as AAC in an M4A, from the cache when the same samples were encoded before."""
+def _encode_audio(audio: Any, rate: int, quality: Quality, cache: Cache) -> tuple[Path, bool]:
+    """The soundtrack as AAC in an M4A, from the cache when the same soundtrack was encoded before.
+
+    ``audio`` is a float32 ``(n, 2)`` array or a :class:`StreamedSoundtrack`
+    (keyed by its inputs, so a cache hit never mixes it).  AAC adds
+    overshoot (the codec's quantization noise rides on the peaks), so the
+    *decoded* result is measured; when it peaks above
+    :data:`TRUE_PEAK_CEILING_DB` the soundtrack is mastered again with the
+    ceiling lowered by the overshoot (a plain array is scaled instead) and
+    encoded again.
+    """
     import av
-    import numpy as np
 
     preset = PRESETS[quality]
     bitrate = preset.audio_bitrate
     options = {"aac_coder": "fast", "aac_ms": "auto" if preset.aac_mid_side else "0"}
-    key = digest("aac", AUDIO_VERSION, audio, rate, bitrate, options, av.__version__)
+    streamed = _streamed(audio)
+    source = audio.key_parts() if streamed else audio
+    key = digest(
+        "aac", AUDIO_VERSION, source, rate, bitrate, options, TRUE_PEAK_CEILING_DB, av.__version__
+    )
     path = cache.path("segments", key, ".m4a")
     if cache.enabled and path.is_file():
         cache.hits["segments"] += 1
         return path, True
     cache.misses["segments"] += 1
     with atomic_path(path, _part_suffix(".m4a")) as tmp:
-        with av.open(str(tmp), "w", format="mp4") as out:
-            # The "fast" coder is 3× quicker than the default two-loop search and
-            # indistinguishable at these bitrates for dialogue and music.
-            stream = out.add_stream("aac", rate=rate, bit_rate=bitrate, options=options)
-            stream.layout = "stereo"
-            # One-second frames: PyAV re-blocks them into the encoder's 1024-sample
-            # frames in C (same bytes as feeding 1024 at a time), and the loop
-            # holds the GIL 47× less often while a segment renders beside it.
-            block = rate
-            planar = np.ascontiguousarray(audio.T)
-            for start in range(0, planar.shape[1], block):
-                chunk = np.ascontiguousarray(planar[:, start : start + block])
+        gain = 1.0
+        for attempt in range(TRUE_PEAK_RETRIES + 1):
+            if streamed:
+                blocks = _gained(audio.blocks(), gain)
+            else:
+                blocks = _gained(_array_blocks(audio, rate), gain)
+            _write_aac(blocks, tmp, rate, bitrate, options)
+            peak = _decoded_true_peak_db(tmp)
+            over = peak - TRUE_PEAK_CEILING_DB
+            if over <= 0:
+                break
+            if streamed and attempt < TRUE_PEAK_RETRIES - 1:
+                # Limit harder by the overshoot (plus a little): loudness stays on target.
+                audio.master(audio.ceiling_db - over - 0.1)
+            else:
+                gain *= 10 ** (-(over + 0.05) / 20)
+    return path, False
+
+
+def _array_blocks(audio: np.ndarray, rate: int) -> Iterator[tuple[int, np.ndarray]]:
+    step = 10 * rate
+    for start in range(0, len(audio), step):
+        yield start, audio[start : start + step]
+
+
+def _gained(
+    blocks: Iterator[tuple[int, np.ndarray]], gain: float
+) -> Iterator[tuple[int, np.ndarray]]:
+    import numpy as np
+
+    for start, x in blocks:
+        x = np.asarray(x, dtype=np.float32)
+        if not np.isfinite(x).all():
+            raise errors.error(
+                errors.BAD_SOUNDTRACK, "the soundtrack contains NaN or infinite samples"
+            )
+        if gain != 1.0:
+            x = x * np.float32(gain)
+        yield start, np.clip(x, -1.0, 1.0)
+
+
+def _write_aac(
+    blocks: Iterator[tuple[int, np.ndarray]],
+    tmp: Path,
+    rate: int,
+    bitrate: int,
+    options: dict[str, str],
+) -> None:
+    """Encode stereo float32 blocks (as they are mixed) into an M4A at ``tmp``."""
+    import av
+    import numpy as np
+
+    with av.open(str(tmp), "w", format="mp4") as out:
+        # The "fast" coder is 3× quicker than the default two-loop search and
+        # indistinguishable at these bitrates for dialogue and music.
+        stream = out.add_stream("aac", rate=rate, bit_rate=bitrate, options=options)
+        stream.layout = "stereo"
+        # One-second frames: PyAV re-blocks them into the encoder's 1024-sample
+        # frames in C (same bytes as feeding 1024 at a time), and the loop
+        # holds the GIL 47× less often while a segment renders beside it.
+        for first, block in blocks:
+            planar = np.ascontiguousarray(block.T)
+            for start in range(0, planar.shape[1], rate):
+                chunk = np.ascontiguousarray(planar[:, start : start + rate])
                 frame = av.AudioFrame.from_ndarray(chunk, format="fltp", layout="stereo")
                 frame.sample_rate = rate
-                frame.pts = start
+                frame.pts = first + start
                 frame.time_base = Fraction(1, rate)
                 for packet in stream.encode(frame):
                     out.mux(packet)
-            for packet in stream.encode(None):
-                out.mux(packet)
-    return path, False
+        for packet in stream.encode(None):
+            out.mux(packet)
+
+
+def decoded_blocks(path: Path, block: int = 480_000) -> Iterator[tuple[int, np.ndarray]]:
+    """The decoded audio of ``path`` as ``(first sample, (k, channels) float32)`` blocks."""
+    import av
+    import numpy as np
+
+    pending: list[np.ndarray] = []
+    held = 0
+    first = 0
+    with av.open(str(path)) as src:
+        for frame in src.decode(audio=0):
+            x = frame.to_ndarray()
+            x = x.T if frame.format.is_planar else x.reshape(-1, len(frame.layout.channels))
+            pending.append(np.asarray(x, dtype=np.float32))
+            held += len(x)
+            if held >= block:
+                data = np.concatenate(pending)
+                yield first, data
+                first += len(data)
+                pending, held = [], 0
+    if pending:
+        yield first, np.concatenate(pending)
+
+
+def _decoded_true_peak_db(path: Path) -> float:
+    """True peak (dBTP, 4× oversampled) of the decoded AAC in ``path``."""
+    import math
+
+    from screenplay.music.loudness import oversampled_abs_blocks
+
+    peak = 0.0
+    for _, _, peaks in oversampled_abs_blocks(decoded_blocks(path)):
+        if peaks.size:
+            peak = max(peak, float(peaks.max()))
+    return 20 * math.log10(peak) if peak > 0 else -math.inf
 
 
 # --------------------------------------------------------------------------
