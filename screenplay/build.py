@@ -45,6 +45,10 @@ class BuildResult:
     report: Any = None
     #: Peak resident memory of the build and its worker processes, in bytes.
     peak_rss: int = 0
+    #: Nothing changed since the last build of this output: nothing was done.
+    up_to_date: bool = False
+    #: For an up-to-date film, the last build's one-line description.
+    summary: str = ""
 
 
 def _noop(stage: str, done: int, total: int) -> None:
@@ -216,13 +220,65 @@ def format_bytes(n: int) -> str:
 def build(path: Path, out: Path | None = None, **kwargs: Any) -> BuildResult:
     """Build the film at ``path`` into ``out`` (default: beside it, ``.mp4``).
 
-    Keyword arguments as :func:`build_film`; the result carries the peak
-    memory of the build (``peak_rss``).
+    Keyword arguments as :func:`build_film`.  When the build manifest
+    (:mod:`screenplay.manifest`) shows that nothing the film is made from
+    changed since ``out`` was built, nothing is done (``up_to_date``).  The
+    result carries the peak memory of the build (``peak_rss``).
     """
+    from screenplay import manifest
+
+    path = Path(path)
+    out = Path(out) if out is not None else path.with_suffix(".mp4")
+    cache = kwargs.get("cache") or Cache()
+    kwargs["cache"] = cache
+    settings = build_settings(out, **kwargs)
+    if cache.enabled:
+        summary = manifest.check(cache.root, out, settings)
+        if summary is not None:
+            return BuildResult(True, None, [], out, up_to_date=True, summary=summary)
     with MemoryMeter() as meter:
         result = build_film(path, out, **kwargs)
     result.peak_rss = meter.peak
+    if result.ok and result.film is not None and result.timeline is not None and cache.enabled:
+        _record_manifest(cache, out, settings, result)
     return result
+
+
+def build_settings(out: Path, **kwargs: Any) -> dict[str, Any]:
+    """The build options that decide the output's bytes (``jobs`` does not)."""
+    from screenplay import manifest
+
+    return manifest.settings_key(
+        out,
+        quality=kwargs.get("quality", "default"),
+        size=kwargs.get("size"),
+        fps=kwargs.get("fps"),
+        burn=kwargs.get("burn_subtitles"),
+        locked=kwargs.get("locked", False),
+    )
+
+
+def describe(timeline: Timeline) -> str:
+    """One line about a built film (what ``screenplay build`` prints)."""
+    tl = timeline
+    return (
+        f"{float(tl.duration):.1f} s, {tl.width}x{tl.height} @ {float(tl.fps):g} fps, "
+        f"{len(tl.shots)} shots, {len(tl.subtitles)} subtitles"
+    )
+
+
+def _record_manifest(
+    cache: Cache, out: Path, settings: dict[str, Any], result: BuildResult
+) -> None:
+    from screenplay import manifest
+
+    assert result.film is not None and result.timeline is not None
+    try:
+        manifest.record(
+            cache.root, out, manifest.used_files(result.film), settings, describe(result.timeline)
+        )
+    except OSError:
+        pass  # no manifest only means the next build checks everything again
 
 
 def build_film(

@@ -22,25 +22,29 @@ from collections.abc import Sequence
 from screenplay import __version__
 
 
-def _command_modules() -> list[object]:
+def _command_modules(only: str | None = None) -> list[object]:
     import screenplay.commands as pkg
 
     mods = []
     for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: i.name):
-        if info.name.startswith("_"):
+        if info.name.startswith("_") or (only is not None and info.name != only):
             continue
         mods.append(importlib.import_module(f"screenplay.commands.{info.name}"))
     return mods
 
 
-def build_parser() -> argparse.ArgumentParser:
+#: Commands run on every save (the edit loop): their start-up loads only their own module.
+FAST_COMMANDS = ("build", "watch")
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="screenplay",
         description="Compile a film written as text (Fountain + production) into an MP4.",
     )
     parser.add_argument("--version", action="version", version=f"screenplay {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for mod in _command_modules():
+    for mod in _command_modules(only):
         p = sub.add_parser(mod.NAME, help=mod.HELP, description=mod.HELP)  # type: ignore[attr-defined]
         mod.configure(p)  # type: ignore[attr-defined]
         p.set_defaults(_run=mod.run)  # type: ignore[attr-defined]
@@ -48,7 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    first = args_list[0] if args_list else None
+    parser = build_parser(first if first in FAST_COMMANDS else None)
     args = parser.parse_args(argv)
     if not getattr(args, "_run", None):
         parser.print_help(sys.stderr)
