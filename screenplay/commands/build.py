@@ -6,7 +6,6 @@ import argparse
 import re
 from fractions import Fraction
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
