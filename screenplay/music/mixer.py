@@ -338,6 +338,14 @@ def _master(
 #: Samples per block of the streamed mix (10 s): a multiple of the 100 ms
 #: loudness sub-block, of the ducking hop and of the encoder's 1 s frames.
 BLOCK = 100 * (PROJECT_RATE // 10)
+#: A premix up to this size (about 11 minutes of stereo float32) is kept between
+#: the master's passes instead of being mixed again from the clips each pass.
+PREMIX_MEMO_BYTES = 256 * 1024 * 1024
+
+
+def enumerate_blocks(blocks: list[np.ndarray], size: int) -> Iterator[tuple[int, np.ndarray]]:
+    for i, x in enumerate(blocks):
+        yield i * size, x
 
 
 @dataclass
@@ -397,6 +405,7 @@ class StreamedMix:
                 self._music_at[b].append(i)
         self.ceiling_db = true_peak_db
         self._ops: list[_Gain | _Curve] | None = None
+        self._premix_memo: list[np.ndarray] | None = None
 
     def prepare(self) -> StreamedMix:
         """Run the analysis passes and the master (once; :meth:`blocks` calls it)."""
@@ -484,7 +493,27 @@ class StreamedMix:
         )
 
     def premix(self) -> Iterator[tuple[int, np.ndarray]]:
-        """The bus sum before the master steps, as ``(first sample, (k, 2) float32)`` blocks."""
+        """The bus sum before the master steps, as ``(first sample, (k, 2) float32)`` blocks.
+
+        The master needs several passes over it.  A film whose premix fits in
+        :data:`PREMIX_MEMO_BYTES` keeps it after the first pass (the edit loop's
+        short films mix in one pass); a longer one is mixed again from the
+        clips each pass, which keeps memory independent of its length.
+        """
+        if self._premix_memo is not None:
+            yield from enumerate_blocks(self._premix_memo, self.block)
+            return
+        keep = self.n * 8 <= PREMIX_MEMO_BYTES
+        memo: list[np.ndarray] = []
+        for a, x in self._premix_blocks():
+            if keep:
+                x.flags.writeable = False  # shared by every later pass
+                memo.append(x)
+            yield a, x
+        if keep:
+            self._premix_memo = memo
+
+    def _premix_blocks(self) -> Iterator[tuple[int, np.ndarray]]:
         speech_at, music_at = self._speech_pieces(), self._music_pieces()
         for b in self._ranges():
             a, e = b * self.block, min(self.n, (b + 1) * self.block)

@@ -356,8 +356,12 @@ def _render_segments(
     """Render the ``missing`` segments, in worker processes when that pays."""
     done = sum(t.count for t in tasks) - sum(t.count for t in missing)
     progress("render", done, total_frames)
-    # The slowest segments first, so the last worker does not finish alone.
-    order = sorted(missing, key=lambda t: -t.cost)
+    # The slowest few segments first, so the last worker does not finish alone;
+    # the rest in film order, so each worker keeps only the current scenes'
+    # faces and sets alive (see PicturesAssetProvider's memo).
+    slowest = sorted(missing, key=lambda t: -t.cost)[: 2 * max(1, jobs)]
+    first = {t.index for t in slowest}
+    order = slowest + [t for t in missing if t.index not in first]
     workers = min(max(1, jobs), len(order))
     if sum(t.cost * t.width * t.height for t in order) < POOL_MIN_PIXELS:
         workers = 1  # starting worker processes would cost more than it saves

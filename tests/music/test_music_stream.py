@@ -72,13 +72,19 @@ def test_streamed_mix_is_the_in_memory_mix_sample_for_sample(
     assert starts == list(range(0, tl.samples, block))  # type: ignore[attr-defined]
 
 
-def test_streamed_mix_holds_no_whole_film_buffer(film: tuple[object, object]) -> None:
-    """The blocks are fresh arrays of at most one block; no film-length array is kept."""
+def test_long_film_mix_holds_no_whole_film_buffer(
+    film: tuple[object, object], reference: mixer.MixResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the premix memo's budget (a feature), every pass mixes again from the clips:
+    only per-hop arrays and one block at a time are held — and the samples are the same."""
     tl, cue_audio = film
+    monkeypatch.setattr(mixer, "PREMIX_MEMO_BYTES", 0)
     streamed = mixer.mix_streamed(tl, speech_lookup(LINES), cue_audio, block=96000)  # type: ignore[arg-type]
+    assert streamed._premix_memo is None
     biggest = max(x.nbytes for x in vars(streamed).values() if isinstance(x, np.ndarray))
     assert biggest < tl.samples  # type: ignore[attr-defined]  # per-hop arrays only, not samples
     assert all(len(x) <= 96000 for _, x in streamed.blocks())
+    assert np.array_equal(streamed.audio(), reference.audio)
 
 
 def test_loudness_meter_combines_blocks_exactly() -> None:
