@@ -69,8 +69,7 @@ def integrated_lufs(audio: np.ndarray, rate: int = PROJECT_RATE) -> float:
     # float32 filtering is twice as fast and far below the meter's resolution in error.
     rows = sosfilt(_k_weighting(rate), rows, axis=-1).astype(np.float32, copy=False)
     rows[:, n:] = 0.0  # filter ringing past the end is not part of the signal
-    sq = rows[:, :total].reshape(a.shape[1], blocks + 3, sub)
-    power_sub = np.einsum("cij,cij->i", sq, sq, dtype=np.float64)
+    power_sub = _sub_powers(rows[:, :total], sub)
     return _gated(power_sub, sub)
 
 
@@ -285,8 +284,7 @@ class LoudnessMeter:
             y = np.concatenate([self.tail, y], axis=1)
         full = (y.shape[1] // self.sub) * self.sub
         if full:
-            sq = y[:, :full].reshape(self.channels, -1, self.sub)
-            self.powers.append(np.einsum("cij,cij->i", sq, sq, dtype=np.float64))
+            self.powers.append(_sub_powers(y[:, :full], self.sub))
         self.tail = np.ascontiguousarray(y[:, full:])
 
     def lufs(self) -> float:
@@ -301,13 +299,22 @@ class LoudnessMeter:
             # the end is not part of the signal).
             pad = np.zeros((self.channels, sub), dtype=np.float32)
             pad[:, : self.tail.shape[1]] = self.tail
-            sq = pad.reshape(self.channels, 1, sub)
-            parts.append(np.einsum("cij,cij->i", sq, sq, dtype=np.float64))
+            parts.append(_sub_powers(pad, sub))
         power_sub = np.concatenate(parts) if parts else np.zeros(0)
         want = blocks + 3
         if len(power_sub) < want:
             power_sub = np.concatenate([power_sub, np.zeros(want - len(power_sub))])
         return _gated(power_sub[:want], sub)
+
+
+def _sub_powers(rows: np.ndarray, sub: int) -> np.ndarray:
+    """Energy of each ``sub``-sample sub-block of ``rows`` (channels × samples), summed
+    over channels.  Each sub-block is summed on its own (a row reduction), so
+    the result does not depend on how the signal was split into blocks."""
+    c = rows.shape[0]
+    x = rows.reshape(c, -1, sub).astype(np.float64)
+    np.square(x, out=x)
+    return x.sum(axis=2).sum(axis=0)
 
 
 def _gated(power_sub: np.ndarray, sub: int) -> float:

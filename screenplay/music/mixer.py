@@ -628,8 +628,6 @@ class StreamedMix:
         The encoder calls this again with a lower ceiling when the decoded AAC
         peaks above the promised one (the codec adds overshoot).
         """
-        from screenplay.music.loudness import oversampled_abs_blocks
-
         self.ceiling_db = true_peak_db
         ops: list[_Gain | _Curve] = []
         lufs = self._lufs(ops)
@@ -648,11 +646,21 @@ class StreamedMix:
         self.lufs = lufs
         self.master_gain_db = gain_db_sum
         self.limiter_db = limiter_db
-        peak = 0.0
-        for _, _, peaks in oversampled_abs_blocks(self.blocks()):
-            if peaks.size:
-                peak = max(peak, float(peaks.max()))
-        self.true_peak_db = 20 * math.log10(peak) if peak > 0 else -math.inf
+        self._true_peak_db: float | None = None
+
+    @property
+    def true_peak_db(self) -> float:
+        """4× oversampled true peak of the mix (one more pass; the encoder measures the
+        decoded AAC instead, which is what the promise is about)."""
+        from screenplay.music.loudness import oversampled_abs_blocks
+
+        if self._true_peak_db is None:
+            peak = 0.0
+            for _, _, peaks in oversampled_abs_blocks(self.blocks()):
+                if peaks.size:
+                    peak = max(peak, float(peaks.max()))
+            self._true_peak_db = 20 * math.log10(peak) if peak > 0 else -math.inf
+        return self._true_peak_db
 
     def blocks(self) -> Iterator[tuple[int, np.ndarray]]:
         """The finished soundtrack as ``(first sample, (k, 2) float32)`` blocks, in order."""

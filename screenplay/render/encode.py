@@ -180,6 +180,8 @@ def render_film(
     try:
         audio_path, audio_reused = audio_job.result()
         timings["audio"] = audio_job.seconds
+        # How many AAC encodes it took to keep the decoded true peak under the ceiling.
+        timings["audio_encodes"] = len(audio_job.stats.get("decoded_true_peak_db", []))
         t0 = time.perf_counter()
         srt, vtt = out.with_suffix(".srt"), out.with_suffix(".vtt")
         from screenplay.render.subtitles import public_mode, write_srt, write_vtt
@@ -432,6 +434,7 @@ class _AudioJob:
         import threading
 
         self.args = (audio, rate, quality, cache)
+        self.stats: dict[str, Any] = {}
         self.progress = progress
         self.seconds = 0.0
         self._result: tuple[Path, bool] | None = None
@@ -442,7 +445,7 @@ class _AudioJob:
         started = time.perf_counter()
         try:
             self.progress("audio", 0, 1)
-            self._result = _encode_audio(*self.args)
+            self._result = _encode_audio(*self.args, stats=self.stats)
             self.progress("audio", 1, 1)
         except BaseException as e:  # handed to the build's thread by result()
             self._error = e
@@ -468,7 +471,9 @@ class _AudioJob:
 # --------------------------------------------------------------------------
 
 
-def _encode_audio(audio: Any, rate: int, quality: Quality, cache: Cache) -> tuple[Path, bool]:
+def _encode_audio(
+    audio: Any, rate: int, quality: Quality, cache: Cache, stats: dict[str, Any] | None = None
+) -> tuple[Path, bool]:
     """The soundtrack as AAC in an M4A, from the cache when the same soundtrack was encoded before.
 
     ``audio`` is a float32 ``(n, 2)`` array or a :class:`StreamedSoundtrack`
@@ -503,6 +508,8 @@ def _encode_audio(audio: Any, rate: int, quality: Quality, cache: Cache) -> tupl
                 blocks = _gained(_array_blocks(audio, rate), gain)
             _write_aac(blocks, tmp, rate, bitrate, options)
             peak = _decoded_true_peak_db(tmp)
+            if stats is not None:
+                stats.setdefault("decoded_true_peak_db", []).append(round(peak, 2))
             over = peak - TRUE_PEAK_CEILING_DB
             if over <= 0:
                 break
