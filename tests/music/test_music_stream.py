@@ -159,3 +159,27 @@ def test_examples_streamed_mix_equals_in_memory(name: str, tmp_path: Path) -> No
     ref = mix_soundtrack(tl, cache)
     streamed = mix_soundtrack(tl, cache, streamed=True)
     assert np.array_equal(streamed.audio(), ref.audio)
+
+
+def test_streamed_encode_equals_encoding_the_whole_array(
+    film: tuple[object, object], tmp_path: Path
+) -> None:
+    """Mixing while encoding leaves no seam at block joins: the AAC packets are the very
+    bytes an encode of the same soundtrack held in memory gives."""
+    import av
+
+    from screenplay.render.encode import _encode_audio
+
+    tl, cue_audio = film
+    cache = Cache(tmp_path / "cache")
+    streamed = mixer.StreamedMix(tl, speech_lookup(LINES), cue_audio)  # type: ignore[arg-type]
+    a, _ = _encode_audio(streamed, R, "default", cache)  # type: ignore[arg-type]
+    # The samples the streamed encode ended with (mastered again if AAC overshot).
+    b, _ = _encode_audio(streamed.audio(), R, "default", cache)
+    assert a != b  # two cache entries (one keyed by the clips, one by the samples)
+
+    def packets(p: Path) -> list[bytes]:
+        with av.open(str(p)) as c:
+            return [bytes(pk) for pk in c.demux(audio=0) if pk.size]
+
+    assert packets(a) == packets(b)
