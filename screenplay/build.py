@@ -217,13 +217,17 @@ def format_bytes(n: int) -> str:
     return f"{n / 1e6:.0f} MB"
 
 
-def build(path: Path, out: Path | None = None, **kwargs: Any) -> BuildResult:
+def build(
+    path: Path, out: Path | None = None, *, skip_if_up_to_date: bool = False, **kwargs: Any
+) -> BuildResult:
     """Build the film at ``path`` into ``out`` (default: beside it, ``.mp4``).
 
-    Keyword arguments as :func:`build_film`.  When the build manifest
-    (:mod:`screenplay.manifest`) shows that nothing the film is made from
-    changed since ``out`` was built, nothing is done (``up_to_date``).  The
-    result carries the peak memory of the build (``peak_rss``).
+    Keyword arguments as :func:`build_film`.  Every successful build records
+    a manifest (:mod:`screenplay.manifest`); with ``skip_if_up_to_date``
+    (the CLI and ``watch``), when it shows that nothing the film is made
+    from changed since ``out`` was built, nothing is done and the result
+    says ``up_to_date`` (with no film or timeline).  The result carries the
+    peak memory of the build (``peak_rss``).
     """
     from screenplay import manifest
 
@@ -232,7 +236,7 @@ def build(path: Path, out: Path | None = None, **kwargs: Any) -> BuildResult:
     cache = kwargs.get("cache") or Cache()
     kwargs["cache"] = cache
     settings = build_settings(out, **kwargs)
-    if cache.enabled:
+    if skip_if_up_to_date and cache.enabled:
         summary = manifest.check(cache.root, out, settings)
         if summary is not None:
             return BuildResult(True, None, [], out, up_to_date=True, summary=summary)

@@ -137,6 +137,7 @@ def run(args: argparse.Namespace) -> int:
             size=args.size,
             fps=args.fps,
             burn_subtitles=args.burn_subtitles,
+            skip_if_up_to_date=True,
         )
     failed = report(result.diagnostics, result.film, console=console)
     if not result.ok or failed:

@@ -108,7 +108,16 @@ def watch(
         nonlocal timeline, inputs
         t0 = time.perf_counter()
         try:
-            result = build(path, out, quality=quality, jobs=jobs, size=size, fps=fps, cache=cache)
+            result = build(
+                path,
+                out,
+                quality=quality,
+                jobs=jobs,
+                size=size,
+                fps=fps,
+                cache=cache,
+                skip_if_up_to_date=True,
+            )
         except Exception as exc:  # an internal error: report it, keep watching
             rb = Rebuild(len(builds) + 1, False, time.perf_counter() - t0, result=exc)
         else:

@@ -20,18 +20,18 @@ def test_noop_edit_and_clean_build_are_byte_identical(
     small_film: Path, tmp_path: Path, cache_dir: Path
 ) -> None:
     out = tmp_path / "small.mp4"
-    first = build(small_film, out, quality="preview", jobs=1)
+    first = build(small_film, out, quality="preview", jobs=1, skip_if_up_to_date=True)
     assert first.ok and not first.up_to_date and first.peak_rss > 50_000_000
     made = out.stat().st_mtime_ns
 
     # Nothing changed: nothing is done (and the film is not touched).
     t0 = time.perf_counter()
-    again = build(small_film, out, quality="preview", jobs=1)
+    again = build(small_film, out, quality="preview", jobs=1, skip_if_up_to_date=True)
     assert again.ok and again.up_to_date and time.perf_counter() - t0 < 1.0
     assert out.stat().st_mtime_ns == made
     # A save without a change (new mtime, same bytes) is still nothing.
     os.utime(small_film)
-    assert build(small_film, out, quality="preview", jobs=1).up_to_date
+    assert build(small_film, out, quality="preview", jobs=1, skip_if_up_to_date=True).up_to_date
     # Other settings are another film.
     assert not manifest.check(
         Cache().root,
@@ -42,7 +42,7 @@ def test_noop_edit_and_clean_build_are_byte_identical(
     # One word: a rebuild, byte-identical to a clean build of the edited source.
     text = small_film.read_text(encoding="utf-8")
     small_film.write_text(text.replace("always morning", "always evening"), encoding="utf-8")
-    edited = build(small_film, out, quality="preview", jobs=1)
+    edited = build(small_film, out, quality="preview", jobs=1, skip_if_up_to_date=True)
     assert edited.ok and not edited.up_to_date
     assert edited.report.segments_rendered <= 2
     clean_dir = tmp_path / "clean"
@@ -65,7 +65,7 @@ def test_noop_edit_and_clean_build_are_byte_identical(
 
     # A deleted output, or an output replaced by someone else, means: build.
     out.with_suffix(".srt").unlink()
-    assert not build(small_film, out, quality="preview", jobs=1).up_to_date
+    assert not build(small_film, out, quality="preview", jobs=1, skip_if_up_to_date=True).up_to_date
     assert out.with_suffix(".srt").is_file()
 
 
