@@ -266,7 +266,10 @@ def _plan_and_render(
         timings["plan"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
-        _render_segments(tasks, missing, assets, jobs, report_progress, timeline.frames)
+        stages = _render_segments(tasks, missing, assets, jobs, report_progress, timeline.frames)
+        # Seconds summed over the segments (in every worker): where rendering goes.
+        for name, seconds in stages.items():
+            timings[f"render_{name}"] = seconds
         timings["render"] = time.perf_counter() - t0
     except OSError as e:
         _raise_if_disk_full(e, out)
@@ -354,8 +357,18 @@ def _render_segments(
     jobs: int,
     progress: Progress,
     total_frames: int,
-) -> None:
-    """Render the ``missing`` segments, in worker processes when that pays."""
+) -> dict[str, float]:
+    """Render the ``missing`` segments, in worker processes when that pays.
+
+    Returns the seconds spent per stage (composite, convert, encode), summed
+    over all segments.
+    """
+    stages: dict[str, float] = {}
+
+    def add(more: dict[str, float]) -> None:
+        for name, seconds in more.items():
+            stages[name] = stages.get(name, 0.0) + seconds
+
     done = sum(t.count for t in tasks) - sum(t.count for t in missing)
     progress("render", done, total_frames)
     # The slowest few segments first, so the last worker does not finish alone;
@@ -377,16 +390,17 @@ def _render_segments(
             progress("render", done, total_frames)
 
         for task in order:
-            render_segment(task, assets, on_frames=advance)
-        return
+            add(render_segment(task, assets, on_frames=advance)[3])
+        return stages
 
     import multiprocessing
 
     ctx = multiprocessing.get_context("spawn")
     pool = ctx.Pool(workers, initializer=worker_init, initargs=(assets, os.getpid()))
     try:
-        for _, frames, _ in pool.imap_unordered(worker_render, order):
+        for _, frames, _, seg_stages in pool.imap_unordered(worker_render, order):
             done += frames
+            add(seg_stages)
             progress("render", done, total_frames)
         pool.close()
     except BaseException:
@@ -395,6 +409,7 @@ def _render_segments(
         raise
     else:
         pool.join()
+    return stages
 
 
 def _stop_pool(pool: Any, grace: float = 10.0) -> None:
