@@ -27,12 +27,12 @@ from pathlib import Path
 from screenplay import __version__
 
 
-def _command_modules() -> list[object]:
+def _command_modules(only: str | None = None) -> list[object]:
     import screenplay.commands as pkg
 
     mods = []
     for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: i.name):
-        if info.name.startswith("_"):
+        if info.name.startswith("_") or (only is not None and info.name != only):
             continue
         mods.append(importlib.import_module(f"screenplay.commands.{info.name}"))
     return mods
@@ -141,14 +141,18 @@ def _report_failure(exc: Exception) -> None:
     print_diagnostics([diag], lambda f, n: "", console=Console(stderr=True, highlight=False))
 
 
-def build_parser() -> argparse.ArgumentParser:
+#: Commands run on every save (the edit loop): their start-up loads only their own module.
+FAST_COMMANDS = ("build", "watch")
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     parser = _Parser(
         prog="screenplay",
         description="Compile a film written as text (Fountain + production) into an MP4.",
     )
     parser.add_argument("--version", action="version", version=f"screenplay {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for mod in _command_modules():
+    for mod in _command_modules(only):
         p = sub.add_parser(mod.NAME, help=mod.HELP, description=mod.HELP)  # type: ignore[attr-defined]
         mod.configure(p)  # type: ignore[attr-defined]
         _require_validators(p, mod.NAME)  # type: ignore[attr-defined]
@@ -157,8 +161,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
+    first = argv[0] if argv else None
+    parser = build_parser(first if first in FAST_COMMANDS else None)
     try:
         args = parser.parse_args(argv)
     except BadFlag as err:

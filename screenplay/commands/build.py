@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from typing import TYPE_CHECKING
 
 from screenplay.commands import _args
-from screenplay.commands._common import report
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 NAME = "build"
 HELP = "build a film into an MP4"
@@ -63,10 +63,46 @@ def configure(p: argparse.ArgumentParser) -> None:
     _args.allow_outside_assets(p)
 
 
+def _up_to_date(args: argparse.Namespace, console: Console) -> bool:
+    """Nothing changed since the last build: say so without loading the compiler."""
+    from screenplay import manifest
+    from screenplay.cache import default_cache_dir
+
+    out = args.output or args.file.with_suffix(".mp4")
+    settings = manifest.settings_key(
+        out,
+        quality=args.quality,
+        size=args.size,
+        fps=args.fps,
+        burn=args.burn_subtitles,
+        locked=args.locked,
+        outside=args.allow_outside_assets,
+    )
+    summary = manifest.check(default_cache_dir(), out, settings)
+    if summary is None:
+        return False
+    console.print(f"[bold green]up to date[/] {out}  ({summary})")
+    return True
+
+
 def run(args: argparse.Namespace) -> int:
-    from screenplay.build import build
+    # Imports stay inside: an up-to-date film must answer before the compiler loads.
+    from rich.console import Console
 
     console = Console(stderr=True, highlight=False)
+    if _up_to_date(args, console):
+        return 0
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    from screenplay.build import build
+    from screenplay.commands._common import report
+
     tasks: dict[str, int] = {}
     with Progress(
         TextColumn("[bold]{task.description}"),
@@ -98,17 +134,22 @@ def run(args: argparse.Namespace) -> int:
             fps=args.fps,
             burn_subtitles=args.burn_subtitles,
             allow_outside_assets=args.allow_outside_assets,
+            skip_if_up_to_date=True,
         )
     failed = report(result.diagnostics, result.film, console=console)
     if not result.ok or failed:
         console.print("[bold red]build failed[/]: no film was written")
         return 1
-    assert result.output is not None and result.timeline is not None
-    tl = result.timeline
+    assert result.output is not None
+    from screenplay.build import describe, format_bytes
+
+    if result.up_to_date:
+        console.print(f"[bold green]up to date[/] {result.output}  ({result.summary})")
+        return 0
+    assert result.timeline is not None
     console.print(
-        f"[bold green]built[/] {result.output}  "
-        f"({float(tl.duration):.1f} s, {tl.width}x{tl.height} @ {float(tl.fps):g} fps, "
-        f"{len(tl.shots)} shots, {len(tl.subtitles)} subtitles)"
+        f"[bold green]built[/] {result.output}  ({describe(result.timeline)})"
+        f"  peak {format_bytes(result.peak_rss)}"
     )
     rep = result.report
     if rep is not None and hasattr(rep, "segments_rendered"):

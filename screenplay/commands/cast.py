@@ -61,6 +61,9 @@ def _bind(kind: str, spec: Any, make: Any, span: Any, diags: Any, path: Path) ->
 
 
 def run(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     from screenplay.api import load_film
     from screenplay.backends import registry
     from screenplay.cache import Cache
@@ -92,38 +95,57 @@ def run(args: argparse.Namespace) -> int:
     cache = Cache()
     faces: list[tuple[str, Any]] = []
     sets: list[tuple[str, Any]] = []
-    for name, member in film.cast.items():
-        fspec = member.face
-        if fspec is None or (name == "NARRATOR" and film.narrated):
-            continue  # voice only: the narrator is heard, never seen
-        ctor = registry.lookup("face", fspec.constructor)
-        if ctor is None:
-            continue  # the check pass has reported it
-        face = _bind(
-            "face",
-            fspec,
-            lambda s, c=ctor: registry.backend_for(c).face(s, cache),
-            member.span,
-            diags,
-            args.file,
-        )
-        if face is not None:
-            faces.append((name, face))
-    for name, decl in film.sets.items():
-        sspec = decl.spec if decl.spec is not None else auto_set_spec(decl.scene)
-        ctor = registry.lookup("set", sspec.constructor)
-        if ctor is None:
-            continue
-        stage = _bind(
-            "set",
-            sspec,
-            lambda s, c=ctor, d=decl: registry.backend_for(c).set(s, d.scene, cache),
-            decl.span,
-            diags,
-            args.file,
-        )
-        if stage is not None:
-            sets.append((name, stage))
+    # Faces and sets come from the pictures cache when they were drawn before (by
+    # an earlier `cast` or `build`); drawing a new one takes seconds: show progress.
+    people = [
+        (name, member)
+        for name, member in film.cast.items()
+        if member.face is not None and not (name == "NARRATOR" and film.narrated)
+    ]
+    console = Console(stderr=True, highlight=False)
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,
+    ) as bar:
+        task = bar.add_task("Faces", total=len(people))
+        for name, member in people:
+            fspec = member.face
+            bar.update(task, description=f"Face of {name}")
+            ctor = registry.lookup("face", fspec.constructor)
+            if ctor is not None:  # else the check pass has reported it
+                face = _bind(
+                    "face",
+                    fspec,
+                    lambda s, c=ctor: registry.backend_for(c).face(s, cache),
+                    member.span,
+                    diags,
+                    args.file,
+                )
+                if face is not None:
+                    faces.append((name, face))
+            bar.advance(task)
+        task = bar.add_task("Sets", total=len(film.sets))
+        for name, decl in film.sets.items():
+            bar.update(task, description=f"Set {name}")
+            sspec = decl.spec if decl.spec is not None else auto_set_spec(decl.scene)
+            ctor = registry.lookup("set", sspec.constructor)
+            if ctor is not None:
+                stage = _bind(
+                    "set",
+                    sspec,
+                    lambda s, c=ctor, d=decl: registry.backend_for(c).set(s, d.scene, cache),
+                    decl.span,
+                    diags,
+                    args.file,
+                )
+                if stage is not None:
+                    sets.append((name, stage))
+            bar.advance(task)
     if not diags.has_errors and not faces and not sets:
         diags.error(
             SHEET_EMPTY,

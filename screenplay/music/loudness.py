@@ -15,6 +15,7 @@ second.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from functools import cache
 
 import numpy as np
@@ -68,19 +69,8 @@ def integrated_lufs(audio: np.ndarray, rate: int = PROJECT_RATE) -> float:
     # float32 filtering is twice as fast and far below the meter's resolution in error.
     rows = sosfilt(_k_weighting(rate), rows, axis=-1).astype(np.float32, copy=False)
     rows[:, n:] = 0.0  # filter ringing past the end is not part of the signal
-    sq = rows[:, :total].reshape(a.shape[1], blocks + 3, sub)
-    power_sub = np.einsum("cij,cij->i", sq, sq, dtype=np.float64)
-    power = (power_sub[:-3] + power_sub[1:-2] + power_sub[2:-1] + power_sub[3:]) / (4 * sub)
-    with np.errstate(divide="ignore"):
-        block_lufs = -0.691 + 10 * np.log10(power)
-    gated = block_lufs >= -70.0
-    if not np.any(gated):
-        return -math.inf
-    relative = -0.691 + 10 * math.log10(float(power[gated].mean())) - 10.0
-    keep = (block_lufs > relative) & gated
-    if not np.any(keep):
-        return -math.inf
-    return -0.691 + 10 * math.log10(float(power[keep].mean()))
+    power_sub = _sub_powers(rows[:, :total], sub)
+    return _gated(power_sub, sub)
 
 
 @cache
@@ -200,22 +190,46 @@ def limit_true_peak(
 
 def _gain_curve(peaks: np.ndarray, ceiling: float, lookahead: float, release: float) -> np.ndarray:
     """Smooth per-sample gain that keeps ``peaks`` under ``ceiling``."""
+    need = np.minimum(1.0, ceiling / np.maximum(peaks, 1e-12)).astype(np.float32)
+    over = np.flatnonzero(need < 1.0)
+    g = np.ones_like(need)
+    for lo, curve in gain_curves(over, need[over], len(need), lookahead, release):
+        g[lo : lo + len(curve)] = curve
+    return np.asarray(g, dtype=np.float32)
+
+
+def need_gain(peaks: np.ndarray, ceiling: float) -> np.ndarray:
+    """The gain each sample needs to stay under ``ceiling`` (1 where it already is)."""
+    return np.minimum(1.0, ceiling / np.maximum(peaks, 1e-12)).astype(np.float32)
+
+
+def gain_curves(
+    over: np.ndarray, need: np.ndarray, n: int, lookahead: float, release: float
+) -> list[tuple[int, np.ndarray]]:
+    """The limiter's gain as sparse pieces ``(first sample, gain)``; 1 everywhere else.
+
+    ``over`` are the (sorted) samples whose needed gain ``need`` is below 1,
+    in a signal of ``n`` samples.  Only the neighbourhoods of those peaks
+    change, so only they are filtered (peaks closer than twice the reach are
+    grouped, so groups never interact).  The streamed mixer keeps these
+    pieces instead of a whole-film gain curve.
+    """
     from scipy.ndimage import minimum_filter1d, uniform_filter1d
 
-    need = np.minimum(1.0, ceiling / np.maximum(peaks, 1e-12)).astype(np.float32)
+    if over.size == 0:
+        return []
     la = max(1, int(lookahead * PROJECT_RATE))
     rel = max(1, int(release * PROJECT_RATE))
     reach = 2 * (la + rel) + 2  # how far one peak's gain change spreads
-    g = np.ones_like(need)
-    # Only the neighbourhoods of over-ceiling peaks change; filter those alone
-    # (grouping peaks closer than twice the reach, so groups never interact).
-    over = np.flatnonzero(need < 1.0)
+    pieces: list[tuple[int, np.ndarray]] = []
     breaks = np.flatnonzero(np.diff(over) > 2 * reach)
-    for first, last in zip(
-        np.r_[over[0], over[breaks + 1]], np.r_[over[breaks], over[-1]], strict=True
-    ):
-        lo, hi = max(0, first - reach), min(len(need), last + reach + 1)
-        seg = need[lo:hi]
+    starts = np.r_[0, breaks + 1]
+    ends = np.r_[breaks, over.size - 1]
+    for i0, i1 in zip(starts.tolist(), ends.tolist(), strict=True):
+        first, last = int(over[i0]), int(over[i1])
+        lo, hi = max(0, first - reach), min(n, last + reach + 1)
+        seg = np.ones(hi - lo, dtype=np.float32)
+        seg[over[i0 : i1 + 1] - lo] = need[i0 : i1 + 1]
         # Window 2*la+1 centred: a minimum then a mean over the same window is
         # ≤ need[n] at every n (each averaged value is a minimum over a window containing n).
         s = minimum_filter1d(seg, size=2 * la + 1, mode="nearest")
@@ -223,5 +237,134 @@ def _gain_curve(peaks: np.ndarray, ceiling: float, lookahead: float, release: fl
         # Release: hold the reduction, then recover smoothly (a longer min + mean pair).
         s = minimum_filter1d(s, size=2 * rel + 1, mode="nearest")
         s = uniform_filter1d(s, size=2 * rel + 1, mode="nearest")
-        g[lo:hi] = np.minimum(s, seg)
-    return np.asarray(g, dtype=np.float32)
+        pieces.append((lo, np.minimum(s, seg).astype(np.float32, copy=False)))
+    return pieces
+
+
+# --------------------------------------------------------------------------
+# Streaming: the same measurements over a signal delivered in blocks
+# --------------------------------------------------------------------------
+
+
+class LoudnessMeter:
+    """:func:`integrated_lufs` of a signal fed block by block, in constant memory.
+
+    The K-weighting filters carry their state across blocks and each 100 ms
+    sub-block's power is kept (10 numbers a second: 72,000 for two hours);
+    BS.1770's 400 ms gating blocks are sums of four of them, so the gated
+    integrated loudness is computed exactly as :func:`integrated_lufs` does
+    from the whole signal.  Blocks may have any length.
+    """
+
+    def __init__(self, channels: int, rate: int = PROJECT_RATE) -> None:
+        self.rate = rate
+        self.channels = channels
+        self.sos = _k_weighting(rate)
+        self.sub = round(0.1 * rate)
+        self.zi = np.zeros((self.sos.shape[0], channels, 2), dtype=np.float32)
+        self.tail = np.zeros((channels, 0), dtype=np.float32)
+        self.powers: list[np.ndarray] = []
+        self.samples = 0
+        self.nonzero = False
+
+    def add(self, block: np.ndarray) -> None:
+        from scipy.signal import sosfilt
+
+        a = np.asarray(block, dtype=np.float32)
+        if a.ndim == 1:
+            a = a[:, None]
+        if not len(a):
+            return
+        self.samples += len(a)
+        self.nonzero = self.nonzero or bool(np.any(a))
+        rows = np.ascontiguousarray(a.T)
+        y, self.zi = sosfilt(self.sos, rows, axis=-1, zi=self.zi)
+        y = np.asarray(y, dtype=np.float32)
+        if self.tail.shape[1]:
+            y = np.concatenate([self.tail, y], axis=1)
+        full = (y.shape[1] // self.sub) * self.sub
+        if full:
+            self.powers.append(_sub_powers(y[:, :full], self.sub))
+        self.tail = np.ascontiguousarray(y[:, full:])
+
+    def lufs(self) -> float:
+        """Integrated loudness of everything added so far (``-inf`` for silence)."""
+        if not self.samples or not self.nonzero:
+            return -math.inf
+        n, sub = self.samples, self.sub
+        blocks = max(1, round((max(n, 4 * sub) / self.rate - _MIN_SECONDS) / 0.1) + 1)
+        parts = list(self.powers)
+        if self.tail.shape[1]:
+            # The last partial sub-block, padded with silence (filter ringing past
+            # the end is not part of the signal).
+            pad = np.zeros((self.channels, sub), dtype=np.float32)
+            pad[:, : self.tail.shape[1]] = self.tail
+            parts.append(_sub_powers(pad, sub))
+        power_sub = np.concatenate(parts) if parts else np.zeros(0)
+        want = blocks + 3
+        if len(power_sub) < want:
+            power_sub = np.concatenate([power_sub, np.zeros(want - len(power_sub))])
+        return _gated(power_sub[:want], sub)
+
+
+def _sub_powers(rows: np.ndarray, sub: int) -> np.ndarray:
+    """Energy of each ``sub``-sample sub-block of ``rows`` (channels × samples), summed
+    over channels.  Each sub-block is summed on its own (a row reduction), so
+    the result does not depend on how the signal was split into blocks."""
+    c = rows.shape[0]
+    x = rows.reshape(c, -1, sub).astype(np.float64)
+    np.square(x, out=x)
+    return x.sum(axis=2).sum(axis=0)
+
+
+def _gated(power_sub: np.ndarray, sub: int) -> float:
+    """BS.1770-4 gating over 400 ms blocks made of four 100 ms sub-block powers."""
+    power = (power_sub[:-3] + power_sub[1:-2] + power_sub[2:-1] + power_sub[3:]) / (4 * sub)
+    with np.errstate(divide="ignore"):
+        block_lufs = -0.691 + 10 * np.log10(power)
+    gated = block_lufs >= -70.0
+    if not np.any(gated):
+        return -math.inf
+    relative = -0.691 + 10 * math.log10(float(power[gated].mean())) - 10.0
+    keep = (block_lufs > relative) & gated
+    if not np.any(keep):
+        return -math.inf
+    return -0.691 + 10 * math.log10(float(power[keep].mean()))
+
+
+#: Samples of context each side that a 4× oversampled peak needs (the 12-tap window).
+PEAK_MARGIN = 6
+
+
+def oversampled_abs_blocks(
+    blocks: Iterator[tuple[int, np.ndarray]], threshold: float | None = None
+) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
+    """:func:`_oversampled_abs` over a signal delivered as ``(start, block)`` in order.
+
+    Yields ``(start, block, peaks)`` one block late (each block needs the first
+    samples of the next); the values equal those of the whole signal.  With
+    ``threshold`` None each block uses its own sample peak as the threshold,
+    which keeps every value that could be the block's true peak exact.
+    """
+    prev_tail: np.ndarray | None = None
+    pending: tuple[int, np.ndarray] | None = None
+    m = PEAK_MARGIN
+
+    def emit(
+        start: int, cur: np.ndarray, head: np.ndarray | None
+    ) -> tuple[int, np.ndarray, np.ndarray]:
+        parts = [p for p in (prev_tail, cur, head) if p is not None and len(p)]
+        window = np.concatenate(parts) if len(parts) > 1 else cur
+        left = 0 if prev_tail is None else len(prev_tail)
+        peaks = _oversampled_abs(window, threshold)[left : left + len(cur)]
+        return start, cur, peaks
+
+    for start, block in blocks:
+        b = np.asarray(block, dtype=np.float32)
+        if pending is not None:
+            out = emit(pending[0], pending[1], b[:m])
+            prev_tail = pending[1][-m:]
+            yield out
+        pending = (start, b)
+    if pending is not None:
+        yield emit(pending[0], pending[1], None)

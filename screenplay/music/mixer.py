@@ -36,7 +36,7 @@ Signal flow (all float32 at 48 kHz, pure numpy/scipy)::
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -329,3 +329,394 @@ def _master(
         if abs(target_lufs - lufs) < 0.1:
             break
     return out.astype(np.float32), total, gain_db_sum, limiter_db, lufs
+
+
+# --------------------------------------------------------------------------
+# Streaming: the same mix, block by block, in memory independent of length
+# --------------------------------------------------------------------------
+
+#: Samples per block of the streamed mix (10 s): a multiple of the 100 ms
+#: loudness sub-block, of the ducking hop and of the encoder's 1 s frames.
+BLOCK = 100 * (PROJECT_RATE // 10)
+#: A premix up to this size (about 11 minutes of stereo float32) is kept between
+#: the master's passes instead of being mixed again from the clips each pass.
+PREMIX_MEMO_BYTES = 256 * 1024 * 1024
+
+
+def enumerate_blocks(blocks: list[np.ndarray], size: int) -> Iterator[tuple[int, np.ndarray]]:
+    for i, x in enumerate(blocks):
+        yield i * size, x
+
+
+@dataclass
+class _Gain:
+    """A master gain step of the normalize → limit loop (a float32 scalar)."""
+
+    value: np.float32
+
+
+@dataclass
+class _Curve:
+    """A limiter pass: sparse per-sample gain pieces ``(first sample, gain)``; 1 elsewhere."""
+
+    pieces: list[tuple[int, np.ndarray]]
+
+
+class StreamedMix:
+    """The soundtrack of :func:`mix`, produced in blocks and never held whole.
+
+    :func:`mix` keeps five whole-film stereo float32 buses (1 GB each for a
+    45-minute film).  This computes the same samples from the clips a block
+    at a time: the analysis passes keep only what the master needs — the
+    speech activity per 5 ms hop, 100 ms loudness sub-block powers, and the
+    limiter's gain around the peaks it touched — and :meth:`blocks` replays
+    the mix with every master step applied, for the encoder.  The steps are
+    the same float32 operations in the same order as :func:`mix`, so the
+    result is the same samples (tested).
+    """
+
+    def __init__(
+        self,
+        timeline: Timeline,
+        speech: Callable[[str], np.ndarray],
+        cue_audio: Callable[[MusicClip], np.ndarray],
+        *,
+        target_lufs: float = -16.0,
+        true_peak_db: float = -1.0,
+        block: int = BLOCK,
+    ) -> None:
+        self.timeline = timeline
+        self.n = timeline.samples
+        self.block = block
+        self.target_lufs = target_lufs
+        self._speech = speech
+        self._cue_audio = cue_audio
+        nblocks = max(1, math.ceil(self.n / block))
+        # Which clips touch which block, in timeline order (the order they are summed in).
+        self._speech_at: list[list[int]] = [[] for _ in range(nblocks)]
+        for i, clip in enumerate(timeline.audio):
+            lo, hi, _ = _span(clip.start_sample, clip.samples, self.n)
+            for b in range(lo // block, (hi - 1) // block + 1 if hi > lo else lo // block):
+                self._speech_at[b].append(i)
+        self._music_at: list[list[int]] = [[] for _ in range(nblocks)]
+        for i, mclip in enumerate(timeline.music):
+            lo, hi, _ = _span(mclip.start_sample, mclip.samples, self.n)
+            for b in range(lo // block, (hi - 1) // block + 1 if hi > lo else lo // block):
+                self._music_at[b].append(i)
+        self.ceiling_db = true_peak_db
+        self._ops: list[_Gain | _Curve] | None = None
+        self._premix_memo: list[np.ndarray] | None = None
+
+    def prepare(self) -> StreamedMix:
+        """Run the analysis passes and the master (once; :meth:`blocks` calls it)."""
+        if self._ops is None:
+            self._analyse_speech()
+            self.duck_db = duck_envelope(self._active)
+            self._centres = (np.arange(len(self.duck_db)) + 0.5) * DUCK_HOP
+            self._duck_linear = 10 ** (self.duck_db.astype(np.float64) / 20)
+            self.master(self.ceiling_db)
+        return self
+
+    # -- the clips, block by block ----------------------------------------
+
+    def _speech_pieces(self) -> Callable[[int], list[tuple[int, AudioClip, np.ndarray | None]]]:
+        """A per-pass accessor: the speech clips of block ``b`` as (film start, clip, mono)."""
+        live: dict[int, np.ndarray | None] = {}
+
+        def at(b: int) -> list[tuple[int, AudioClip, np.ndarray | None]]:
+            for i in [i for i in live if i not in self._speech_at[b]]:
+                del live[i]  # ended before this block: release it
+            out = []
+            for i in self._speech_at[b]:
+                clip = self.timeline.audio[i]
+                if i not in live:
+                    mono = _speech_clip(self._speech(clip.audio_key), clip)
+                    if mono is not None:
+                        lo, hi, src = _span(clip.start_sample, clip.samples, self.n)
+                        mono = mono[src : src + hi - lo]
+                    live[i] = mono
+                lo = max(0, clip.start_sample)
+                out.append((lo, clip, live[i]))
+            return out
+
+        return at
+
+    def _music_pieces(self) -> Callable[[int], list[tuple[int, MusicClip, np.ndarray]]]:
+        live: dict[int, np.ndarray] = {}
+
+        def at(b: int) -> list[tuple[int, MusicClip, np.ndarray]]:
+            for i in [i for i in live if i not in self._music_at[b]]:
+                del live[i]
+            out = []
+            for i in self._music_at[b]:
+                mclip = self.timeline.music[i]
+                if i not in live:
+                    audio = np.asarray(self._cue_audio(mclip), dtype=np.float32)
+                    audio = _fit_stereo(audio, mclip.samples)
+                    audio = audio * _cue_envelope(mclip)[:, None]
+                    lo, hi, src = _span(mclip.start_sample, mclip.samples, self.n)
+                    live[i] = audio[src : src + hi - lo]
+                out.append((max(0, mclip.start_sample), mclip, live[i]))
+            return out
+
+        return at
+
+    def _ranges(self) -> range:
+        return range(max(1, math.ceil(self.n / self.block)))
+
+    def _analyse_speech(self) -> None:
+        """Speech activity (for ducking) and the speech loudness (for the speech gain)."""
+        from screenplay.music.loudness import LoudnessMeter
+
+        hops = max(1, math.ceil(self.n / DUCK_HOP))
+        self._active = np.zeros(hops, dtype=bool)
+        meter = LoudnessMeter(1)
+        pieces = self._speech_pieces()
+        marked: set[int] = set()
+        for b in self._ranges():
+            a, e = b * self.block, min(self.n, (b + 1) * self.block)
+            mono_sum = np.zeros(e - a, dtype=np.float32)
+            for i, (lo, clip, piece) in zip(self._speech_at[b], pieces(b), strict=True):
+                if piece is None or clip.bus not in SPEECH_BUSES:
+                    continue
+                if i not in marked:
+                    marked.add(i)
+                    _mark_speech(self._active, piece, lo)
+                s0, s1 = max(a, lo), min(e, lo + len(piece))
+                if s1 > s0:
+                    mono_sum[s0 - a : s1 - a] += piece[s0 - lo : s1 - lo]
+            meter.add(mono_sum)
+        lufs = meter.lufs() if np.any(self._active) else -math.inf
+        self.speech_lufs = lufs
+        self._speech_gain = (
+            np.float32(10 ** ((SPEECH_REFERENCE_LUFS - lufs) / 20)) if math.isfinite(lufs) else None
+        )
+
+    def premix(self) -> Iterator[tuple[int, np.ndarray]]:
+        """The bus sum before the master steps, as ``(first sample, (k, 2) float32)`` blocks.
+
+        The master needs several passes over it.  A film whose premix fits in
+        :data:`PREMIX_MEMO_BYTES` keeps it after the first pass (the edit loop's
+        short films mix in one pass); a longer one is mixed again from the
+        clips each pass, which keeps memory independent of its length.
+        """
+        if self._premix_memo is not None:
+            yield from enumerate_blocks(self._premix_memo, self.block)
+            return
+        keep = self.n * 8 <= PREMIX_MEMO_BYTES
+        memo: list[np.ndarray] = []
+        for a, x in self._premix_blocks():
+            if keep:
+                x.flags.writeable = False  # shared by every later pass
+                memo.append(x)
+            yield a, x
+        if keep:
+            self._premix_memo = memo
+
+    def _premix_blocks(self) -> Iterator[tuple[int, np.ndarray]]:
+        speech_at, music_at = self._speech_pieces(), self._music_pieces()
+        for b in self._ranges():
+            a, e = b * self.block, min(self.n, (b + 1) * self.block)
+            k = e - a
+            buses = {name: np.zeros((k, 2), dtype=np.float32) for name in BUSES}
+            ducked = np.zeros((k, 2), dtype=np.float32)
+            for lo, clip, piece in speech_at(b):
+                if piece is None:
+                    continue
+                s0, s1 = max(a, lo), min(e, lo + len(piece))
+                if s1 <= s0:
+                    continue
+                part = piece[s0 - lo : s1 - lo]
+                left, right = _pan_gains(clip.pan)
+                bus = buses.get(clip.bus, buses["fx"])
+                bus[s0 - a : s1 - a, 0] += part * left
+                bus[s0 - a : s1 - a, 1] += part * right
+            if self._speech_gain is not None:
+                buses["dialogue"] *= self._speech_gain
+                buses["narration"] *= self._speech_gain
+            for lo, mclip, audio in music_at(b):
+                s0, s1 = max(a, lo), min(e, lo + len(audio))
+                if s1 <= s0:
+                    continue
+                target = ducked if mclip.duck else buses["music"]
+                target[s0 - a : s1 - a] += audio[s0 - lo : s1 - lo]
+            if self._music_at[b]:
+                gain = np.interp(
+                    np.arange(a, e, dtype=np.float64), self._centres, self._duck_linear
+                ).astype(np.float32)
+                buses["music"] += ducked * gain[:, None]
+            yield a, buses["dialogue"] + buses["narration"] + buses["fx"] + buses["music"]
+
+    # -- the master --------------------------------------------------------
+
+    def _apply(self, a: int, x: np.ndarray, ops: list[_Gain | _Curve]) -> np.ndarray:
+        """The master steps ``ops`` applied to block ``x`` starting at sample ``a``."""
+        e = a + len(x)
+        for op in ops:
+            if isinstance(op, _Gain):
+                x = x * op.value
+                continue
+            for lo, curve in op.pieces:
+                hi = lo + len(curve)
+                if hi <= a or lo >= e:
+                    continue
+                s0, s1 = max(a, lo), min(e, hi)
+                x = x.copy() if not x.flags.writeable else x
+                x[s0 - a : s1 - a] *= curve[s0 - lo : s1 - lo, None]
+        return x
+
+    def _stream(self, ops: list[_Gain | _Curve]) -> Iterator[tuple[int, np.ndarray]]:
+        for a, x in self.premix():
+            yield a, self._apply(a, x, ops)
+
+    def _lufs(self, ops: list[_Gain | _Curve]) -> float:
+        from screenplay.music.loudness import LoudnessMeter
+
+        meter = LoudnessMeter(2)
+        for _, x in self._stream(ops):
+            meter.add(x)
+        return meter.lufs()
+
+    def _limit(self, ops: list[_Gain | _Curve], ceiling_db: float) -> float:
+        """:func:`~screenplay.music.loudness.limit_true_peak`, streamed; appends to ``ops``.
+
+        Returns the deepest gain reduction of this pass in dB.
+        """
+        from screenplay.music.loudness import gain_curves, need_gain, oversampled_abs_blocks
+
+        ceiling = 10 ** (ceiling_db / 20)
+        added: list[_Gain | _Curve] = []
+        for attempt in range(4):
+            aim = ceiling * (1.0 if attempt == 0 else 0.995)
+            peak = 0.0
+            over: list[np.ndarray] = []
+            needs: list[np.ndarray] = []
+            for a, _, peaks in oversampled_abs_blocks(self._stream(ops + added), ceiling):
+                if not peaks.size:
+                    continue
+                peak = max(peak, float(peaks.max()))
+                need = need_gain(peaks, aim)
+                idx = np.flatnonzero(need < 1.0)
+                if idx.size:
+                    over.append(idx + a)
+                    needs.append(need[idx])
+            if peak <= ceiling:
+                break
+            if attempt == 3:  # last resort, as limit_true_peak
+                added.append(_Gain(np.float32(ceiling / peak)))
+                break
+            pos = np.concatenate(over)
+            pieces = gain_curves(pos, np.concatenate(needs), self.n, 0.005, 0.050)
+            added.append(_Curve(pieces))
+        ops.extend(added)
+        return self._reduction_db(added)
+
+    def _reduction_db(self, steps: list[_Gain | _Curve]) -> float:
+        """Deepest total gain reduction of one limiter pass, in dB."""
+        if not steps:
+            return 0.0
+        deepest = 1.0
+        for b in self._ranges():
+            a, e = b * self.block, min(self.n, (b + 1) * self.block)
+            g = self._apply(a, np.ones((e - a, 1), dtype=np.float32), steps)
+            deepest = min(deepest, float(g.min()))
+        return -20 * math.log10(max(deepest, 1e-12))
+
+    def master(self, true_peak_db: float) -> None:
+        """(Re)compute the master steps for a true-peak ceiling of ``true_peak_db`` dBTP.
+
+        The encoder calls this again with a lower ceiling when the decoded AAC
+        peaks above the promised one (the codec adds overshoot).
+        """
+        self.ceiling_db = true_peak_db
+        ops: list[_Gain | _Curve] = []
+        lufs = self._lufs(ops)
+        gain_db_sum = 0.0
+        limiter_db = 0.0
+        if math.isfinite(lufs):
+            for _ in range(MAX_PASSES):
+                step = self.target_lufs - lufs
+                ops.append(_Gain(np.float32(10 ** (step / 20))))
+                gain_db_sum += step
+                limiter_db = max(limiter_db, self._limit(ops, true_peak_db))
+                lufs = self._lufs(ops)
+                if abs(self.target_lufs - lufs) < 0.1:
+                    break
+        self._ops = ops
+        self.lufs = lufs
+        self.master_gain_db = gain_db_sum
+        self.limiter_db = limiter_db
+        self._true_peak_db: float | None = None
+
+    @property
+    def true_peak_db(self) -> float:
+        """4× oversampled true peak of the mix (one more pass; the encoder measures the
+        decoded AAC instead, which is what the promise is about)."""
+        from screenplay.music.loudness import oversampled_abs_blocks
+
+        if self._true_peak_db is None:
+            peak = 0.0
+            for _, _, peaks in oversampled_abs_blocks(self.blocks()):
+                if peaks.size:
+                    peak = max(peak, float(peaks.max()))
+            self._true_peak_db = 20 * math.log10(peak) if peak > 0 else -math.inf
+        return self._true_peak_db
+
+    def blocks(self) -> Iterator[tuple[int, np.ndarray]]:
+        """The finished soundtrack as ``(first sample, (k, 2) float32)`` blocks, in order."""
+        self.prepare()
+        assert self._ops is not None
+        return self._stream(self._ops)
+
+    def audio(self) -> np.ndarray:
+        """The whole soundtrack in memory (tests and short films only)."""
+        out = np.zeros((self.n, 2), dtype=np.float32)
+        for a, x in self.blocks():
+            out[a : a + len(x)] = x
+        return out
+
+    def key_parts(self) -> list[object]:
+        """Everything that decides the samples, without mixing them.
+
+        Speech enters by its cache key (a digest of text, voice and engine);
+        music by its cue spec and the music engine's versions.
+        """
+        from screenplay.music import compose, engine
+
+        tl = self.timeline
+        return [
+            "mix",
+            STREAM_VERSION,
+            engine.RENDERER_VERSION,
+            compose.COMPOSER_VERSION,
+            tl.samples,
+            tl.sample_rate,
+            list(tl.audio),
+            list(tl.music),
+            self.target_lufs,
+            self.ceiling_db,
+        ]
+
+
+#: Bump when the mix's arithmetic changes (part of the soundtrack's cache key).
+STREAM_VERSION = 1
+
+
+def mix_streamed(
+    timeline: Timeline,
+    speech: Callable[[str], np.ndarray],
+    cue_audio: Callable[[MusicClip], np.ndarray],
+    *,
+    target_lufs: float = -16.0,
+    true_peak_db: float = -1.0,
+    block: int = BLOCK,
+) -> StreamedMix:
+    """:func:`mix` without holding the film: see :class:`StreamedMix`."""
+    return StreamedMix(
+        timeline,
+        speech,
+        cue_audio,
+        target_lufs=target_lufs,
+        true_peak_db=true_peak_db,
+        block=block,
+    ).prepare()

@@ -59,10 +59,19 @@ class PicturesAssetProvider:
     provider is cheap and works before any picture is needed.
     """
 
+    #: Faces and sets kept alive per process.  Each grows with the frame sizes and
+    #: mouth/eye states drawn from it, and a feature has dozens: unbounded, a
+    #: worker held them all (1.7 GB at preview for 30 pages).  Segments are
+    #: rendered roughly in film order, so a scene's few faces and set stay in.
+    MEMO_FACES = 8
+    MEMO_SETS = 4
+
     def __init__(self, cache: Cache) -> None:
+        from collections import OrderedDict
+
         self.cache = cache
-        self._faces: dict[str, Face] = {}
-        self._sets: dict[str, SetImage] = {}
+        self._faces: OrderedDict[str, Face] = OrderedDict()
+        self._sets: OrderedDict[str, SetImage] = OrderedDict()
 
     @property
     def identity(self) -> Any:
@@ -87,6 +96,9 @@ class PicturesAssetProvider:
             from screenplay.pictures.engine import backend
 
             found = self._faces[key] = backend().face(spec, self.cache)
+            while len(self._faces) > self.MEMO_FACES:
+                self._faces.popitem(last=False)
+        self._faces.move_to_end(key)
         return found
 
     def tint(self, scene: SceneInfo, set_spec: AssetSpec | None) -> tuple[float, float, float]:
@@ -102,6 +114,9 @@ class PicturesAssetProvider:
             from screenplay.pictures.engine import backend
 
             found = self._sets[key] = backend().set(spec, scene, self.cache)
+            while len(self._sets) > self.MEMO_SETS:
+                self._sets.popitem(last=False)
+        self._sets.move_to_end(key)
         return found
 
     def morph(self, a: AssetSpec, b: AssetSpec, w: int, h: int) -> Callable[[float], np.ndarray]:

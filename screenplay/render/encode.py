@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from screenplay.cache import Cache, atomic_path, digest
 from screenplay.outputs import Staged, check_outputs, sidecars
@@ -53,10 +53,43 @@ if TYPE_CHECKING:
 
     from screenplay.render.assets import AssetProvider
 
+
+class StreamedSoundtrack(Protocol):
+    """What the encoder needs of a soundtrack it mixes while encoding.
+
+    :class:`screenplay.music.mixer.StreamedMix` is one.
+    """
+
+    n: int
+    ceiling_db: float
+
+    def key_parts(self) -> list[Any]:
+        """Everything that decides the samples (the AAC cache key), without mixing."""
+        ...
+
+    def blocks(self) -> Iterator[tuple[int, np.ndarray]]:
+        """``(first sample, (k, 2) float32)`` blocks in order (k: whole seconds but the last)."""
+        ...
+
+    def master(self, true_peak_db: float) -> None:
+        """Master again for a lower true-peak ceiling."""
+        ...
+
+
+def _streamed(soundtrack: Any) -> bool:
+    return hasattr(soundtrack, "blocks") and hasattr(soundtrack, "key_parts")
+
+
+#: The true peak the decoded film may reach (dBTP); the docs promise it.
+TRUE_PEAK_CEILING_DB = -1.0
+#: Re-encodes allowed to bring a decoded overshoot under the ceiling.
+TRUE_PEAK_RETRIES = 3
+
 Progress = Callable[[str, int, int], None]
 
 #: Bump when the audio encoding changes (part of the AAC cache key).
-AUDIO_VERSION = 1
+#: 2: the true peak of the decoded AAC is held under TRUE_PEAK_CEILING_DB.
+AUDIO_VERSION = 2
 
 #: Below this much work (segment cost × pixels; 1 = one still frame's
 #: pixels) segments are rendered in the build's process: a spawned worker
@@ -93,7 +126,7 @@ class RenderReport:
 def render_film(
     timeline: Timeline,
     assets: AssetProvider,
-    soundtrack: np.ndarray,
+    soundtrack: np.ndarray | StreamedSoundtrack,
     out: Path,
     cache: Cache,
     *,
@@ -103,6 +136,10 @@ def render_film(
     burn_subtitles: bool = False,
 ) -> RenderReport:
     """Render ``timeline`` with ``soundtrack`` (float32 ``(timeline.samples, 2)``) to ``out``.
+
+    ``soundtrack`` may also be a :class:`StreamedSoundtrack` (the streamed
+    mixer's result): it is then mixed block by block while it is encoded,
+    only if its AAC is not cached already, and never held whole.
 
     Writes ``out`` (MP4: H.264 + AAC + mov_text subtitles + chapters) and the
     sidecars ``out.with_suffix('.srt')``/``'.vtt'``.  Raises
@@ -117,7 +154,7 @@ def render_film(
         raise ValueError(f"unknown quality preset {quality!r}")
     _check_timeline(timeline)
     _check_encoders()
-    audio = _prepare_soundtrack(soundtrack, timeline)
+    audio: Any = soundtrack if _streamed(soundtrack) else _prepare_soundtrack(soundtrack, timeline)
     srt, vtt = sidecars(out)
     check_outputs([out, srt, vtt])
     cache_root = Path(cache.root)
@@ -148,6 +185,8 @@ def render_film(
     try:
         audio_path, audio_reused = audio_job.result()
         timings["audio"] = audio_job.seconds
+        # How many AAC encodes it took to keep the decoded true peak under the ceiling.
+        timings["audio_encodes"] = len(audio_job.stats.get("decoded_true_peak_db", []))
         from screenplay.render.subtitles import srt_text, vtt_text
 
         # Every output goes to a temporary beside it; only when the film is muxed
@@ -236,7 +275,10 @@ def _plan_and_render(
         timings["plan"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
-        _render_segments(tasks, missing, assets, jobs, report_progress, timeline.frames)
+        stages = _render_segments(tasks, missing, assets, jobs, report_progress, timeline.frames)
+        # Seconds summed over the segments (in every worker): where rendering goes.
+        for name, seconds in stages.items():
+            timings[f"render_{name}"] = seconds
         timings["render"] = time.perf_counter() - t0
     except OSError as e:
         _raise_if_disk_full(e, out)
@@ -318,12 +360,26 @@ def _render_segments(
     jobs: int,
     progress: Progress,
     total_frames: int,
-) -> None:
-    """Render the ``missing`` segments, in worker processes when that pays."""
+) -> dict[str, float]:
+    """Render the ``missing`` segments, in worker processes when that pays.
+
+    Returns the seconds spent per stage (composite, convert, encode), summed
+    over all segments.
+    """
+    stages: dict[str, float] = {}
+
+    def add(more: dict[str, float]) -> None:
+        for name, seconds in more.items():
+            stages[name] = stages.get(name, 0.0) + seconds
+
     done = sum(t.count for t in tasks) - sum(t.count for t in missing)
     progress("render", done, total_frames)
-    # The slowest segments first, so the last worker does not finish alone.
-    order = sorted(missing, key=lambda t: -t.cost)
+    # The slowest few segments first, so the last worker does not finish alone;
+    # the rest in film order, so each worker keeps only the current scenes'
+    # faces and sets alive (see PicturesAssetProvider's memo).
+    slowest = sorted(missing, key=lambda t: -t.cost)[: 2 * max(1, jobs)]
+    first = {t.index for t in slowest}
+    order = slowest + [t for t in missing if t.index not in first]
     workers = min(max(1, jobs), len(order))
     if sum(t.cost * t.width * t.height for t in order) < POOL_MIN_PIXELS:
         workers = 1  # starting worker processes would cost more than it saves
@@ -337,17 +393,17 @@ def _render_segments(
             progress("render", done, total_frames)
 
         for task in order:
-            render_segment(task, assets, on_frames=advance)
-        return
+            add(render_segment(task, assets, on_frames=advance)[3])
+        return stages
 
     if not _main_importable():
         # Spawned workers re-import the main script; a script read from stdin
         # (``python - <<EOF``) or typed at a prompt cannot be, so render here.
         for task in order:
-            render_segment(task, assets)
+            add(render_segment(task, assets)[3])
             done += task.count
             progress("render", done, total_frames)
-        return
+        return stages
 
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -365,8 +421,9 @@ def _render_segments(
     try:
         futures = [pool.submit(worker_render, task) for task in order]
         for fut in as_completed(futures):
-            _, frames, _ = fut.result()  # re-raises a worker's error here
+            _, frames, _, seg_stages = fut.result()  # re-raises a worker's error here
             done += frames
+            add(seg_stages)
             progress("render", done, total_frames)
     except BrokenProcessPool as e:
         _stop_pool(pool)
@@ -378,6 +435,7 @@ def _render_segments(
         _stop_pool(pool)
         raise
     pool.shutdown(wait=True)
+    return stages
 
 
 def _main_importable() -> bool:
@@ -422,11 +480,12 @@ class _AudioJob:
     """The soundtrack's AAC encode, in a thread beside the segment rendering."""
 
     def __init__(
-        self, audio: np.ndarray, rate: int, quality: Quality, cache: Cache, progress: Progress
+        self, audio: Any, rate: int, quality: Quality, cache: Cache, progress: Progress
     ) -> None:
         import threading
 
         self.args = (audio, rate, quality, cache)
+        self.stats: dict[str, Any] = {}
         self.progress = progress
         self.seconds = 0.0
         self._result: tuple[Path, bool] | None = None
@@ -437,7 +496,7 @@ class _AudioJob:
         started = time.perf_counter()
         try:
             self.progress("audio", 0, 1)
-            self._result = _encode_audio(*self.args)
+            self._result = _encode_audio(*self.args, stats=self.stats)
             self.progress("audio", 1, 1)
         except BaseException as e:  # handed to the build's thread by result()
             self._error = e
@@ -464,43 +523,144 @@ class _AudioJob:
 
 
 def _encode_audio(
-    audio: np.ndarray, rate: int, quality: Quality, cache: Cache
+    audio: Any, rate: int, quality: Quality, cache: Cache, stats: dict[str, Any] | None = None
 ) -> tuple[Path, bool]:
-    """The soundtrack as AAC in an M4A, from the cache when the same samples were encoded before."""
+    """The soundtrack as AAC in an M4A, from the cache when the same soundtrack was encoded before.
+
+    ``audio`` is a float32 ``(n, 2)`` array or a :class:`StreamedSoundtrack`
+    (keyed by its inputs, so a cache hit never mixes it).  AAC adds
+    overshoot (the codec's quantization noise rides on the peaks), so the
+    *decoded* result is measured; when it peaks above
+    :data:`TRUE_PEAK_CEILING_DB` the soundtrack is mastered again with the
+    ceiling lowered by the overshoot (a plain array is scaled instead) and
+    encoded again.
+    """
     import av
-    import numpy as np
 
     preset = PRESETS[quality]
     bitrate = preset.audio_bitrate
     options = {"aac_coder": "fast", "aac_ms": "auto" if preset.aac_mid_side else "0"}
-    key = digest("aac", AUDIO_VERSION, audio, rate, bitrate, options, av.__version__)
+    streamed = _streamed(audio)
+    source = audio.key_parts() if streamed else audio
+    key = digest(
+        "aac", AUDIO_VERSION, source, rate, bitrate, options, TRUE_PEAK_CEILING_DB, av.__version__
+    )
     path = cache.path("segments", key, ".m4a")
     if cache.enabled and path.is_file():
         cache.hits["segments"] += 1
         return path, True
     cache.misses["segments"] += 1
     with atomic_path(path, _part_suffix(".m4a")) as tmp:
-        with av.open(str(tmp), "w", format="mp4") as out:
-            # The "fast" coder is 3× quicker than the default two-loop search and
-            # indistinguishable at these bitrates for dialogue and music.
-            stream = out.add_stream("aac", rate=rate, bit_rate=bitrate, options=options)
-            stream.layout = "stereo"
-            # One-second frames: PyAV re-blocks them into the encoder's 1024-sample
-            # frames in C (same bytes as feeding 1024 at a time), and the loop
-            # holds the GIL 47× less often while a segment renders beside it.
-            block = rate
-            planar = np.ascontiguousarray(audio.T)
-            for start in range(0, planar.shape[1], block):
-                chunk = np.ascontiguousarray(planar[:, start : start + block])
+        gain = 1.0
+        for attempt in range(TRUE_PEAK_RETRIES + 1):
+            if streamed:
+                blocks = _gained(audio.blocks(), gain)
+            else:
+                blocks = _gained(_array_blocks(audio, rate), gain)
+            _write_aac(blocks, tmp, rate, bitrate, options)
+            peak = _decoded_true_peak_db(tmp)
+            if stats is not None:
+                stats.setdefault("decoded_true_peak_db", []).append(round(peak, 2))
+            over = peak - TRUE_PEAK_CEILING_DB
+            if over <= 0:
+                break
+            if streamed and attempt < TRUE_PEAK_RETRIES - 1:
+                # Limit harder by the overshoot (plus a little): loudness stays on target.
+                audio.master(audio.ceiling_db - over - 0.1)
+            else:
+                gain *= 10 ** (-(over + 0.05) / 20)
+    return path, False
+
+
+def _array_blocks(audio: np.ndarray, rate: int) -> Iterator[tuple[int, np.ndarray]]:
+    step = 10 * rate
+    for start in range(0, len(audio), step):
+        yield start, audio[start : start + step]
+
+
+def _gained(
+    blocks: Iterator[tuple[int, np.ndarray]], gain: float
+) -> Iterator[tuple[int, np.ndarray]]:
+    import numpy as np
+
+    for start, x in blocks:
+        x = np.asarray(x, dtype=np.float32)
+        if not np.isfinite(x).all():
+            raise errors.error(
+                errors.BAD_SOUNDTRACK, "the soundtrack contains NaN or infinite samples"
+            )
+        if gain != 1.0:
+            x = x * np.float32(gain)
+        yield start, np.clip(x, -1.0, 1.0)
+
+
+def _write_aac(
+    blocks: Iterator[tuple[int, np.ndarray]],
+    tmp: Path,
+    rate: int,
+    bitrate: int,
+    options: dict[str, str],
+) -> None:
+    """Encode stereo float32 blocks (as they are mixed) into an M4A at ``tmp``."""
+    import av
+    import numpy as np
+
+    with av.open(str(tmp), "w", format="mp4") as out:
+        # The "fast" coder is 3× quicker than the default two-loop search and
+        # indistinguishable at these bitrates for dialogue and music.
+        stream = out.add_stream("aac", rate=rate, bit_rate=bitrate, options=options)
+        stream.layout = "stereo"
+        # One-second frames: PyAV re-blocks them into the encoder's 1024-sample
+        # frames in C (same bytes as feeding 1024 at a time), and the loop
+        # holds the GIL 47× less often while a segment renders beside it.
+        for first, block in blocks:
+            planar = np.ascontiguousarray(block.T)
+            for start in range(0, planar.shape[1], rate):
+                chunk = np.ascontiguousarray(planar[:, start : start + rate])
                 frame = av.AudioFrame.from_ndarray(chunk, format="fltp", layout="stereo")
                 frame.sample_rate = rate
-                frame.pts = start
+                frame.pts = first + start
                 frame.time_base = Fraction(1, rate)
                 for packet in stream.encode(frame):
                     out.mux(packet)
-            for packet in stream.encode(None):
-                out.mux(packet)
-    return path, False
+        for packet in stream.encode(None):
+            out.mux(packet)
+
+
+def decoded_blocks(path: Path, block: int = 480_000) -> Iterator[tuple[int, np.ndarray]]:
+    """The decoded audio of ``path`` as ``(first sample, (k, channels) float32)`` blocks."""
+    import av
+    import numpy as np
+
+    pending: list[np.ndarray] = []
+    held = 0
+    first = 0
+    with av.open(str(path)) as src:
+        for frame in src.decode(audio=0):
+            x = frame.to_ndarray()
+            x = x.T if frame.format.is_planar else x.reshape(-1, len(frame.layout.channels))
+            pending.append(np.asarray(x, dtype=np.float32))
+            held += len(x)
+            if held >= block:
+                data = np.concatenate(pending)
+                yield first, data
+                first += len(data)
+                pending, held = [], 0
+    if pending:
+        yield first, np.concatenate(pending)
+
+
+def _decoded_true_peak_db(path: Path) -> float:
+    """True peak (dBTP, 4× oversampled) of the decoded AAC in ``path``."""
+    import math
+
+    from screenplay.music.loudness import oversampled_abs_blocks
+
+    peak = 0.0
+    for _, _, peaks in oversampled_abs_blocks(decoded_blocks(path)):
+        if peaks.size:
+            peak = max(peak, float(peaks.max()))
+    return 20 * math.log10(peak) if peak > 0 else -math.inf
 
 
 # --------------------------------------------------------------------------

@@ -253,8 +253,12 @@ def render_segment(
     task: SegmentTask,
     assets: AssetProvider,
     on_frames: Callable[[int], None] | None = None,
-) -> tuple[int, int, float]:
-    """Render and encode ``task`` into its cache path.  Returns ``(index, frames, seconds)``."""
+) -> tuple[int, int, float, dict[str, float]]:
+    """Render and encode ``task`` into its cache path.
+
+    Returns ``(index, frames, seconds, stages)``; ``stages`` are the seconds
+    spent compositing, converting to YUV and in x264 + muxing.
+    """
     from screenplay.render.compositor import Compositor
 
     started = time.perf_counter()
@@ -268,6 +272,7 @@ def render_segment(
     )
     comp = Compositor(timeline, assets, burn_subtitles=task.burn)
     target = Path(task.path)
+    stages: dict[str, float] = {}
     with atomic_path(target, _part_suffix(".mp4")) as tmp:
         encode_frames(
             lambda i: comp.frame_key(task.shot, i),
@@ -279,8 +284,9 @@ def render_segment(
             task.fps,
             task.quality,
             on_frames,
+            stages,
         )
-    return task.index, task.count, time.perf_counter() - started
+    return task.index, task.count, time.perf_counter() - started, stages
 
 
 def encode_frames(
@@ -293,8 +299,12 @@ def encode_frames(
     fps: Fraction,
     quality: Quality,
     on_frames: Callable[[int], None] | None = None,
+    stages: dict[str, float] | None = None,
 ) -> None:
     """Encode frames ``indices`` to an H.264 MP4 at ``path``.
+
+    ``stages`` (if given) accumulates seconds per stage: ``composite`` (the
+    frames drawn), ``convert`` (RGB → YUV 4:2:0) and ``encode`` (x264 + mux).
 
     Frames with equal keys are converted to YUV once and the same picture is
     handed to x264 again (which notices it barely changed and spends almost
@@ -324,29 +334,42 @@ def encode_frames(
         cc.color_trc = 13  # AVCOL_TRC_IEC61966_2_1 (sRGB)
         cc.color_range = 1  # AVCOL_RANGE_MPEG (limited)
         done = 0
+        clock = time.perf_counter
+        t_comp = t_conv = t_enc = 0.0
         for n, i in enumerate(indices):
+            t0 = clock()
             key = key_of(i)
             vf = yuv_memo.get(key)
             if vf is None:
                 rgb = frame_of(i)
+                t1 = clock()
+                t_comp += t1 - t0
                 yuv = cv2.cvtColor(rgb, cv2.COLOR_RGB2YUV_I420)
                 vf = av.VideoFrame.from_ndarray(yuv, format="yuv420p")
                 yuv_memo[key] = vf
                 while len(yuv_memo) > memo_limit:
                     yuv_memo.popitem(last=False)
+                t0 = clock()
+                t_conv += t0 - t1
             else:
                 yuv_memo.move_to_end(key)
             vf.pts = n
             for packet in stream.encode(vf):
                 out.mux(packet)
+            t_enc += clock() - t0
             done += 1
             if on_frames is not None and done == 12:
                 on_frames(done)
                 done = 0
+        t0 = clock()
         for packet in stream.encode(None):
             out.mux(packet)
+        t_enc += clock() - t0
         if on_frames is not None and done:
             on_frames(done)
+    if stages is not None:
+        for name, seconds in (("composite", t_comp), ("convert", t_conv), ("encode", t_enc)):
+            stages[name] = stages.get(name, 0.0) + seconds
 
 
 # --------------------------------------------------------------------------
@@ -413,7 +436,7 @@ class _BackendErrorInTransit(BackendError):
         return (BackendError, (self.code, self.message, self.help))
 
 
-def worker_render(task: SegmentTask) -> tuple[int, int, float]:
+def worker_render(task: SegmentTask) -> tuple[int, int, float, dict[str, float]]:
     assert _WORKER_ASSETS is not None, "worker_init was not called"
     if os.getppid() != _PARENT:  # orphaned: the build is gone, nobody wants this
         raise SystemExit(1)
@@ -421,6 +444,33 @@ def worker_render(task: SegmentTask) -> tuple[int, int, float]:
         return render_segment(task, _WORKER_ASSETS)
     except BackendError as e:
         raise _BackendErrorInTransit(e.code, e.message, e.help) from None
+    finally:
+        release_memory()
+
+
+def release_memory() -> None:
+    """Hand the memory a finished segment freed back to the OS.
+
+    A segment's frame memos (compositor frames, YUV pictures: up to ~250 MB
+    at 720p) are freed when it ends, but glibc keeps freed heap (and raises
+    its mmap threshold after large frees), so a worker's RSS only grew with
+    every segment; ``malloc_trim`` returns it.  No-op off glibc.
+    """
+    global _LIBC
+    if _LIBC is None:
+        import ctypes
+        import ctypes.util
+
+        try:
+            _LIBC = ctypes.CDLL(ctypes.util.find_library("c") or None)
+            _LIBC.malloc_trim.argtypes = [ctypes.c_size_t]
+        except (OSError, AttributeError):
+            _LIBC = False
+    if _LIBC:
+        _LIBC.malloc_trim(0)
+
+
+_LIBC: Any = None
 
 
 # --------------------------------------------------------------------------

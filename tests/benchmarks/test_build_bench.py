@@ -2,7 +2,14 @@
 
 * a cold full build (empty cache): seconds per minute of film;
 * an incremental rebuild after changing one word of one dialogue line;
-* the README's build command, run as a user runs it, on the warm cache.
+* the README's build command, run as a user runs it, on the warm cache;
+* a no-op rebuild through the CLI (the build manifest answers "up to date");
+* the edit loop on a 3-minute plain-Fountain screenplay at preview: cold
+  build, then one word of one line;
+* peak memory (``BuildResult.peak_rss``, the build plus its workers) of each;
+* with ``SCREENPLAY_FEATURE_PAGES=30,60,120`` set, feature-length plain-Fountain
+  builds at preview (``feature_film.py``): wall time, peak memory, cache size
+  — minutes each, so not run by default.
 
 With pytest's default ``--benchmark-disable`` each runs once as a test (and
 CI builds the main example at default quality this way); run with
@@ -11,9 +18,11 @@ CI builds the main example at default quality this way); run with
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -63,6 +72,8 @@ def test_full_build_main_example(benchmark, workdir: Path) -> None:
         seconds_per_film_minute=round(seconds / minutes, 2),
         render_x_realtime=round(float(tl.duration) / res.timings["render"], 2),
         stages={k: round(v, 2) for k, v in res.timings.items()},
+        encode_stages={k: round(v, 2) for k, v in res.report.timings.items()},
+        peak_rss_mb=round(res.peak_rss / 1e6),
     )
     STATE["full_seconds"] = seconds
 
@@ -99,6 +110,95 @@ def test_incremental_rebuild(benchmark, workdir: Path) -> None:
         fraction_of_full=round(seconds / float(STATE["full_seconds"]), 3),
         segments_rendered=res.report.segments_rendered,
         segments_reused=res.report.segments_reused,
+        peak_rss_mb=round(res.peak_rss / 1e6),
+    )
+
+
+def test_noop_rebuild_cli(benchmark, workdir: Path) -> None:
+    """Nothing changed: the CLI answers from the build manifest (target ≤ 1 s)."""
+    if "full_seconds" not in STATE:
+        pytest.skip("needs the full build first")
+    import os
+    import sys
+
+    film = workdir / "examples" / "the_empty_room.film"
+    env = {**os.environ, "SCREENPLAY_CACHE_DIR": str(workdir / "cache")}
+    cmd = [sys.executable, "-m", "screenplay", "build", str(film), "-o", str(workdir / "full.mp4"),
+           "--locked"]  # fmt: skip
+
+    def noop() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=120)
+
+    done = benchmark.pedantic(noop, rounds=3, iterations=1)
+    assert done.returncode == 0 and "up to date" in done.stderr, done.stderr
+
+
+def _plain_film(d: Path, pages: int) -> Path:
+    from feature_film import screenplay
+
+    p = d / f"plain{pages}.fountain"
+    p.write_text(screenplay(pages), encoding="utf-8")
+    return p
+
+
+def test_plain_fountain_edit_loop(benchmark, tmp_path: Path) -> None:
+    """A 3-minute plain-Fountain screenplay at preview: cold build, then a one-word edit."""
+    film = _plain_film(tmp_path, 3)
+    cache = Cache(tmp_path / "cache")
+    out = tmp_path / "plain.mp4"
+    t0 = time.perf_counter()
+    cold = build(film, out, quality="preview", cache=cache)
+    cold_s = time.perf_counter() - t0
+    assert cold.ok, [d.one_line() for d in cold.diagnostics]
+    text = film.read_text(encoding="utf-8")
+    line = next(ln for ln in text.splitlines()[8:] if ln.endswith(".") and " " in ln and
+                not ln.isupper())  # fmt: skip
+    word = line.split()[0]
+
+    def edit() -> tuple[tuple[()], dict[str, object]]:
+        film.write_text(text.replace(line, line.replace(word, word + "s", 1), 1))
+        return (), {}
+
+    res = benchmark.pedantic(
+        lambda: build(film, out, quality="preview", cache=cache), setup=edit, rounds=1
+    )
+    assert res.ok and res.report.segments_rendered <= 2
+    seconds = benchmark.stats.stats.max if benchmark.stats else sum(res.timings.values())
+    benchmark.extra_info.update(
+        film_seconds=round(float(cold.timeline.duration), 1),
+        cold_seconds=round(cold_s, 2),
+        cold_peak_rss_mb=round(cold.peak_rss / 1e6),
+        edit_seconds=round(seconds, 2),
+        edit_fraction_of_cold=round(seconds / cold_s, 3),
+        edit_stages={k: round(v, 2) for k, v in res.timings.items()},
+        edit_encode_stages={k: round(v, 2) for k, v in res.report.timings.items()},
+    )
+
+
+FEATURE_PAGES = [int(p) for p in os.environ.get("SCREENPLAY_FEATURE_PAGES", "").split(",") if p]
+
+
+@pytest.mark.skipif(not FEATURE_PAGES, reason="set SCREENPLAY_FEATURE_PAGES=30,60,120")
+@pytest.mark.parametrize("pages", FEATURE_PAGES or [0])
+def test_feature_length_preview(benchmark, tmp_path: Path, pages: int) -> None:
+    """Time and cache grow with the film; peak memory does not (issue #19)."""
+    film = _plain_film(tmp_path, pages)
+    cache = Cache(tmp_path / "cache")
+    res = benchmark.pedantic(
+        lambda: build(film, tmp_path / "feature.mp4", quality="preview", cache=cache), rounds=1
+    )
+    assert res.ok, [d.one_line() for d in res.diagnostics][:5]
+    cache_bytes = sum(f.stat().st_size for f in (tmp_path / "cache").rglob("*") if f.is_file())
+    film_s = float(res.timeline.duration)
+    wall = sum(res.timings.values())
+    benchmark.extra_info.update(
+        pages=pages,
+        film_minutes=round(film_s / 60, 1),
+        wall_seconds=round(wall, 1),
+        x_realtime=round(film_s / wall, 1),
+        peak_rss_gb=round(res.peak_rss / 1e9, 2),
+        cache_mb=round(cache_bytes / 1e6),
+        stages={k: round(v, 1) for k, v in res.timings.items()},
     )
 
 

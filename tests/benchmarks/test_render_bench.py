@@ -105,6 +105,17 @@ def test_render_60s_720p(benchmark, tmp_path: Path, monkeypatch: pytest.MonkeyPa
     benchmark.extra_info["cpu_s"] = round(cpu, 2)
     benchmark.extra_info["x_realtime_2_idle_cores"] = round(report.seconds / (cpu / 2), 2)
     benchmark.extra_info["timings"] = {k: round(v, 3) for k, v in report.timings.items()}
+    # Frames per second of each stage (its seconds summed over both workers):
+    # composite (frames drawn), colour convert (RGB → YUV), x264 encode, mux.
+    fps = {
+        stage: round(report.frames_rendered / report.timings[f"render_{stage}"], 1)
+        for stage in ("composite", "convert", "encode")
+        if report.timings.get(f"render_{stage}")
+    }
+    fps["mux"] = round(report.frames / max(report.timings["mux"], 1e-9), 1)
+    assert set(fps) == {"composite", "convert", "encode", "mux"}, report.timings
+    benchmark.extra_info["stage_fps"] = fps
+    print(f"\nframes/s per stage: {fps}")
     if not benchmark.disabled:
         assert speed >= 8.0, f"{speed:.1f}× realtime"
 
