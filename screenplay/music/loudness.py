@@ -203,6 +203,13 @@ def need_gain(peaks: np.ndarray, ceiling: float) -> np.ndarray:
     return np.minimum(1.0, ceiling / np.maximum(peaks, 1e-12)).astype(np.float32)
 
 
+def limiter_reach(lookahead: float, release: float) -> int:
+    """How many samples one peak's gain change spreads (each side)."""
+    la = max(1, int(lookahead * PROJECT_RATE))
+    rel = max(1, int(release * PROJECT_RATE))
+    return 2 * (la + rel) + 2
+
+
 def gain_curves(
     over: np.ndarray, need: np.ndarray, n: int, lookahead: float, release: float
 ) -> list[tuple[int, np.ndarray]]:
@@ -220,7 +227,7 @@ def gain_curves(
         return []
     la = max(1, int(lookahead * PROJECT_RATE))
     rel = max(1, int(release * PROJECT_RATE))
-    reach = 2 * (la + rel) + 2  # how far one peak's gain change spreads
+    reach = limiter_reach(lookahead, release)
     pieces: list[tuple[int, np.ndarray]] = []
     breaks = np.flatnonzero(np.diff(over) > 2 * reach)
     starts = np.r_[0, breaks + 1]

@@ -38,6 +38,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -355,11 +356,59 @@ class _Gain:
     value: np.float32
 
 
-@dataclass
-class _Curve:
-    """A limiter pass: sparse per-sample gain pieces ``(first sample, gain)``; 1 elsewhere."""
+#: Limiter gain kept in memory per pass; beyond it, pieces go to an anonymous
+#: temporary file (a loud speech-only feature is limited somewhere every
+#: few seconds, and its gain pieces would otherwise cover the whole film).
+CURVE_MEMORY_BYTES = 32 * 1024 * 1024
 
-    pieces: list[tuple[int, np.ndarray]]
+
+class _Curve:
+    """A limiter pass: sparse per-sample gain pieces; 1 everywhere else.
+
+    Pieces arrive in film order and never overlap.  They are kept in memory
+    up to :data:`CURVE_MEMORY_BYTES`, then spilled to an unnamed temporary
+    file (deleted by the OS whatever happens to the build) and read back a
+    block's worth at a time.
+    """
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self._data: list[np.ndarray | int] = []  # the gains, or their offset in the file
+        self._bytes = 0
+        self._file: Any = None
+
+    def add(self, lo: int, curve: np.ndarray) -> None:
+        curve = np.ascontiguousarray(curve, dtype=np.float32)
+        self.starts.append(lo)
+        self.ends.append(lo + len(curve))
+        if self._bytes + curve.nbytes <= CURVE_MEMORY_BYTES:
+            self._data.append(curve)
+            self._bytes += curve.nbytes
+            return
+        if self._file is None:
+            import tempfile
+
+            self._file = tempfile.TemporaryFile(prefix="screenplay-limiter-")
+        self._file.seek(0, 2)
+        self._data.append(self._file.tell())
+        self._file.write(curve.tobytes())
+
+    def overlapping(self, a: int, e: int) -> Iterator[tuple[int, np.ndarray]]:
+        """``(first sample, gains)`` of the pieces' parts inside ``[a, e)``."""
+        import bisect
+
+        k = bisect.bisect_right(self.ends, a)
+        while k < len(self.starts) and self.starts[k] < e:
+            lo = self.starts[k]
+            s0, s1 = max(a, lo), min(e, self.ends[k])
+            data = self._data[k]
+            if isinstance(data, np.ndarray):
+                yield s0, data[s0 - lo : s1 - lo]
+            else:
+                self._file.seek(data + 4 * (s0 - lo))
+                yield s0, np.fromfile(self._file, dtype=np.float32, count=s1 - s0)
+            k += 1
 
 
 class StreamedMix:
@@ -556,13 +605,9 @@ class StreamedMix:
             if isinstance(op, _Gain):
                 x = x * op.value
                 continue
-            for lo, curve in op.pieces:
-                hi = lo + len(curve)
-                if hi <= a or lo >= e:
-                    continue
-                s0, s1 = max(a, lo), min(e, hi)
+            for s0, gains in op.overlapping(a, e):
                 x = x.copy() if not x.flags.writeable else x
-                x[s0 - a : s1 - a] *= curve[s0 - lo : s1 - lo, None]
+                x[s0 - a : s0 - a + len(gains)] *= gains[:, None]
         return x
 
     def _stream(self, ops: list[_Gain | _Curve]) -> Iterator[tuple[int, np.ndarray]]:
@@ -582,16 +627,21 @@ class StreamedMix:
 
         Returns the deepest gain reduction of this pass in dB.
         """
-        from screenplay.music.loudness import gain_curves, need_gain, oversampled_abs_blocks
+        from screenplay.music.loudness import limiter_reach, need_gain, oversampled_abs_blocks
 
         ceiling = 10 ** (ceiling_db / 20)
+        lookahead, release = 0.005, 0.050
+        reach = limiter_reach(lookahead, release)
         added: list[_Gain | _Curve] = []
         for attempt in range(4):
             aim = ceiling * (1.0 if attempt == 0 else 0.995)
             peak = 0.0
+            curve = _Curve()
+            # Peaks of the group still open (a later peak within 2 × reach joins it).
             over: list[np.ndarray] = []
             needs: list[np.ndarray] = []
-            for a, _, peaks in oversampled_abs_blocks(self._stream(ops + added), ceiling):
+
+            for a, x, peaks in oversampled_abs_blocks(self._stream(ops + added), ceiling):
                 if not peaks.size:
                     continue
                 peak = max(peak, float(peaks.max()))
@@ -600,16 +650,36 @@ class StreamedMix:
                 if idx.size:
                     over.append(idx + a)
                     needs.append(need[idx])
+                # No later peak can join the open groups: filter them now.
+                if over and a + len(x) - int(over[-1][-1]) > 2 * reach:
+                    self._flush(curve, over, needs, lookahead, release)
+            self._flush(curve, over, needs, lookahead, release)
             if peak <= ceiling:
                 break
             if attempt == 3:  # last resort, as limit_true_peak
                 added.append(_Gain(np.float32(ceiling / peak)))
                 break
-            pos = np.concatenate(over)
-            pieces = gain_curves(pos, np.concatenate(needs), self.n, 0.005, 0.050)
-            added.append(_Curve(pieces))
+            added.append(curve)
         ops.extend(added)
         return self._reduction_db(added)
+
+    def _flush(
+        self,
+        curve: _Curve,
+        over: list[np.ndarray],
+        needs: list[np.ndarray],
+        lookahead: float,
+        release: float,
+    ) -> None:
+        """Filter the closed groups of peaks into ``curve``'s gain pieces; empty the lists."""
+        from screenplay.music.loudness import gain_curves
+
+        if over:
+            pos, vals = np.concatenate(over), np.concatenate(needs)
+            for lo, gains in gain_curves(pos, vals, self.n, lookahead, release):
+                curve.add(lo, gains)
+            over.clear()
+            needs.clear()
 
     def _reduction_db(self, steps: list[_Gain | _Curve]) -> float:
         """Deepest total gain reduction of one limiter pass, in dB."""

@@ -79,8 +79,12 @@ def test_long_film_mix_holds_no_whole_film_buffer(
     only per-hop arrays and one block at a time are held — and the samples are the same."""
     tl, cue_audio = film
     monkeypatch.setattr(mixer, "PREMIX_MEMO_BYTES", 0)
+    # …and the limiter's gain pieces go to a temporary file as a loud feature's do.
+    monkeypatch.setattr(mixer, "CURVE_MEMORY_BYTES", 0)
     streamed = mixer.mix_streamed(tl, speech_lookup(LINES), cue_audio, block=96000)  # type: ignore[arg-type]
     assert streamed._premix_memo is None
+    curves = [op for op in streamed._ops or [] if isinstance(op, mixer._Curve)]
+    assert curves and all(c._file is not None for c in curves)
     biggest = max(x.nbytes for x in vars(streamed).values() if isinstance(x, np.ndarray))
     assert biggest < tl.samples  # type: ignore[attr-defined]  # per-hop arrays only, not samples
     assert all(len(x) <= 96000 for _, x in streamed.blocks())
