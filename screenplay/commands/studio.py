@@ -10,10 +10,7 @@ in place.  Ctrl-C stops it.
 from __future__ import annotations
 
 import argparse
-import re
 import shutil
-from fractions import Fraction
-from pathlib import Path
 
 from rich.console import Console
 
@@ -21,19 +18,14 @@ NAME = "studio"
 HELP = "open a local page with the script beside its film, rebuilt on every save"
 
 
-def _size(text: str) -> tuple[int, int]:
-    m = re.fullmatch(r"(\d+)x(\d+)", text)
-    if not m:
-        raise argparse.ArgumentTypeError("size must look like 320x180")
-    return int(m.group(1)), int(m.group(2))
-
-
 def configure(p: argparse.ArgumentParser) -> None:
-    p.add_argument("file", type=Path, metavar="FILE")
+    from screenplay.commands import _args
+
+    p.add_argument("file", type=_args.input_path, metavar="FILE")
     p.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (default 8765)")
     p.add_argument("--no-open", action="store_true", help="do not open a browser")
-    p.add_argument("--size", type=_size, help="preview frame size, e.g. 320x180")
-    p.add_argument("--fps", type=Fraction, help="preview frame rate, e.g. 12")
+    p.add_argument("--size", type=_args.size, help="preview frame size, e.g. 320x180")
+    p.add_argument("--fps", type=_args.fps, help="preview frame rate, e.g. 12")
     p.add_argument(
         "--fill",
         action="store_true",

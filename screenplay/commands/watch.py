@@ -27,10 +27,12 @@ HELP = "rebuild the preview on every save (Ctrl-C to stop)"
 
 
 def configure(p: argparse.ArgumentParser) -> None:
-    from screenplay.commands.build import _size
+    from screenplay.commands import _args
 
-    p.add_argument("file", type=Path, metavar="FILE")
-    p.add_argument("-o", "--output", type=Path, help="output MP4 (default: FILE with .mp4)")
+    p.add_argument("file", type=_args.input_path, metavar="FILE")
+    p.add_argument(
+        "-o", "--output", type=_args.output_path, help="output MP4 (default: FILE with .mp4)"
+    )
     p.add_argument(
         "--full",
         action="store_const",
@@ -39,9 +41,9 @@ def configure(p: argparse.ArgumentParser) -> None:
         dest="quality",
         help="build at default quality instead of the preview",
     )
-    p.add_argument("--jobs", "-j", type=int, default=2, help="worker processes (default 2)")
-    p.add_argument("--size", type=_size, help="override the frame size, e.g. 320x180")
-    p.add_argument("--fps", type=Fraction, help="override the frame rate")
+    p.add_argument("--jobs", "-j", type=_args.jobs, default=2, help="worker processes (default 2)")
+    p.add_argument("--size", type=_args.size, help="override the frame size, e.g. 320x180")
+    p.add_argument("--fps", type=_args.fps, help="override the frame rate")
     p.add_argument("--open", action="store_true", help="open the film in the system player once")
 
 
