@@ -23,6 +23,7 @@ from screenplay.backends.protocols import VISEMES, AssetSpec, SceneInfo
 from screenplay.cache import Cache, digest
 from screenplay.pictures import photo, portrait, sets
 from screenplay.pictures.errors import BAD_PICTURE_PARAM, BackendError, BackendWarning
+from screenplay.pictures.layers import FaceLayers
 from screenplay.pictures.photo import PhotoFace
 
 #: Identifies everything that decides pictures' pixels; the renderer keys its
@@ -38,29 +39,6 @@ def _eye_index(eyes: float) -> int:
     return int(round(float(np.clip(eyes, 0.0, 1.0)) * EYE_LEVELS))
 
 
-class _Layers:
-    """A base frame plus patches for the mouth and eye regions at one size."""
-
-    def __init__(self, base: np.ndarray, mouth_box: Box, eye_box: Box) -> None:
-        self.base = base
-        self.mouth_box = mouth_box
-        self.eye_box = eye_box
-        self.mouths: dict[str, np.ndarray] = {}
-        self.eyes: dict[int, np.ndarray] = {}
-
-    def compose(self, viseme: str, eye_level: int) -> np.ndarray:
-        out = self.base.copy()
-        m = self.mouths.get(viseme)
-        if m is not None:
-            x0, y0, x1, y1 = self.mouth_box
-            out[y0:y1, x0:x1] = m
-        e = self.eyes.get(eye_level)
-        if e is not None:
-            x0, y0, x1, y1 = self.eye_box
-            out[y0:y1, x0:x1] = e
-        return out
-
-
 class PortraitFace:
     """A procedural portrait (see :mod:`.portrait`)."""
 
@@ -68,20 +46,20 @@ class PortraitFace:
         self.look = look
         self.credit = credit
         self._cache = cache
-        self._layers: dict[tuple[int, int], _Layers] = {}
+        self._layers: dict[tuple[int, int], FaceLayers] = {}
 
-    def _build(self, width: int, height: int) -> _Layers:
+    def _build(self, width: int, height: int) -> FaceLayers:
         boxes = portrait.regions(self.look, width, height)
         key = digest("portrait-layers", ENGINE_VERSION, self.look.cache_key(), width, height)
         if self._cache is not None:
             got = self._cache.get_arrays("faces", key)
             if got is not None:
-                layers = _Layers(got["base"], boxes["mouth"], boxes["eyes"])
+                layers = FaceLayers(got["base"], boxes["mouth"], boxes["eyes"])
                 layers.mouths = {v: got[f"mouth_{v}"] for v in VISEMES}
                 layers.eyes = {i: got[f"eyes_{i}"] for i in range(EYE_LEVELS + 1)}
                 return layers
         base = portrait.render(self.look, width, height).rgba8()
-        layers = _Layers(base, boxes["mouth"], boxes["eyes"])
+        layers = FaceLayers(base, boxes["mouth"], boxes["eyes"])
         for v in VISEMES:
             layers.mouths[v] = portrait.render(
                 self.look, width, height, viseme=v, roi=boxes["mouth"]

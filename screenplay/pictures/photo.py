@@ -63,6 +63,7 @@ from screenplay.pictures.errors import (
     BackendError,
     BackendWarning,
 )
+from screenplay.pictures.layers import FaceLayers
 
 #: Bump when preparation (detection, cut-out, grading) changes its result.
 PREP_VERSION = 1
@@ -970,29 +971,13 @@ def _blink_patch(
     return out
 
 
-class _Layers:
-    """A base frame plus patches for the mouth and eye regions at one size."""
+class _Layers(FaceLayers):
+    """A photo's layers: its landmarks at this size and the colours its mouth is painted in."""
 
     def __init__(self, base: np.ndarray, lm: np.ndarray | None) -> None:
-        self.base = base
+        super().__init__(base)
         self.lm = lm
-        self.mouth_box = (0, 0, 0, 0)
-        self.eye_box = (0, 0, 0, 0)
-        self.mouths: dict[str, np.ndarray] = {}
-        self.eyes: dict[int, np.ndarray] = {}
         self.colours: tuple[np.ndarray, np.ndarray, float] | None = None
-
-    def compose(self, viseme: str, eye_level: int) -> np.ndarray:
-        out = self.base.copy()
-        m = self.mouths.get(viseme)
-        if m is not None:
-            x0, y0, x1, y1 = self.mouth_box
-            out[y0:y1, x0:x1] = m
-        e = self.eyes.get(eye_level)
-        if e is not None:
-            x0, y0, x1, y1 = self.eye_box
-            out[y0:y1, x0:x1] = e
-        return out
 
 
 #: Eye openness is quantised to this many steps (a 150 ms blink is 3–4 frames at 24 fps).

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from screenplay.backends.protocols import AssetSpec, SceneInfo
-from screenplay.render.layers import cover, darken, ease, mix, over
+from screenplay.render.layers import cover, darken, mix, over
 from screenplay.timeline import (
     Camera,
     CardPicture,
@@ -186,14 +186,10 @@ class Compositor:
         if not _moves(camera):
             if camera.zoom_start == 1.0 and camera.pan_start == (0.0, 0.0):
                 return src if scale == 1.0 else cover(src, self.width, self.height)
-        e = ease(t)
-        zoom = max(1.0, camera.zoom_start + (camera.zoom_end - camera.zoom_start) * e)
-        px = camera.pan_start[0] + (camera.pan_end[0] - camera.pan_start[0]) * e
-        py = camera.pan_start[1] + (camera.pan_end[1] - camera.pan_start[1]) * e
+        from screenplay.render.stage import window_centre
+
         # Visible window in normalized source coordinates, kept inside the image.
-        half = 0.5 / zoom
-        cx = min(1.0 - half, max(half, 0.5 + px))
-        cy = min(1.0 - half, max(half, 0.5 + py))
+        zoom, cx, cy, half = window_centre(camera, t)
         sh, sw = src.shape[:2]
         sx = sw / (zoom * self.width)
         sy = sh / (zoom * self.height)

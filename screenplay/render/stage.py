@@ -57,8 +57,12 @@ def _moves(c: Camera) -> bool:
     return c.zoom_start != c.zoom_end or c.pan_start != c.pan_end
 
 
-def window(camera: Camera, t: float) -> tuple[float, float, float]:
-    """(zoom, left, top) of the visible part of the stage at progress ``t``."""
+def window_centre(camera: Camera, t: float) -> tuple[float, float, float, float]:
+    """(zoom, centre x, centre y, half width) of the visible window at progress ``t``.
+
+    Normalized image coordinates, the window kept inside the image: the one
+    camera path for stages (:func:`window`) and for sets (the compositor).
+    """
     e = ease(t)
     zoom = max(1.0, camera.zoom_start + (camera.zoom_end - camera.zoom_start) * e)
     px = camera.pan_start[0] + (camera.pan_end[0] - camera.pan_start[0]) * e
@@ -66,6 +70,12 @@ def window(camera: Camera, t: float) -> tuple[float, float, float]:
     half = 0.5 / zoom
     cx = min(1.0 - half, max(half, 0.5 + px))
     cy = min(1.0 - half, max(half, 0.5 + py))
+    return zoom, cx, cy, half
+
+
+def window(camera: Camera, t: float) -> tuple[float, float, float]:
+    """(zoom, left, top) of the visible part of the stage at progress ``t``."""
+    zoom, cx, cy, half = window_centre(camera, t)
     return zoom, cx - half, cy - half
 
 
