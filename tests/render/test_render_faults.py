@@ -66,6 +66,7 @@ def test_killed_build_leaves_no_film_and_the_next_build_reuses_the_cache(
     code = proc.wait(timeout=30)
     assert code != 0
     assert not out.exists()
+
     # Workers stop with the build (SIGINT: the build terminates its pool;
     # SIGKILL: the kernel's parent-death signal) and delete their temp files.
     # Only the killed build's own temp file can remain; the next build sweeps it.
