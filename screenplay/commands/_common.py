@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from screenplay.diagnostics import Diagnostic, Diagnostics, Severity
 from screenplay.diagnostics.render import print_diagnostics
@@ -60,3 +61,16 @@ def outputs_ok(
         diags.error(e.code, Span(str(outputs[0]), 0, 0, 0, 0), e.message, e.help)
         return False
     return True
+
+
+def progress_bar(console: Console, *, transient: bool) -> Progress:
+    """The commands' progress display: stage, bar, done/total, elapsed; silent off a terminal."""
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=transient,
+        disable=not console.is_terminal,
+    )

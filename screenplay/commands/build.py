@@ -92,27 +92,11 @@ def run(args: argparse.Namespace) -> int:
     console = Console(stderr=True, highlight=False)
     if _up_to_date(args, console):
         return 0
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-    )
-
     from screenplay.build import build
-    from screenplay.commands._common import report
+    from screenplay.commands._common import progress_bar, report
 
     tasks: dict[str, int] = {}
-    with Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=False,
-        disable=not console.is_terminal,
-    ) as bar:
+    with progress_bar(console, transient=False) as bar:
 
         def progress(stage: str, done: int, total: int) -> None:
             if stage not in tasks:

@@ -62,12 +62,11 @@ def _bind(kind: str, spec: Any, make: Any, span: Any, diags: Any, path: Path) ->
 
 def run(args: argparse.Namespace) -> int:
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from screenplay.api import load_film
     from screenplay.backends import registry
     from screenplay.cache import Cache
-    from screenplay.commands._common import outputs_ok, report
+    from screenplay.commands._common import outputs_ok, progress_bar, report
     from screenplay.diagnostics import Diagnostics
     from screenplay.pictures.engine import auto_set_spec
     from screenplay.pictures.errors import CODES, SHEET_EMPTY, SHEET_WRITE_FAILED
@@ -103,15 +102,7 @@ def run(args: argparse.Namespace) -> int:
         if member.face is not None and not (name == "NARRATOR" and film.narrated)
     ]
     console = Console(stderr=True, highlight=False)
-    with Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-        disable=not console.is_terminal,
-    ) as bar:
+    with progress_bar(console, transient=True) as bar:
         task = bar.add_task("Faces", total=len(people))
         for name, member in people:
             fspec = member.face
