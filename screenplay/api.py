@@ -7,6 +7,7 @@ the file could not be read at all.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from screenplay.diagnostics import Diagnostic, Diagnostics
@@ -14,8 +15,8 @@ from screenplay.film import Film
 from screenplay.passes.check import check
 from screenplay.passes.resolve import resolve
 from screenplay.syntax.files import UnusableFile, absolute
-from screenplay.syntax.parser import parse_source
 from screenplay.syntax.source import Source, Span
+from screenplay.variants.select import parse_variant
 
 
 def read_source(path: Path, diags: Diagnostics) -> Source | None:
@@ -44,18 +45,33 @@ def read_source(path: Path, diags: Diagnostics) -> Source | None:
         return None
 
 
-def load_film(path: Path | str) -> tuple[Film | None, list[Diagnostic]]:
+def load_film(
+    path: Path | str, variant: str | Mapping[str, str] | None = None
+) -> tuple[Film | None, list[Diagnostic]]:
+    """``variant``: an id or ``AXIS=VALUE,…`` (or a choice dict); None builds the lock's
+    variant, else the first alternatives (:mod:`screenplay.variants.select`)."""
     path = Path(path)
     diags = Diagnostics()
     source = read_source(path, diags)
     if source is None:
         return None, diags.items
-    film = compile_source(source, absolute(path), diags)
+    film = compile_source(source, absolute(path), diags, variant)
     return film, diags.items
 
 
-def compile_source(source: Source, path: Path | None, diags: Diagnostics) -> Film:
-    script, _ = parse_source(source, diags)
-    film = resolve(script, source, path, diags)
+def compile_source(
+    source: Source,
+    path: Path | None,
+    diags: Diagnostics,
+    variant: str | Mapping[str, str] | None = None,
+) -> Film:
+    # A film with alternatives (`voice: carlos | joe`) is lowered to one variant
+    # here; any other film is parsed exactly as before.
+    script = parse_variant(source, path, diags, variant)
+    lowered = script.extra.get("lowered_source", source)
+    film = resolve(script, lowered, path, diags)
+    if lowered is not source:
+        # Diagnostics show the file as written (a chosen option keeps its column there).
+        film.sources[source.name] = source
     check(film, diags)
     return film

@@ -79,6 +79,7 @@ def prepare(
     progress: Progress = _noop,
     get_model: Callable[[str | None], Any] | None = None,
     timings: dict[str, float] | None = None,
+    executor: Any = None,
 ) -> tuple[Film, Timeline | None]:
     """fill → bind → timing.  Returns the (filled) film and its timeline, or None on errors."""
     from screenplay.passes.bind import collect, load_pictures, probe_music, synthesize
@@ -102,7 +103,14 @@ def prepare(
 
     t0 = time.perf_counter()
     bound = collect(film, diags)
-    synthesize(bound, cache, diags, jobs=jobs, progress=lambda d, t: progress("voices", d, t))
+    synthesize(
+        bound,
+        cache,
+        diags,
+        jobs=jobs,
+        progress=lambda d, t: progress("voices", d, t),
+        executor=executor,
+    )
     timings["voices"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     progress("pictures", 0, 0)
@@ -237,6 +245,9 @@ def build(
     cache = kwargs.get("cache") or Cache()
     kwargs["cache"] = cache
     settings = build_settings(out, **kwargs)
+    if kwargs.get("variant") is not None:
+        # The same output path may hold another variant: the manifest must tell them apart.
+        settings["variant"] = str(kwargs["variant"])
     if skip_if_up_to_date and cache.enabled:
         summary = manifest.check(cache.root, out, settings)
         if summary is not None:
@@ -301,8 +312,15 @@ def build_film(
     burn_subtitles: bool | None = None,
     get_model: Callable[[str | None], Any] | None = None,
     allow_outside_assets: bool = False,
+    variant: str | dict[str, str] | None = None,
+    executor: Any = None,
 ) -> BuildResult:
     """Build ``path`` into ``out`` (default: ``path`` with ``.mp4``); never raises for user errors.
+
+    ``variant`` picks one variant of a film with alternatives (an id or
+    ``AXIS=VALUE,…``; default: the lock's, else the first alternatives);
+    ``executor`` (:mod:`screenplay.variants.executor`) runs voices and shots
+    elsewhere, e.g. as Ray tasks.
 
     This is the boundary between the compiler and the world: every failure the
     user can cause or fix (a bad argument, an output that cannot be written or
@@ -332,6 +350,8 @@ def build_film(
                 fps=fps,
                 burn_subtitles=burn_subtitles,
                 get_model=get_model,
+                variant=variant,
+                executor=executor,
             )
     except BackendError as e:
         diags.error(e.code, _where(state["out"] or path), e.message, e.help)
@@ -396,6 +416,8 @@ def _build(
     fps: Fraction | None,
     burn_subtitles: bool | None,
     get_model: Callable[[str | None], Any] | None,
+    variant: str | dict[str, str] | None = None,
+    executor: Any = None,
 ) -> BuildResult:
     from screenplay import limits
     from screenplay.outputs import check_outputs, film_inputs, sidecars
@@ -408,7 +430,7 @@ def _build(
         raise _BadArgument(str(e)) from None
     t0 = time.perf_counter()
     progress("check", 0, 0)
-    film, items = load_film(path)
+    film, items = load_film(path, variant)
     state["film"] = film
     diags.extend(items)
     timings["check"] = time.perf_counter() - t0
@@ -428,6 +450,7 @@ def _build(
         progress=progress,
         get_model=get_model,
         timings=timings,
+        executor=executor,
     )
     state["film"] = film
     if timeline is None or diags.has_errors:
@@ -451,6 +474,7 @@ def _build(
         jobs=jobs,
         progress=progress,
         burn_subtitles=burn,
+        executor=executor,
     )
     timings["render"] = time.perf_counter() - t0
     return BuildResult(True, film, diags.items, out, timeline, timings, report)

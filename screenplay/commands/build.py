@@ -61,6 +61,26 @@ def configure(p: argparse.ArgumentParser) -> None:
         help="burn subtitles into the picture (they are always written as .srt/.vtt)",
     )
     _args.allow_outside_assets(p)
+    # -- variants (screenplay.variants) -------------------------------------------------
+    v = p.add_mutually_exclusive_group()
+    v.add_argument(
+        "--variant",
+        metavar="ID",
+        help="build this variant: an id from `screenplay variants FILE`, or AXIS=VALUE,… "
+        "(written to FILE.ID.mp4 unless -o)",
+    )
+    v.add_argument(
+        "--all-variants",
+        action="store_true",
+        help="build every variant, each to FILE.ID.mp4, sharing the cache",
+    )
+    p.add_argument(
+        "--executor",
+        choices=("local", "ray"),
+        default=None,
+        help="where voices and shots are rendered: local processes (default) or Ray tasks "
+        "(a local Ray, or the cluster at $SCREENPLAY_RAY_ADDRESS; the cache must be shared)",
+    )
 
 
 def _up_to_date(args: argparse.Namespace, console: Console) -> bool:
@@ -90,6 +110,10 @@ def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     console = Console(stderr=True, highlight=False)
+    if args.variant is not None or args.all_variants or args.executor:
+        from screenplay.commands._variants_build import run_variants
+
+        return run_variants(args, console)
     if _up_to_date(args, console):
         return 0
     from screenplay.build import build

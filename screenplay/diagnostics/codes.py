@@ -216,6 +216,7 @@ ENGINE_ERROR_MODULES = (
     "screenplay.render.errors",
     "screenplay.document.errors",  # SP10xx: print, fmt, lsp, studio
     "screenplay.staging.errors",
+    "screenplay.variants.errors",  # SP1100–SP1129: variants, feedback, tune, executors
 )
 
 

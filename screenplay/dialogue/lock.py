@@ -203,6 +203,11 @@ class LockFile:
     #: these entries by what they ask for (see ``passes/fill.py``) and
     #: ``screenplay fill`` rewrites the file in the current format.
     legacy: bool = False
+    #: The variant a plain build makes (``screenplay tune --write-lock``): axis → value,
+    #: with the id it had when written (informational).  Empty: the film's first
+    #: alternatives.  Older locks have no such section and read as empty.
+    variant: dict[str, str] = field(default_factory=dict)
+    variant_id: str = ""
 
     # -- access ------------------------------------------------------------
     def get(self, key: str) -> LockEntry | None:
@@ -246,6 +251,11 @@ class LockFile:
     # -- text form -----------------------------------------------------------
     def dumps(self) -> str:
         out = [_HEADER, f"format: {LOCK_FORMAT}\n"]
+        if self.variant:
+            # The chosen variant (screenplay.variants): one `axis: value` per line.
+            out.append(f"\nvariant {self.variant_id or '-'}\n")
+            for axis, value in self.variant.items():
+                out.append(f"  {axis}: {value}\n")
         for e in self.ordered():
             out.append("\n")
             out.append(f"hole {e.key}\n")
@@ -284,7 +294,7 @@ class LockFile:
     def save(self, path: Path) -> None:
         """Write atomically (temp file + rename); an empty lock is only written if one existed."""
         path = Path(path)
-        if not self.entries and not self.existed and not path.exists():
+        if not self.entries and not self.variant and not self.existed and not path.exists():
             return
         atomic_write_bytes(path, self.dumps().encode("utf-8"))
         self.existed = True
@@ -353,6 +363,9 @@ class _Parser:
             if raw.startswith("hole"):
                 i = self._hole(i)
                 continue
+            if raw.startswith("variant"):
+                i = self._variant(i)
+                continue
             if raw[0].isspace():
                 raise LockError(
                     lineno,
@@ -367,6 +380,25 @@ class _Parser:
                 "top-level lines are `format: 1`, `hole KEY` or `# comments`",
             )
         return self.lock
+
+    def _variant(self, i: int) -> int:
+        """``variant ID`` then indented ``axis: value`` lines (written by ``tune --write-lock``)."""
+        raw = self.lines[i]
+        parts = raw.split()
+        if len(parts) != 2 or parts[0] != "variant":
+            raise LockError(i + 1, 1, "a variant header is `variant ID`", "e.g. `variant 3fa9c2d1`")
+        if self.lock.variant:
+            raise LockError(i + 1, 1, "a second `variant` section", "keep one")
+        self.lock.variant_id = "" if parts[1] == "-" else parts[1]
+        i += 1
+        while i < len(self.lines) and self.lines[i].startswith("  "):
+            line = self.lines[i]
+            axis, sep, value = line.strip().partition(":")
+            if not sep or not axis.strip() or not value.strip():
+                raise LockError(i + 1, 3, "a variant line is `axis: value`", "e.g. `ending: sad`")
+            self.lock.variant[axis.strip()] = value.strip()
+            i += 1
+        return i
 
     def _format(self, raw: str, lineno: int) -> None:
         value = raw[len("format:") :].strip()

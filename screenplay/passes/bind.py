@@ -21,10 +21,11 @@ release the GIL) and every line is cached by the voices package.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from dataclasses import replace as dc_replace
+from pathlib import Path
 from typing import Any
 
 from screenplay.backends import registry
@@ -356,8 +357,13 @@ def synthesize(
     *,
     jobs: int = 2,
     progress: Callable[[int, int], None] | None = None,
+    executor: Any = None,
 ) -> None:
-    """Speak every line (cached); fills ``Line.speech``; errors become diagnostics."""
+    """Speak every line (cached); fills ``Line.speech``; errors become diagnostics.
+
+    ``executor`` (a remote :class:`~screenplay.variants.executor.Executor`, e.g. Ray)
+    speaks the lines in its tasks instead of this process's threads.
+    """
     lines = [ln for b in bound.beats for ln in b.lines]
     if not lines:
         return
@@ -388,8 +394,22 @@ def synthesize(
         except BackendError as exc:
             return ln, exc
 
+    def remote() -> Iterator[tuple[Line, Any]]:
+        items = [(ln.voice, _speakable(ln.text), ln.delivery, str(cache.root)) for ln in todo]
+        results: dict[int, Any] = {}
+        for i, result in executor.run(_speak_task, items, workers=max(1, jobs)):
+            results[i] = result
+        for i, ln in enumerate(todo):
+            r = results[i]
+            yield ln, (BackendError(*r[1:]) if r[0] == "error" else r)
+
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        for ln, result in pool.map(speak, todo):
+        spoken = (
+            remote()
+            if executor is not None and not executor.local_processes
+            else pool.map(speak, todo)
+        )
+        for ln, result in spoken:
             done += 1
             if progress:
                 progress(done, len(todo))
@@ -404,6 +424,21 @@ def synthesize(
             ln.speech = SpeechRef(
                 key, len(speech.audio), tuple(speech.visemes), tuple(speech.words)
             )
+
+
+def _speak_task(item: tuple[Any, str, Any, str]) -> tuple[Any, ...]:
+    """One line spoken in a remote task (Ray): ``(key, speech)``, or ``("error", code,
+    message, help)`` — a BackendError's code and help do not survive pickling."""
+    from screenplay.voices.engine import speech_key
+
+    voice, text, delivery, root = item
+    ctor = registry.lookup("voice", voice.constructor)
+    assert ctor is not None
+    try:
+        speech = registry.backend_for(ctor).speak(voice, text, delivery, Cache(Path(root)))
+    except BackendError as exc:
+        return ("error", exc.code, exc.message, exc.help)
+    return speech_key(voice, text, delivery), speech
 
 
 CHANT_VERSION = 1

@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     import numpy as np
 
     from screenplay.render.assets import AssetProvider
+    from screenplay.variants.executor import Executor
 
 
 class StreamedSoundtrack(Protocol):
@@ -134,6 +135,7 @@ def render_film(
     jobs: int = 1,
     progress: Progress | None = None,
     burn_subtitles: bool = False,
+    executor: Executor | None = None,
 ) -> RenderReport:
     """Render ``timeline`` with ``soundtrack`` (float32 ``(timeline.samples, 2)``) to ``out``.
 
@@ -177,6 +179,7 @@ def render_film(
             burn_subtitles,
             report_progress,
             timings,
+            executor,
         )
     finally:
         # Wait for the audio even when rendering failed: an abandoned thread
@@ -243,6 +246,7 @@ def _plan_and_render(
     burn: bool,
     report_progress: Progress,
     timings: dict[str, float],
+    executor: Executor | None = None,
 ) -> tuple[list[SegmentTask], int, list[SegmentTask]]:
     """Plan the segments and render the missing ones: (tasks, reused count, rendered)."""
     try:
@@ -275,7 +279,9 @@ def _plan_and_render(
         timings["plan"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
-        stages = _render_segments(tasks, missing, assets, jobs, report_progress, timeline.frames)
+        stages = _render_segments(
+            tasks, missing, assets, jobs, report_progress, timeline.frames, executor
+        )
         # Seconds summed over the segments (in every worker): where rendering goes.
         for name, seconds in stages.items():
             timings[f"render_{name}"] = seconds
@@ -360,8 +366,10 @@ def _render_segments(
     jobs: int,
     progress: Progress,
     total_frames: int,
+    executor: Executor | None = None,
 ) -> dict[str, float]:
-    """Render the ``missing`` segments, in worker processes when that pays.
+    """Render the ``missing`` segments, in worker processes when that pays (or as
+    Ray tasks: ``executor``, :mod:`screenplay.variants.executor`).
 
     Returns the seconds spent per stage (composite, convert, encode), summed
     over all segments.
@@ -381,9 +389,10 @@ def _render_segments(
     first = {t.index for t in slowest}
     order = slowest + [t for t in missing if t.index not in first]
     workers = min(max(1, jobs), len(order))
-    if sum(t.cost * t.width * t.height for t in order) < POOL_MIN_PIXELS:
+    remote = executor is not None and not executor.local_processes
+    if sum(t.cost * t.width * t.height for t in order) < POOL_MIN_PIXELS and not remote:
         workers = 1  # starting worker processes would cost more than it saves
-    if workers <= 1:
+    if workers <= 1 and not remote:
         # Little to render (an incremental build): render it here; the audio
         # thread uses the other core.
 
@@ -396,7 +405,7 @@ def _render_segments(
             add(render_segment(task, assets, on_frames=advance)[3])
         return stages
 
-    if not _main_importable():
+    if not remote and not _main_importable():
         # Spawned workers re-import the main script; a script read from stdin
         # (``python - <<EOF``) or typed at a prompt cannot be, so render here.
         for task in order:
@@ -405,37 +414,41 @@ def _render_segments(
             progress("render", done, total_frames)
         return stages
 
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-    from concurrent.futures.process import BrokenProcessPool
+    from screenplay.variants.executor import LocalExecutor, WorkerDied
 
-    # concurrent.futures, not multiprocessing.Pool: a worker that dies (killed,
-    # out of memory, cannot start) breaks the pool and fails the build with an
-    # error, where Pool would respawn it forever.
-    pool = ProcessPoolExecutor(
-        workers,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=worker_init,
-        initargs=(assets, os.getpid()),
+    executor = executor or LocalExecutor()
+    # Local workers watch the build's pid (they exit when it dies); a Ray
+    # worker's parent is Ray's, so it only keeps the provider.
+    init: tuple[Callable[..., None], tuple[Any, ...]] = (
+        (worker_init, (assets, os.getpid()))
+        if executor.local_processes
+        else (_remote_worker_init, (assets,))
+    )
+    from contextlib import closing
+
+    results = executor.run(
+        worker_render, order, workers=workers, initializer=init[0], initargs=init[1]
     )
     try:
-        futures = [pool.submit(worker_render, task) for task in order]
-        for fut in as_completed(futures):
-            _, frames, _, seg_stages = fut.result()  # re-raises a worker's error here
-            done += frames
-            add(seg_stages)
-            progress("render", done, total_frames)
-    except BrokenProcessPool as e:
-        _stop_pool(pool)
+        # closing(): an error here (or Ctrl-C) stops the workers at once, not at GC.
+        with closing(results):
+            for _, (_, frames, _, seg_stages) in results:
+                done += frames
+                add(seg_stages)
+                progress("render", done, total_frames)
+    except WorkerDied as e:
         raise errors.error(
             errors.WORKERS_FAILED, f"a render worker process died before finishing: {e}"
         ) from None
-    except BaseException:
-        # Interrupted or failed: stop the workers now (they delete their temp files).
-        _stop_pool(pool)
-        raise
-    pool.shutdown(wait=True)
     return stages
+
+
+def _remote_worker_init(assets: AssetProvider) -> None:
+    """Initializer of a worker that this build did not start (a Ray task's process)."""
+    from screenplay.render import segments
+
+    segments._WORKER_ASSETS = assets
+    segments._PARENT = os.getppid()  # worker_render's orphan check compares with this
 
 
 def _main_importable() -> bool:
@@ -450,30 +463,10 @@ def _main_importable() -> bool:
 
 
 def _stop_pool(pool: Any, grace: float = 10.0) -> None:
-    """Stop a :class:`ProcessPoolExecutor` now, and never hang.
+    """Stop a process pool now (see :func:`screenplay.variants.executor.stop_pool`)."""
+    from screenplay.variants.executor import stop_pool
 
-    Pending tasks are cancelled and the workers are sent SIGTERM (they delete
-    their temp files and exit); whatever is still alive after ``grace``
-    seconds is killed.  Killed workers cannot delete their temp files; the
-    next build sweeps them (:func:`screenplay.render.segments.sweep_stale`).
-    """
-    import threading
-
-    procs = list(getattr(pool, "_processes", {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
-    for proc in procs:
-        if proc.is_alive():
-            proc.terminate()
-    deadline = time.monotonic() + grace
-    for proc in procs:
-        proc.join(max(0.0, deadline - time.monotonic()))
-        if proc.is_alive():
-            proc.kill()
-            proc.join(2.0)
-    # The executor's management thread notices the dead workers and exits.
-    t = threading.Thread(target=pool.shutdown, kwargs={"wait": True}, daemon=True)
-    t.start()
-    t.join(grace)
+    stop_pool(pool, grace)
 
 
 class _AudioJob:

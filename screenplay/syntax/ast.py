@@ -72,6 +72,16 @@ class ListValue(Value):
     items: tuple[Value, ...]
 
 
+@dataclass(frozen=True)
+class Alternatives(Value):
+    """``carlos | joe``: one value per variant of the film (see :mod:`screenplay.variants`).
+
+    The variants pass lowers these away before resolve; nothing after it sees one.
+    """
+
+    options: tuple[Value, ...]
+
+
 def plain(value: Value) -> Any:
     """The plain Python value of a production value (calls become dicts)."""
     if isinstance(value, Str | Num | Bool | Name):
@@ -95,6 +105,7 @@ def describe(value: Value) -> str:
         Name: "a name",
         Call: "a call",
         ListValue: "a list",
+        Alternatives: "alternatives",
     }.get(type(value), "a value")
 
 

@@ -170,6 +170,10 @@ class _ValueBuilder(Transformer[Token, Any]):
         return ast.ListValue(self._span(meta), tuple(items))
 
     @v_args(meta=True)
+    def alternatives(self, meta: Any, items: list[ast.Value]) -> ast.Alternatives:
+        return ast.Alternatives(self._span(meta), tuple(items))
+
+    @v_args(meta=True)
     def call(self, meta: Any, items: list[Any]) -> ast.Call:
         name_tok = items[0]
         args = tuple(a for a in items[1:] if a is not None)
