@@ -122,9 +122,9 @@ def run_variants(args: argparse.Namespace, console: Console) -> int:
             bar.update(task, advance=1)
 
         if len(variants) == 1 and out is not None:
-            from screenplay.variants.batch import build_one
-
             import json
+
+            from screenplay.variants.batch import build_one
 
             kwargs["executor"] = executor
             on_done(

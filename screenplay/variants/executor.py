@@ -191,7 +191,9 @@ class RayExecutor:
             try:
                 ray.init(**kwargs)
             except Exception as e:  # ConnectionError, RuntimeError, … from a bad address
-                raise ExecutorUnavailable(f"cannot start Ray ({self.address or 'local'}): {e}")
+                raise ExecutorUnavailable(
+                    f"cannot start Ray ({self.address or 'local'}): {e}"
+                ) from e
         if self._remote is None:
             # Segments hold a worker's memory (frames, faces) while they render: one CPU each.
             self._remote = ray.remote(num_cpus=1, max_retries=0)(_ray_call)
