@@ -1,4 +1,4 @@
-"""``screenplay tune FILE FEEDBACK.jsonl``: which variant the audience prefers, and what to test next.
+"""``screenplay tune FILE FEEDBACK.jsonl``: which variant the audience prefers; what to test next.
 
 Reads the viewers' feedback (:mod:`screenplay.variants.feedback`), fits the
 model (:mod:`screenplay.variants.model`) and prints every variant's expected

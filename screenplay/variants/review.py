@@ -76,11 +76,13 @@ _PAGE = """<!doctype html>
   .bar {{ display: flex; gap: 1rem; align-items: center; flex-wrap: wrap; margin-bottom: 1rem; }}
   input {{ font-size: 1rem; padding: .3rem .5rem; }}
   button {{ font-size: 1rem; padding: .35rem .8rem; cursor: pointer; }}
-  .grid {{ display: grid; grid-template-columns: repeat(auto-fit, minmax(360px, 1fr)); gap: 1rem; }}
+  .grid {{ display: grid; gap: 1rem;
+           grid-template-columns: repeat(auto-fit, minmax(360px, 1fr)); }}
   .card {{ background: #222228; border-radius: 8px; padding: .75rem; }}
   .card h2 {{ font-size: 1.1rem; margin: 0 0 .5rem; font-weight: 500; }}
   video {{ width: 100%; background: #000; border-radius: 4px; }}
-  .stars button {{ background: none; border: none; font-size: 1.8rem; color: #555; padding: 0 .1rem; }}
+  .stars button {{ background: none; border: none; font-size: 1.8rem; color: #555;
+                   padding: 0 .1rem; }}
   .stars button.on {{ color: #f5c518; }}
   .choice {{ color: #aaa; font-size: .85rem; margin: .25rem 0; }}
   .meta {{ color: #aaa; font-size: .85rem; }}
@@ -102,7 +104,8 @@ feedback and send the file back.</p>
 const VARIANTS = {variants};
 const FEEDBACK_NAME = {feedback};
 const STORAGE = {storage};
-const state = JSON.parse(localStorage.getItem(STORAGE) || "{{}}");  // id -> {{rating, watched_s, duration_s}}
+// id -> {{rating, watched_s, duration_s}}
+const state = JSON.parse(localStorage.getItem(STORAGE) || "{{}}");
 const viewerInput = document.getElementById("viewer");
 viewerInput.value = localStorage.getItem(STORAGE + ":viewer") || "";
 viewerInput.addEventListener("input", () => {{
@@ -131,7 +134,8 @@ order.forEach((index, n) => {{
   card.className = "card";
   card.dataset.variant = v.id;
   const h = document.createElement("h2");
-  h.textContent = "Film " + String.fromCharCode(65 + (n % 26)) + (n >= 26 ? Math.floor(n / 26) : "");
+  h.textContent = "Film " + String.fromCharCode(65 + (n % 26))
+    + (n >= 26 ? Math.floor(n / 26) : "");
   card.appendChild(h);
   const video = document.createElement("video");
   video.controls = true;
@@ -147,13 +151,19 @@ order.forEach((index, n) => {{
   // Watch time: seconds actually played (seeking ahead does not count).
   let last = null;
   video.addEventListener("loadedmetadata", () => {{
-    if (isFinite(video.duration)) {{ s.duration_s = Math.round(video.duration * 1000) / 1000; save(); }}
+    if (isFinite(video.duration)) {{
+      s.duration_s = Math.round(video.duration * 1000) / 1000;
+      save();
+    }}
   }});
   video.addEventListener("play", () => {{ last = video.currentTime; }});
   video.addEventListener("timeupdate", () => {{
     if (last !== null && !video.paused) {{
       const d = video.currentTime - last;
-      if (d > 0 && d < 2) {{ s.watched_s = Math.round(((s.watched_s || 0) + d) * 1000) / 1000; save(); }}
+      if (d > 0 && d < 2) {{
+        s.watched_s = Math.round(((s.watched_s || 0) + d) * 1000) / 1000;
+        save();
+      }}
     }}
     last = video.currentTime;
   }});
@@ -170,7 +180,8 @@ order.forEach((index, n) => {{
     stars.appendChild(b);
   }}
   function paint() {{
-    stars.querySelectorAll("button").forEach(b => b.classList.toggle("on", +b.dataset.rating <= (s.rating || 0)));
+    stars.querySelectorAll("button").forEach(
+      b => b.classList.toggle("on", +b.dataset.rating <= (s.rating || 0)));
   }}
   paint();
   card.appendChild(stars);
@@ -194,7 +205,8 @@ function feedbackLines() {{
 window.feedbackLines = feedbackLines;
 document.getElementById("download").addEventListener("click", () => {{
   const lines = feedbackLines();
-  const blob = new Blob([lines.join("\\n") + (lines.length ? "\\n" : "")], {{type: "application/x-ndjson"}});
+  const text = lines.join("\\n") + (lines.length ? "\\n" : "");
+  const blob = new Blob([text], {{type: "application/x-ndjson"}});
   const a = document.createElement("a");
   a.href = URL.createObjectURL(blob);
   const who = (viewerInput.value.trim() || "anonymous").replace(/[^A-Za-z0-9_-]+/g, "_");
