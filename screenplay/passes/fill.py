@@ -303,6 +303,10 @@ def fill(
     # Only a full, successful `fill` run may drop entries: a hole that failed
     # this time keeps its old text for the next attempt.
     pruned = 0
+    # A film with alternatives is one variant of several: the holes of the others
+    # (`seed=1|2`, another ending) are not in this one, and their entries stay.
+    if film.script.extra.get("axes") is not None:
+        prune = False
     if prune and save_lock and not locked and not diags.has_errors and len(keys) == len(holes):
         pruned = lock.prune(keys)
     if lock.legacy and prune and not locked and not diags.has_errors:

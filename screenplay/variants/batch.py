@@ -73,6 +73,22 @@ def build_one(item: tuple[str, str, str, dict[str, Any]]) -> VariantOutcome:
     )
 
 
+def _fill_all(path: Path, variants: Sequence[Variant], kwargs: dict[str, Any]) -> None:
+    """Run the fill pass of each variant (what its build would do first); problems are
+    left for the builds to report."""
+    from screenplay.api import load_film
+    from screenplay.backends.protocols import outside_assets
+    from screenplay.diagnostics import Diagnostics
+    from screenplay.passes.fill import fill
+
+    with outside_assets(bool(kwargs.get("allow_outside_assets", False))):
+        for v in variants:
+            film, items = load_film(path, v.choice)
+            if film is None or any(d.severity.value == "error" for d in items):
+                continue
+            fill(film, Diagnostics(), locked=bool(kwargs.get("locked", False)))
+
+
 def build_variants(
     path: Path,
     variants: Sequence[Variant],
@@ -107,6 +123,9 @@ def build_variants(
             item[3]["executor"] = executor
             done(i, build_one(item))
     else:
+        # Every variant's [[generate]] holes are filled (and locked) here first:
+        # builds running side by side must only read the lock, never race to write it.
+        _fill_all(path, variants, kwargs)
         # The first variant fills the shared cache (its own work as Ray tasks) …
         items[0][3]["executor"] = executor
         done(0, build_one(items[0]))

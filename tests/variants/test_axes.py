@@ -154,9 +154,7 @@ def test_each_generate_seed_gets_its_own_lock_key() -> None:
     assert len(keys) == 3
 
 
-@pytest.mark.parametrize(
-    "name", ["the_empty_room.film", "lighthouse.film", "night_shift.fountain"]
-)
+@pytest.mark.parametrize("name", ["the_empty_room.film", "lighthouse.film", "night_shift.fountain"])
 def test_films_without_alternatives_are_parsed_exactly_as_before(name: str) -> None:
     src = Source.read(REPO / "examples" / name)
     plain, _ = parse_source(src, Diagnostics())

@@ -186,8 +186,10 @@ def test_tune_cli_json_and_write_lock(tmp_path: Path) -> None:
     recs = _simulate(a, 300, seed=3)
     fb = tmp_path / "fb.jsonl"
     fb.write_text(
-        "".join(json.dumps({"variant": r.variant, "viewer": r.viewer, "rating": r.rating}) + "\n"
-                for r in recs)
+        "".join(
+            json.dumps({"variant": r.variant, "viewer": r.viewer, "rating": r.rating}) + "\n"
+            for r in recs
+        )
         + "garbage\n"
     )
     r = _cli("tune", "t.film", "fb.jsonl", "--format", "json", "--write-lock", cwd=tmp_path)
