@@ -9,6 +9,7 @@ output: ``FILE.review.html`` beside the film.
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from screenplay.commands import _args
 
@@ -39,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
     from screenplay.diagnostics import Diagnostics
     from screenplay.syntax.source import Span
     from screenplay.variants import errors
-    from screenplay.variants.axes import MAX_VARIANTS, Analysis
+    from screenplay.variants.axes import MAX_VARIANTS, Analysis, Variant
     from screenplay.variants.batch import variant_output
     from screenplay.variants.review import relative_src, review_html
 
@@ -61,8 +62,8 @@ def run(args: argparse.Namespace) -> int:
         report(diags.items, film, console=console)
         return 1
     page = args.output or args.file.with_name(args.file.stem + ".review.html")
-    built = []
-    missing = []
+    built: list[tuple[Variant, Path]] = []
+    missing: list[tuple[Variant, Path]] = []
     for n, v in enumerate(analysis.variants()):
         if n >= MAX_VARIANTS:
             break

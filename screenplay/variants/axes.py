@@ -259,7 +259,7 @@ def _elements(body: tuple[ast.Element, ...]) -> Iterator[ast.Node]:
             yield from el.right.parts
 
 
-def variant_note(note: ast.Node) -> bool:
+def variant_note(note: object) -> bool:
     return isinstance(note, ast.Note) and note.text.split(None, 1)[:1] == ["variant"]
 
 

@@ -34,6 +34,7 @@ class VariantOutcome:
     segments_reused: int = 0
     seconds: float = 0.0
     up_to_date: bool = False
+    frames_rendered: int = 0
 
 
 def variant_output(path: Path, variant_id: str, out: Path | None = None) -> Path:
@@ -70,6 +71,7 @@ def build_one(item: tuple[str, str, str, dict[str, Any]]) -> VariantOutcome:
         getattr(rep, "segments_reused", 0),
         time.perf_counter() - started,
         result.up_to_date,
+        getattr(rep, "frames_rendered", 0),
     )
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 import os
 import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from typing import Any, Protocol, TypeVar
 
 T = TypeVar("T")
@@ -59,7 +59,7 @@ class Executor(Protocol):
         workers: int,
         initializer: Callable[..., None] | None = None,
         initargs: tuple[Any, ...] = (),
-    ) -> Iterator[tuple[int, R]]: ...
+    ) -> Generator[tuple[int, R], None, None]: ...
 
 
 class LocalExecutor:
@@ -76,7 +76,7 @@ class LocalExecutor:
         workers: int,
         initializer: Callable[..., None] | None = None,
         initargs: tuple[Any, ...] = (),
-    ) -> Iterator[tuple[int, R]]:
+    ) -> Generator[tuple[int, R], None, None]:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor, as_completed
         from concurrent.futures.process import BrokenProcessPool
@@ -207,7 +207,7 @@ class RayExecutor:
         workers: int,
         initializer: Callable[..., None] | None = None,
         initargs: tuple[Any, ...] = (),
-    ) -> Iterator[tuple[int, R]]:
+    ) -> Generator[tuple[int, R], None, None]:
         ray = self.start()
         token = uuid.uuid4().hex
         init = ray.put((initializer, initargs)) if initializer is not None else None

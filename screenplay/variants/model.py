@@ -141,7 +141,7 @@ def _interval(d: np.ndarray) -> list[float]:
 def summarize(f: Fit, analysis: Analysis) -> dict[str, Any]:
     """The ``tune`` report: axes, variants (best first), ``best`` and ``next``."""
     wins = np.bincount(np.argmax(f.samples, axis=1), minlength=len(f.variants)) / len(f.samples)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for i, v in enumerate(f.variants):
         c = f.variant_completion[v.id]
         rows.append(
@@ -166,9 +166,9 @@ def summarize(f: Fit, analysis: Analysis) -> dict[str, Any]:
         ),
     )
     ranked = [rows[i] for i in order]
-    axes = []
+    axes: list[dict[str, Any]] = []
     for axis in analysis.axes:
-        values = []
+        values: list[dict[str, Any]] = []
         for value in axis.values:
             d = f.effects[axis.name][value]
             c = f.completion[axis.name][value]
