@@ -69,7 +69,17 @@ def run_variants(args: argparse.Namespace, console: Console) -> int:
         if not result.ok or failed:
             console.print("[bold red]build failed[/]: no film was written")
             return 1
-        console.print(f"[bold green]built[/] {result.output}  ({executor and executor.name})")
+        from screenplay.build import describe
+
+        what = (
+            result.summary
+            if result.up_to_date
+            else describe(result.timeline)
+            if result.timeline
+            else ""
+        )
+        state = "up to date" if result.up_to_date else "built"
+        console.print(f"[bold green]{state}[/] {result.output}  ({what})")
         return 0
 
     # Which variants: read the axes (and check the request) with the front end.

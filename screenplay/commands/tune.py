@@ -148,7 +148,7 @@ def _print_human(summary: dict[str, object], analysis: object) -> None:
     out = Console(highlight=False)
     n = summary["ratings"]
     table = Table(title=f"{summary['file']}: {n} ratings, {summary['records']} feedback lines")
-    table.add_column("variant", style="bold cyan")
+    table.add_column("variant", style="bold cyan", no_wrap=True, min_width=8)
     from screenplay.variants.axes import Analysis
 
     assert isinstance(analysis, Analysis)

@@ -61,13 +61,15 @@ def run(args: argparse.Namespace) -> int:
     built = chosen.variant.id if isinstance(chosen, Chosen) else None
 
     if args.check and analysis.axes:
+        # Each problem once, with the first variant that has it.
+        seen = {(d.code, str(d.span), d.message) for d in diags}
         for v in variants:
             with outside_assets(args.allow_outside_assets):
                 _, vdiags = load_film(args.file, v.choice)
-            seen = {(d.code, str(d.span), d.message) for d in diags}
             fresh = [d for d in vdiags if (d.code, str(d.span), d.message) not in seen]
+            seen.update((d.code, str(d.span), d.message) for d in fresh)
             if fresh:
-                console.print(f"[bold]variant {v.id}[/] ({_choice(v.choice)}):")
+                console.print(f"[bold]in variant {v.id}[/] ({_choice(v.choice)}):")
                 errors_found |= report(fresh, film, console=console)
 
     if args.format == "json":
@@ -101,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
         axes.add_row(a.name, a.kind, " | ".join(a.values))
     out.print(axes)
     table = Table()
-    table.add_column("id", style="bold cyan")
+    table.add_column("id", style="bold cyan", no_wrap=True, min_width=8)
     for a in analysis.axes:
         table.add_column(a.name)
     table.add_column("")

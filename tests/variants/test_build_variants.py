@@ -135,3 +135,26 @@ def test_ray_builds_the_same_bytes_as_the_local_executor(
         assert _md5(o.output) == _md5(local_by_id[o.variant.id])
         srt = o.output.with_suffix(".srt")
         assert srt.read_bytes() == local_by_id[o.variant.id].with_suffix(".srt").read_bytes()
+
+
+def test_build_cli_variant_and_all_variants_reuse_the_cache(
+    local: tuple[Path, list[VariantOutcome]],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from screenplay.cli import main
+
+    film, outcomes = local
+    monkeypatch.setenv("SCREENPLAY_CACHE_DIR", str(film.parent / "cache"))
+    monkeypatch.chdir(film.parent)
+    out = film.parent / "one.mp4"
+    assert main(["build", "tiny.film", "--variant", "ANNA.voice=ellen", "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "segments rendered 0" in err  # everything this variant shows is in the cache
+    ellen = next(
+        o for o in outcomes if o.variant.choice == {"ANNA.voice": "ellen", "ending": "stay"}
+    )
+    assert out.read_bytes() == ellen.output.read_bytes()
+    assert main(["build", "tiny.film", "--all-variants"]) == 0
+    err = capsys.readouterr().err
+    assert err.count("up to date") == 4  # the manifest knows each variant's output

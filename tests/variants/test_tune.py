@@ -215,3 +215,37 @@ def test_build_with_an_unknown_variant_fails_before_any_work(tmp_path: Path) -> 
     r = _cli("build", "t.film", "--variant", "nope", cwd=tmp_path)
     assert r.returncode == 1 and "SP1102" in r.stderr and "no film was written" in r.stderr
     assert not list(tmp_path.glob("*.mp4"))
+
+
+def test_too_many_variants_to_build_at_once(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from screenplay.cli import main
+
+    axes = "".join(f"cast P{i}\n    voice: kate | ellen\n" for i in range(13))  # 2**13 variants
+    (tmp_path / "many.film").write_text(
+        f"Title: Many\n\nuse voices\n\n{axes}\nINT. ROOM - DAY\n\nHi.\n"
+    )
+    assert main(["build", str(tmp_path / "many.film"), "--all-variants"]) == 1
+    err = capsys.readouterr().err
+    assert "SP1106" in err and "8192 variants" in err
+    assert not list(tmp_path.glob("*.mp4"))
+
+
+def test_ray_missing_is_a_diagnostic(tmp_path: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    from screenplay.cli import main
+
+    (tmp_path / "t.film").write_text(FILM)
+    monkeypatch.setitem(sys.modules, "ray", None)  # `import ray` raises ImportError
+    assert main(["build", str(tmp_path / "t.film"), "--executor", "ray"]) == 1
+    err = capsys.readouterr().err
+    assert "SP1111" in err and "screenplay[cluster]" in err and "Traceback" not in err
+
+
+def test_variants_check_finds_an_error_in_one_alternative(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from screenplay.cli import main
+
+    (tmp_path / "t.film").write_text(FILM.replace("carlos | joe | kate", "carlos | jeo"))
+    assert main(["variants", str(tmp_path / "t.film")]) == 0  # the default variant is fine
+    capsys.readouterr()
+    assert main(["variants", str(tmp_path / "t.film"), "--check"]) == 1
+    err = capsys.readouterr().err
+    assert "MAN.voice=jeo" in err and "jeo" in err
