@@ -265,9 +265,25 @@ def test_every_code_is_registered_and_explained() -> None:
         assert title and len(text) > 40
 
 
-def test_a_copy_of_the_example_builds_its_variants_list(tmp_path: Path) -> None:
+def test_the_example_has_four_axes_and_every_variant_checks_clean(tmp_path: Path) -> None:
     shutil.copy(REPO / "examples" / "variants.film", tmp_path / "variants.film")
     f, diags = load_film(tmp_path / "variants.film")
     assert f is not None and not [d for d in diags if d.severity.value == "error"]
     axes = f.script.extra["axes"]
-    assert [a.name for a in axes.axes] == ["MAN.voice", "THEME.music", "ending"]
+    assert [a.name for a in axes.axes] == ["MAN.voice", "THEME.music", "generate#1.seed", "ending"]
+    assert axes.count == 16
+    # both seeds of its [[generate]] are locked: every variant builds without a model
+    for v in axes.variants():
+        film, diags = load_film(tmp_path / "variants.film", v.choice)
+        assert film is not None and not [d for d in diags if d.severity.value == "error"]
+    from screenplay.passes.fill import find_holes
+
+    shutil.copy(REPO / "examples" / "variants.film.lock", tmp_path / "variants.film.lock")
+    from screenplay.dialogue.lock import LockFile
+
+    lock = LockFile.load(tmp_path / "variants.film.lock")
+    for seed in ("1", "2"):
+        film, _ = load_film(tmp_path / "variants.film", {"generate#1.seed": seed})
+        assert film is not None
+        (hole,) = find_holes(film)
+        assert lock.get(hole.key) is not None
