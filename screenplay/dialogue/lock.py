@@ -253,7 +253,10 @@ class LockFile:
         out = [_HEADER, f"format: {LOCK_FORMAT}\n"]
         if self.variant:
             # The chosen variant (screenplay.variants): one `axis: value` per line.
-            out.append(f"\nvariant {self.variant_id or '-'}\n")
+            out.append(
+                "\n# the variant a plain build makes (`screenplay tune --write-lock`)\n"
+                f"variant {self.variant_id or '-'}\n"
+            )
             for axis, value in self.variant.items():
                 out.append(f"  {axis}: {value}\n")
         for e in self.ordered():
