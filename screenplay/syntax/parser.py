@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import cache
 from typing import Any
 
@@ -170,7 +170,7 @@ class _ValueBuilder(Transformer[Token, Any]):
         return ast.ListValue(self._span(meta), tuple(items))
 
     @v_args(meta=True)
-    def alternatives(self, meta: Any, items: list[ast.Value]) -> ast.Alternatives:
+    def alternatives(self, meta: Any, items: Sequence[ast.Value]) -> ast.Alternatives:
         return ast.Alternatives(self._span(meta), tuple(items))
 
     @v_args(meta=True)
