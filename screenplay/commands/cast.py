@@ -68,7 +68,6 @@ def run(args: argparse.Namespace) -> int:
     from screenplay.cache import Cache
     from screenplay.commands._common import outputs_ok, progress_bar, report
     from screenplay.diagnostics import Diagnostics
-    from screenplay.pictures.engine import auto_set_spec
     from screenplay.pictures.errors import CODES, SHEET_EMPTY, SHEET_WRITE_FAILED
     from screenplay.syntax.source import Span
 
@@ -123,7 +122,8 @@ def run(args: argparse.Namespace) -> int:
         task = bar.add_task("Sets", total=len(film.sets))
         for name, decl in film.sets.items():
             bar.update(task, description=f"Set {name}")
-            sspec = decl.spec if decl.spec is not None else auto_set_spec(decl.scene)
+            sspec = decl.spec
+            assert sspec is not None  # resolve gives every set a picture
             ctor = registry.lookup("set", sspec.constructor)
             if ctor is not None:
                 stage = _bind(

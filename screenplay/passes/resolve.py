@@ -35,6 +35,7 @@ from screenplay.diagnostics import Diagnostics
 from screenplay.diagnostics.core import Label, did_you_mean, suggestion
 from screenplay.film import CastMember, CueDecl, Film, SetDecl, Settings, scene_info
 from screenplay.passes.specs import SpecBuilder, derived_seed, make_spec
+from screenplay.pictures.schema import set_constructor_for
 from screenplay.resources import stdlib_dir
 from screenplay.stdlib_presets import load_presets
 from screenplay.syntax import ast
@@ -423,10 +424,16 @@ def _cast_sets(film: Film) -> None:
                 existing.scene = info
             continue
         film.sets[info.location] = SetDecl(info.location, auto_set(info), info, False, node.span)
+    # A declared set without ``image:`` is pictured only now, once its headings
+    # have said whether it is inside (``set BEACH`` + ``EXT. BEACH - NIGHT``).
+    for decl in film.sets.values():
+        if decl.spec is None:
+            decl.spec = auto_set(decl.scene)
 
 
 def auto_set(info: SceneInfo) -> AssetSpec:
-    ctor_name = "exterior" if info.interior is False else "room"
+    """The picture of a set nobody drew: the only place that picks room vs exterior."""
+    ctor_name = set_constructor_for(info)
     ctor = registry.lookup("set", ctor_name)
     params: dict[str, object] = {}
     if ctor is not None:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import warnings
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -208,15 +207,6 @@ class PictureEngine:
         look = sets.resolve_set(spec.constructor, dict(spec.params), scene)
         what = "room" if look.kind == "room" else look.kind
         return ProceduralSet(look, f"procedural {what} (seed {look.seed}, {look.light})", cache)
-
-
-def auto_set_spec(scene: SceneInfo, seed: int | None = None) -> AssetSpec:
-    """The spec of an undeclared set: a room for INT., an exterior for EXT./outdoor words."""
-    outdoor = scene.interior is False or (
-        scene.interior is None and sets.place_for(scene.location) is not None
-    )
-    params: dict[str, Any] = {"seed": seed} if seed is not None else {}
-    return AssetSpec("set", "exterior" if outdoor else "room", params, label=scene.location)
 
 
 def light_tint(scene: SceneInfo, spec: AssetSpec | None = None) -> tuple[float, float, float]:

@@ -1,0 +1,41 @@
+"""One owner per concept: each test pins a rule that used to have two disagreeing owners."""
+
+from __future__ import annotations
+
+from screenplay.backends.protocols import SceneInfo
+from screenplay.passes.bind import collect
+from screenplay.passes.resolve import auto_set
+from tests.core.helpers import codes, front
+
+BEACH_AT_NIGHT = """\
+set BEACH
+
+EXT. BEACH - NIGHT
+
+The sea.
+"""
+
+
+def test_a_declared_set_without_image_follows_its_heading() -> None:
+    film, diags = front(BEACH_AT_NIGHT)
+    assert not diags.has_errors, codes(diags)
+    decl = film.sets["BEACH"]
+    # resolve always assigns a picture, and the heading decides room vs exterior
+    assert decl.spec is not None and decl.spec.constructor == "exterior"
+    assert decl.scene == SceneInfo(False, "BEACH", "NIGHT")
+    scene = next(b for b in collect(film, diags).beats if b.kind == "scene")
+    assert scene.set is not None and scene.set.spec == decl.spec
+    assert scene.set.scene.time == "NIGHT"
+
+
+def test_auto_set_is_the_one_room_or_exterior_rule() -> None:
+    assert auto_set(SceneInfo(True, "FOREST CABIN", "DAY")).constructor == "room"
+    assert auto_set(SceneInfo(False, "HOUSE", "DAY")).constructor == "exterior"
+    # neither INT. nor EXT.: the location's words decide
+    assert auto_set(SceneInfo(None, "BEACH", "DAY")).constructor == "exterior"
+    assert auto_set(SceneInfo(None, "OFFICE", "DAY")).constructor == "room"
+
+
+def test_undeclared_sets_get_the_same_picture_as_declared_ones() -> None:
+    film, _ = front("EXT. BEACH - NIGHT\n\nThe sea.\n")
+    assert film.sets["BEACH"].spec == auto_set(SceneInfo(False, "BEACH", "NIGHT"))
