@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from screenplay.backends.protocols import AssetSpec, SceneInfo
+from screenplay.pictures.camera import moves
 from screenplay.render.layers import cover, darken, mix, over
 from screenplay.timeline import (
     Camera,
@@ -91,10 +92,6 @@ def held_picture(picture: Picture) -> Picture:
 
         return held_stage(picture)
     return picture
-
-
-def _moves(camera: Camera) -> bool:
-    return camera.zoom_start != camera.zoom_end or camera.pan_start != camera.pan_end
 
 
 class Compositor:
@@ -178,37 +175,10 @@ class Compositor:
         self, spec: AssetSpec, scene: SceneInfo, camera: Camera, t: float, soft: bool
     ) -> np.ndarray:
         """The set seen through ``camera`` at progress ``t`` (0…1, eased)."""
-        import cv2
-        import numpy as np
+        from screenplay.pictures.camera import source_scale, warp_view
 
-        scale = min(2.0, max(1.0, camera.zoom_start, camera.zoom_end))
-        src = self.set_image(spec, scene, scale, soft)
-        if not _moves(camera):
-            if camera.zoom_start == 1.0 and camera.pan_start == (0.0, 0.0):
-                return src if scale == 1.0 else cover(src, self.width, self.height)
-        from screenplay.render.stage import window_centre
-
-        # Visible window in normalized source coordinates, kept inside the image.
-        zoom, cx, cy, half = window_centre(camera, t)
-        sh, sw = src.shape[:2]
-        sx = sw / (zoom * self.width)
-        sy = sh / (zoom * self.height)
-        # Output pixel centre (x+0.5) maps to source (cx - half)*sw + (x+0.5)*sx - 0.5.
-        m = np.array(
-            [
-                [sx, 0.0, (cx - half) * sw + 0.5 * sx - 0.5],
-                [0.0, sy, (cy - half) * sh + 0.5 * sy - 0.5],
-            ],
-            dtype=np.float64,
-        )
-        out: np.ndarray = cv2.warpAffine(
-            src,
-            m,
-            (self.width, self.height),
-            flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
-            borderMode=cv2.BORDER_REFLECT,
-        )
-        return out
+        src = self.set_image(spec, scene, source_scale(camera), soft)
+        return warp_view(src, camera, t, self.width, self.height)
 
     def card(self, picture: CardPicture) -> _Card:
         found = self._cards.get(picture)
@@ -442,7 +412,7 @@ class _PictureRenderer:
         elif isinstance(p, CardPicture):
             self.moving = comp.card(p).rolling
         elif isinstance(p, SetPicture | SpeakerPicture):
-            self.moving = _moves(p.camera)
+            self.moving = moves(p.camera)
         else:
             self.moving = isinstance(p, MorphPicture)
         self._static: np.ndarray | None = None
