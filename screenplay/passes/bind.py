@@ -34,9 +34,8 @@ from screenplay.diagnostics import Diagnostics
 from screenplay.directives import interpret
 from screenplay.film import CastMember, Film, SetDecl, scene_info
 from screenplay.syntax import ast
-from screenplay.syntax.emphasis import emphasized_words, plain_text, styled_runs
+from screenplay.syntax.emphasis import StyledRun, emphasized_words, plain_text, styled_runs
 from screenplay.syntax.source import Span
-from screenplay.timeline import StyledRun
 
 # --------------------------------------------------------------------------
 # Beats

@@ -227,7 +227,8 @@ class _Card:
     def _typeset(self) -> np.ndarray:
         import numpy as np
 
-        from screenplay.render.text import parse_emphasis, render_lines, wrap_runs
+        from screenplay.render.text import render_lines, wrap_runs
+        from screenplay.syntax.emphasis import styled_runs
 
         comp, p = self.comp, self.picture
         w, h = comp.width, comp.height
@@ -236,7 +237,7 @@ class _Card:
         max_w = w * 0.8
 
         def block(text: str, family: Any, size: int, color: tuple[int, int, int]) -> np.ndarray:
-            lines = wrap_runs(parse_emphasis(text), family, size, max_w)
+            lines = wrap_runs(styled_runs(text), family, size, max_w)
             return render_lines(lines, family, size, color=color, line_height=1.25)
 
         if p.style == "title":
@@ -265,14 +266,14 @@ class _Card:
                 if "\t" in line:
                     left, right = line.split("\t", 1)
                     li = render_lines(
-                        wrap_runs(parse_emphasis(left), "sans", size, col_w),
+                        wrap_runs(styled_runs(left), "sans", size, col_w),
                         "sans",
                         size,
                         color=_CARD_DIM,
                         align="right",
                     )
                     ri = render_lines(
-                        wrap_runs(parse_emphasis(right), "sans", size, col_w),
+                        wrap_runs(styled_runs(right), "sans", size, col_w),
                         "sans",
                         size,
                         color=_CARD_FG,

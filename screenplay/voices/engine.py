@@ -39,6 +39,7 @@ from screenplay.backends.protocols import (
     Timed,
 )
 from screenplay.cache import Cache, digest
+from screenplay.syntax.emphasis import plain_text
 from screenplay.voices import dsp, errors
 from screenplay.voices.engines import ENGINES, Engine, Raw
 from screenplay.voices.schema import CONSTRUCTORS
@@ -84,14 +85,10 @@ def engine_for(spec: AssetSpec) -> Engine:
 # Text handling
 # ---------------------------------------------------------------------------
 
-_MARKUP = re.compile(r"(\*{1,3}|_)(?=\S)(.+?)(?<=\S)\1")
-
 
 def clean_text(text: str) -> str:
     """Fountain emphasis marks removed (the words come as ``Delivery.emphasis``), spaces folded."""
-    text = _MARKUP.sub(lambda m: m.group(2), text)
-    text = text.replace("\\*", "*").replace("\\_", "_")
-    return " ".join(text.split())
+    return " ".join(plain_text(text).split())
 
 
 def speakable(text: str) -> bool:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from screenplay.backends.protocols import SceneInfo
 from screenplay.passes.bind import collect
 from screenplay.passes.resolve import auto_set
 from tests.core.helpers import codes, front
+
+REPO = Path(__file__).resolve().parents[2]
 
 BEACH_AT_NIGHT = """\
 set BEACH
@@ -39,3 +43,18 @@ def test_auto_set_is_the_one_room_or_exterior_rule() -> None:
 def test_undeclared_sets_get_the_same_picture_as_declared_ones() -> None:
     film, _ = front("EXT. BEACH - NIGHT\n\nThe sea.\n")
     assert film.sets["BEACH"].spec == auto_set(SceneInfo(False, "BEACH", "NIGHT"))
+
+
+def test_one_emphasis_parser_for_subtitles_speech_and_say() -> None:
+    from screenplay.syntax.emphasis import emphasized_words, plain_text, styled_runs
+    from screenplay.voices.engine import clean_text
+
+    # an unclosed marker is literal text everywhere (subtitles and speech agree)
+    assert plain_text("**bold*") == "**bold*" == clean_text("**bold*")
+    assert styled_runs("**bold*")[0].bold is False
+    assert emphasized_words("**bold*") == ()
+    line = "I *never* said **that**,  _ever_."
+    assert clean_text(line) == "I never said that, ever." == " ".join(plain_text(line).split())
+    assert emphasized_words(line) == ("never", "that", "ever")
+    say = (REPO / "screenplay/commands/say.py").read_text()
+    assert "emphasized_words(text)" in say and "re.finditer" not in say
