@@ -105,18 +105,18 @@ def _voice_ext(c: ast.Character) -> str | None:
 
 
 def narrator_of(film: Film) -> CastMember | None:
+    """Who reads the action: the cast NARRATOR, else a voice cast by the voices' rule."""
     if "NARRATOR" in film.cast and film.cast["NARRATOR"].voice is not None:
         return film.cast["NARRATOR"]
     from screenplay.stdlib_presets import load_presets
+    from screenplay.voices.casting import narrator_voice
 
     voices = film.presets.get("voice") or load_presets("voice")
-    for name, spec in voices.items():
-        if "narrator" in (name + " " + spec.label).lower():
-            return CastMember("NARRATOR", "Narrator", None, spec, False, None)
-    if voices:
-        spec = next(iter(voices.values()))
-        return CastMember("NARRATOR", "Narrator", None, spec, False, None)
-    return None
+    taken = {m.voice.preset for m in film.cast.values() if m.voice and m.voice.preset}
+    name = narrator_voice(dict(voices), taken)
+    if name is None:
+        return None
+    return CastMember("NARRATOR", "Narrator", None, voices[name], False, None)
 
 
 def collect(film: Film, diags: Diagnostics) -> Bound:

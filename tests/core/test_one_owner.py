@@ -58,3 +58,19 @@ def test_one_emphasis_parser_for_subtitles_speech_and_say() -> None:
     assert emphasized_words(line) == ("never", "that", "ever")
     say = (REPO / "screenplay/commands/say.py").read_text()
     assert "emphasized_words(text)" in say and "re.finditer" not in say
+
+
+def test_the_narrator_is_cast_by_the_voices_rule() -> None:
+    from screenplay.passes.bind import narrator_of
+    from screenplay.stdlib_presets import load_presets
+    from screenplay.voices.casting import default_voices
+
+    film, _ = front("Narration: on\n\nINT. ROOM - DAY\n\nA door opens.\n")
+    narrator = narrator_of(film)
+    voices = dict(load_presets("voice"))
+    expected = default_voices(["NARRATOR"], voices, set())["NARRATOR"]
+    assert narrator is not None and narrator.voice == voices[expected]
+    assert "narrator" in (expected + voices[expected].label).lower()
+    # a speaking NARRATOR gets the same voice from resolve's auto-casting
+    spoken, _ = front("INT. ROOM - DAY\n\nNARRATOR\nA door opens.\n")
+    assert spoken.cast["NARRATOR"].voice == narrator.voice
