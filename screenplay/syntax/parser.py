@@ -20,6 +20,7 @@ from lark.lexer import Lexer
 
 from screenplay.diagnostics import Diagnostics
 from screenplay.diagnostics.core import did_you_mean
+from screenplay.directives import SPECS
 from screenplay.resources import grammar_path
 from screenplay.syntax import ast
 from screenplay.syntax.classify import (
@@ -41,10 +42,9 @@ MAX_NESTING = 16
 #: The largest magnitude of a number in a film (SP0111); seeds are < 2**31, durations hours.
 MAX_NUMBER = 1e12
 
-#: Directive names understood by the compiler (arguments are checked in passes/check.py).
-DIRECTIVES = ("music", "hold", "generate", "transition", "camera", "narration", "subtitles")
-#: Staging directives (screenplay.directives SPECS; screenplay.staging).
-DIRECTIVES += ("shot", "enter", "exit", "place")
+#: Directive names understood by the compiler: the one vocabulary is ``directives.SPECS``
+#: (arguments are checked against it in passes/check.py).
+DIRECTIVES = tuple(SPECS)
 
 
 # --------------------------------------------------------------------------

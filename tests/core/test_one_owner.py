@@ -74,3 +74,23 @@ def test_the_narrator_is_cast_by_the_voices_rule() -> None:
     # a speaking NARRATOR gets the same voice from resolve's auto-casting
     spoken, _ = front("INT. ROOM - DAY\n\nNARRATOR\nA door opens.\n")
     assert spoken.cast["NARRATOR"].voice == narrator.voice
+
+
+def test_directive_vocabulary_is_directives_specs() -> None:
+    from screenplay.dialogue.errors import validate_generate_args
+    from screenplay.directives import SPECS
+    from screenplay.staging.checks import STAGING_DIRECTIVES
+    from screenplay.syntax.parser import DIRECTIVES
+
+    assert set(DIRECTIVES) == set(SPECS)
+    assert set(STAGING_DIRECTIVES) == {"shot", "enter", "exit", "place"}
+    # every option the directive declares is accepted by the dialogue package
+    assert validate_generate_args({"count": 2, "unit": "lines", "top_p": 0.9}) == []
+    for option in SPECS["generate"].options:
+        problems = validate_generate_args({"count": 2, option: 1})
+        assert not any("unknown generate argument" in m for _, m, _ in problems), option
+
+
+def test_generate_with_top_p_checks_clean() -> None:
+    film, diags = front("INT. ROOM - DAY\n\nA door.\n\n[[generate 2 lines top_p=0.9]]\n")
+    assert not diags.has_errors and "SP0708" not in codes(diags), codes(diags)
