@@ -27,7 +27,8 @@ Media conventions shared by every engine:
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping, Sequence
+import warnings
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -155,7 +156,26 @@ class BackendError(Exception):
 
 
 class BackendWarning(Warning):
-    """A degraded-but-working result (e.g. no face found → still image)."""
+    """A degraded-but-working result (e.g. no face found → still image).
+
+    Raised through :func:`warnings.warn` as an instance, so it carries its
+    diagnostic ``code`` (and ``help``) to whoever turns it into a diagnostic
+    (:func:`caught_backend_warnings`); nobody parses codes out of text.
+    """
+
+    def __init__(self, code: str, message: str, help: str = "") -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+        self.help = help
+
+    def __reduce__(self) -> Any:
+        return (BackendWarning, (self.code, self.message, self.help))
+
+
+def caught_backend_warnings(caught: Iterable[warnings.WarningMessage]) -> list[BackendWarning]:
+    """The :class:`BackendWarning` s among warnings recorded by ``catch_warnings(record=True)``."""
+    return [w.message for w in caught if isinstance(w.message, BackendWarning)]
 
 
 # --------------------------------------------------------------------------

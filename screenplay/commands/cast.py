@@ -39,7 +39,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def _bind(kind: str, spec: Any, make: Any, span: Any, diags: Any, path: Path) -> Any | None:
     """Build one picture; turn engine errors and warnings into diagnostics at ``span``."""
-    from screenplay.backends.protocols import BackendError, BackendWarning
+    from screenplay.backends.protocols import (
+        BackendError,
+        BackendWarning,
+        caught_backend_warnings,
+    )
     from screenplay.syntax.source import Span
 
     where = span if span is not None else Span(str(path), 1, 1, 1, 1)
@@ -50,13 +54,8 @@ def _bind(kind: str, spec: Any, make: Any, span: Any, diags: Any, path: Path) ->
         except BackendError as exc:
             diags.error(exc.code, where, exc.message, exc.help)
             return None
-    for w in caught:
-        if issubclass(w.category, BackendWarning):
-            text = str(w.message)
-            code, _, message = text.partition(": ")
-            if not (code.startswith("SP") and len(code) == 6):
-                code, message = "SP0504", text
-            diags.warning(code, where, message)
+    for w in caught_backend_warnings(caught):
+        diags.warning(w.code, where, w.message, w.help)
     return made
 
 

@@ -434,7 +434,7 @@ def load_pictures(bound: Bound, cache: Cache, diags: Diagnostics) -> None:
     """Load each used face and set once, so broken pictures are diagnostics now."""
     import warnings
 
-    from screenplay.backends.protocols import BackendWarning
+    from screenplay.backends.protocols import BackendWarning, caught_backend_warnings
 
     seen: set[int] = set()
     specs: list[tuple[str, AssetSpec, Span, Any]] = []
@@ -467,11 +467,8 @@ def load_pictures(bound: Bound, cache: Cache, diags: Diagnostics) -> None:
             except BackendError as exc:
                 where = "this face" if kind == "face" else f"the {kind} of this shot"
                 diags.error(exc.code, span, exc.message, exc.help, where)
-        for w in caught:
-            if issubclass(w.category, BackendWarning):
-                diags.warning(
-                    _warning_code(str(w.message)), span, str(w.message), "", f"this {kind}"
-                )
+        for w in caught_backend_warnings(caught):
+            diags.warning(w.code, span, w.message, w.help, f"this {kind}")
 
 
 def probe_music(bound: Bound, diags: Diagnostics) -> None:
@@ -491,8 +488,3 @@ def probe_music(bound: Bound, diags: Diagnostics) -> None:
             backend.probe(cue.spec)
         except BackendError as exc:
             diags.error(exc.code, cue.span, exc.message, exc.help, f"cue {name}")
-
-
-def _warning_code(message: str) -> str:
-    m = re.search(r"\b(SP\d{4})\b", message)
-    return m.group(1) if m else "SP0500"

@@ -165,9 +165,11 @@ def _photo_face(path: Path, cache: Cache | None) -> PhotoFace:
         if got is not None:
             if got["landmarks"].size == 0:
                 warnings.warn(
-                    f"{NO_FACE_FOUND}: no face found in {path.name}; it is shown as a still "
-                    "(no lip-sync or blinks)",
-                    BackendWarning,
+                    BackendWarning(
+                        NO_FACE_FOUND,
+                        f"no face found in {path.name}; it is shown as a still "
+                        "(no lip-sync or blinks)",
+                    ),
                     stacklevel=3,
                 )
                 return PhotoFace(got["image"], None, credit)

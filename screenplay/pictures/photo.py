@@ -390,16 +390,18 @@ def find_landmarks(rgb: np.ndarray, label: str = "photo") -> np.ndarray | None:
         faces = find_faces(rgb)
     except Exception as exc:  # missing package or dependency: degrade to a still
         warnings.warn(
-            f"{LANDMARKS_UNAVAILABLE}: face landmarks unavailable ({exc}); {label} is a still",
-            BackendWarning,
+            BackendWarning(
+                LANDMARKS_UNAVAILABLE, f"face landmarks unavailable ({exc}); {label} is a still"
+            ),
             stacklevel=2,
         )
         return None
     if not faces:
         warnings.warn(
-            f"{NO_FACE_FOUND}: no face found in {label}; it is shown as a still "
-            "(no lip-sync or blinks)",
-            BackendWarning,
+            BackendWarning(
+                NO_FACE_FOUND,
+                f"no face found in {label}; it is shown as a still (no lip-sync or blinks)",
+            ),
             stacklevel=2,
         )
         return None

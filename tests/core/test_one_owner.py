@@ -94,3 +94,21 @@ def test_directive_vocabulary_is_directives_specs() -> None:
 def test_generate_with_top_p_checks_clean() -> None:
     film, diags = front("INT. ROOM - DAY\n\nA door.\n\n[[generate 2 lines top_p=0.9]]\n")
     assert not diags.has_errors and "SP0708" not in codes(diags), codes(diags)
+
+
+def test_backend_warnings_carry_their_code() -> None:
+    import pickle
+    import warnings
+
+    from screenplay.backends.protocols import BackendWarning, caught_backend_warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        warnings.warn(
+            BackendWarning("SP0504", "no face found: SP9999 in text", "crop"), stacklevel=1
+        )
+        warnings.warn("an unrelated warning", UserWarning, stacklevel=1)
+    (w,) = caught_backend_warnings(caught)
+    assert (w.code, w.message, w.help) == ("SP0504", "no face found: SP9999 in text", "crop")
+    again = pickle.loads(pickle.dumps(w))  # render workers send them across processes
+    assert (again.code, again.message, again.help) == (w.code, w.message, w.help)
