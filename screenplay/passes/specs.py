@@ -317,7 +317,8 @@ class SpecBuilder:
     def _unknown_name(self, kind: AssetKind, name: str, span: Span) -> None:
         names = list(self.presets.get(kind, {})) + list(registry.constructors(kind))
         help = suggestion(name, names, f"{_kind_word(kind)}s")
-        if kind == "voice" and "voices" not in self._modules_hint():
+        if kind == "voice" and not self.presets.get("voice"):
+            # no voice preset is in scope: the film does not `use voices`
             help += "\n(voice presets come from `use voices`)"
         self.diags.error(
             "SP0202",
@@ -326,9 +327,6 @@ class SpecBuilder:
             help,
             "not defined",
         )
-
-    def _modules_hint(self) -> set[str]:
-        return {k for k, v in self.presets.items() if v}
 
 
 class _Bad:

@@ -112,3 +112,12 @@ def test_backend_warnings_carry_their_code() -> None:
     assert (w.code, w.message, w.help) == ("SP0504", "no face found: SP9999 in text", "crop")
     again = pickle.loads(pickle.dumps(w))  # render workers send them across processes
     assert (again.code, again.message, again.help) == (w.code, w.message, w.help)
+
+
+def test_use_voices_hint_only_without_use_voices() -> None:
+    def help_of(text: str) -> str:
+        _, diags = front(text)
+        return next(d.help for d in diags.items if d.code == "SP0202")
+
+    assert "use voices" in help_of("cast ANNA\n    voice: nobodyknows\n")
+    assert "use voices" not in help_of("use voices\n\ncast ANNA\n    voice: nobodyknows\n")
