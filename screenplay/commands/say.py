@@ -106,7 +106,7 @@ def say(
 def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
-    from screenplay.stdlib_presets import load_presets
+    from screenplay.passes.resolve import load_presets
 
     err = Console(stderr=True, highlight=False)
     try:

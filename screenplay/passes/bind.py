@@ -108,7 +108,7 @@ def narrator_of(film: Film) -> CastMember | None:
     """Who reads the action: the cast NARRATOR, else a voice cast by the voices' rule."""
     if "NARRATOR" in film.cast and film.cast["NARRATOR"].voice is not None:
         return film.cast["NARRATOR"]
-    from screenplay.stdlib_presets import load_presets
+    from screenplay.passes.resolve import load_presets
     from screenplay.voices.casting import narrator_voice
 
     voices = film.presets.get("voice") or load_presets("voice")

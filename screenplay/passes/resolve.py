@@ -37,11 +37,10 @@ from screenplay.film import CastMember, CueDecl, Film, SetDecl, Settings, scene_
 from screenplay.passes.specs import SpecBuilder, derived_seed, make_spec
 from screenplay.pictures.schema import set_constructor_for
 from screenplay.resources import stdlib_dir
-from screenplay.stdlib_presets import load_presets
 from screenplay.syntax import ast
 from screenplay.syntax.files import UnusableFile, is_regular_file
 from screenplay.syntax.parser import parse_source
-from screenplay.syntax.source import Source
+from screenplay.syntax.source import Source, Span
 
 PRESET_KIND: dict[str, AssetKind] = {
     "voice": "voice",
@@ -221,6 +220,36 @@ def resolve(script: ast.Script, source: Source, path: Path | None, diags: Diagno
     _cast_speakers(film, diags)
     _cast_sets(film)
     return film
+
+
+# --------------------------------------------------------------------------
+# The stdlib's presets outside a film
+# --------------------------------------------------------------------------
+
+#: Which stdlib module holds the presets of each kind.
+MODULE_OF_KIND = {"voice": "voices", "face": "faces", "set": "rooms", "music": "music"}
+
+
+@cache
+def _stdlib_presets(kind: str) -> tuple[tuple[str, AssetSpec], ...]:
+    module = MODULE_OF_KIND[kind]
+    if find_module(module, stdlib_dir()) is None:
+        return ()
+    film = Film(None, Source("<stdlib>", ""), ast.Script("<stdlib>", None, ()))
+    r = _Resolver(film, Diagnostics())
+    span = Span("<stdlib>", 1, 1, 1, 1)
+    r.use(ast.Use(span, (ast.ModuleRef(span, module),)), stdlib_dir())
+    return tuple(r.presets.get(kind, {}).items())  # type: ignore[call-overload]
+
+
+def load_presets(kind: str) -> dict[str, AssetSpec]:
+    """The stdlib's presets of ``kind`` (``voice``, ``face``, ``set``, ``music``), parsed by
+    the real front end: ``{"carlos": AssetSpec(...), …}``.
+
+    Used where no film is in scope (``screenplay say PRESET``, ``screenplay
+    voices``) and for auto-casting a plain Fountain file that imports nothing.
+    """
+    return dict(_stdlib_presets(kind))
 
 
 # --------------------------------------------------------------------------

@@ -62,7 +62,7 @@ def test_one_emphasis_parser_for_subtitles_speech_and_say() -> None:
 
 def test_the_narrator_is_cast_by_the_voices_rule() -> None:
     from screenplay.passes.bind import narrator_of
-    from screenplay.stdlib_presets import load_presets
+    from screenplay.passes.resolve import load_presets
     from screenplay.voices.casting import default_voices
 
     film, _ = front("Narration: on\n\nINT. ROOM - DAY\n\nA door opens.\n")
