@@ -55,7 +55,6 @@ LAYERS: dict[str, int] = {
     "screenplay.dialogue": 4,
     "screenplay.staging": 4,
     "screenplay.document": 4,
-    "screenplay.variants": 4,
     "screenplay.passes": 5,
     "screenplay.api": 5,
     "screenplay.stdlib_presets": 5,
