@@ -104,6 +104,7 @@ def run(args: argparse.Namespace) -> int:
         task = bar.add_task("Faces", total=len(people))
         for name, member in people:
             fspec = member.face
+            assert fspec is not None  # people have faces (filtered above)
             bar.update(task, description=f"Face of {name}")
             ctor = registry.lookup("face", fspec.constructor)
             if ctor is not None:  # else the check pass has reported it

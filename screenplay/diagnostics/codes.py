@@ -228,7 +228,7 @@ def registry() -> dict[str, tuple[str, str]]:
         except ImportError:
             continue
         for code, entry in getattr(mod, "CODES", {}).items():
-            codes.setdefault(code, tuple(entry)[:2])  # type: ignore[arg-type]
+            codes.setdefault(code, tuple(entry)[:2])
     return codes
 
 

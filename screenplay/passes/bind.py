@@ -127,11 +127,11 @@ def collect(film: Film, diags: Diagnostics) -> Bound:
     tp = film.script.title_page
     if tp is not None:
         title = film.title.get("title", "")
-        lines = [plain_text(x) for x in title.split("\n") if x.strip()]
+        card = [plain_text(x) for x in title.split("\n") if x.strip()]
         for key in ("credit", "author", "authors"):
             if film.title.get(key):
-                lines.append(plain_text(film.title[key].replace("\n", " ")))
-        beats.append(Beat("title", tp.span, text="\n".join(lines)))
+                card.append(plain_text(film.title[key].replace("\n", " ")))
+        beats.append(Beat("title", tp.span, text="\n".join(card)))
 
     current_set: SetDecl | None = None
     playing: list[str] = []  # cues playing, most recent last

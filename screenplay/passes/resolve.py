@@ -356,8 +356,8 @@ def _cast_speakers(film: Film, diags: Diagnostics) -> None:
                 f"did you mean `{near}`?\n"
                 f"if `{cue.name}` is another character, declare it: `cast {name}`",
                 "not declared",
-                (Label(film.cast[near].span, f"`{near}` is declared here"),)
-                if film.cast[near].span
+                (Label(near_span, f"`{near}` is declared here"),)
+                if (near_span := film.cast[near].span) is not None
                 else (),
             )
         undeclared.append(cue)

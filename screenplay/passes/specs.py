@@ -65,7 +65,7 @@ class SpecBuilder:
     def __init__(
         self,
         base_dir: Path,
-        presets: Mapping[str, Mapping[str, AssetSpec]],
+        presets: Mapping[AssetKind, Mapping[str, AssetSpec]],
         diags: Diagnostics,
         check_files: bool = True,
     ) -> None:

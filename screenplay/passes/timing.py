@@ -41,9 +41,11 @@ from screenplay.passes.bind import Beat, Bound, Line
 from screenplay.passes.resolve import auto_set
 from screenplay.passes.staging import Staged, Staging, stage
 from screenplay.staging.planner import ESTABLISH, LONG_LINE_S, camera_for, visible
+from screenplay.syntax.emphasis import StyledRun
 from screenplay.syntax.source import Span
 from screenplay.timeline import (
     AudioClip,
+    Bus,
     Camera,
     CardPicture,
     Chapter,
@@ -57,7 +59,6 @@ from screenplay.timeline import (
     SpeakerPicture,
     SplitPicture,
     StagePicture,
-    StyledRun,
     Subtitle,
     Timeline,
     Transition,
@@ -504,7 +505,7 @@ class _Planner:
         for i, ln in enumerate(lines):
             sp = ln.speech
             assert sp is not None
-            bus = "narration" if ln.speaker == "NARRATOR" and ln.face is None else "dialogue"
+            bus: Bus = "narration" if ln.speaker == "NARRATOR" and ln.face is None else "dialogue"
             pan = 0.0 if len(lines) == 1 else (-0.45 if i == 0 else 0.45)
             if ln.delivery.placement == "os":
                 pan = pan or 0.3
@@ -755,7 +756,7 @@ def _framing_of(picture: Picture) -> str:
     return "wide"
 
 
-def _blocking(p: StagePicture) -> tuple[tuple[str, float, float, str], ...]:
+def _blocking(p: StagePicture) -> tuple[tuple[str, float, float, str, str], ...]:
     return tuple((f.name, f.x, f.y, f.role, f.pose) for f in p.figures)
 
 

@@ -154,7 +154,8 @@ def _photo_face(path: Path, cache: Cache | None) -> PhotoFace:
     cached as such and warns again on every build; errors (two faces, a face
     too small) are not cached.
     """
-    from screenplay.pictures.photo import NO_FACE_FOUND, PREP_VERSION, load_image, prepare
+    from screenplay.pictures.errors import NO_FACE_FOUND
+    from screenplay.pictures.photo import PREP_VERSION, load_image, prepare
 
     if not path.is_file() or path.stat().st_size == 0:
         load_image(path)  # raises the missing/empty-file diagnostic

@@ -455,6 +455,7 @@ class _PictureRenderer:
         # MorphPicture: the face turns into the other over the whole shot.
         bg = comp.camera_view(p.set, p.scene, _STILL, t, soft=True)
         x, y, fw, fh = comp.closeup_box()
+        assert isinstance(p, MorphPicture)
         if self._morph is None:
             self._morph = comp.assets.morph(p.source, p.target, fw, fh)
         out = bg.copy()

@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from screenplay.cache import Cache, atomic_path, digest
 from screenplay.outputs import Staged, check_outputs, sidecars
@@ -154,7 +154,11 @@ def render_film(
         raise ValueError(f"unknown quality preset {quality!r}")
     _check_timeline(timeline)
     _check_encoders()
-    audio: Any = soundtrack if _streamed(soundtrack) else _prepare_soundtrack(soundtrack, timeline)
+    audio: Any = (
+        soundtrack
+        if _streamed(soundtrack)
+        else _prepare_soundtrack(cast(Any, soundtrack), timeline)
+    )
     srt, vtt = sidecars(out)
     check_outputs([out, srt, vtt])
     cache_root = Path(cache.root)

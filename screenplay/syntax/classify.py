@@ -659,6 +659,7 @@ def _next_is_property(lines: list[Line], i: int) -> bool:
 
 def _character(ln: Line, source: Source, s: str, lead: int, end: int, forced: bool) -> LineToken:
     cue = parse_cue(s)
+    exts: tuple[str, ...]
     if cue is None:
         name, exts, dual = s.strip(), (), False
     else:

@@ -8,6 +8,7 @@ misspelt directive stays a note) so one run reports everything.
 
 from __future__ import annotations
 
+import builtins
 import math
 import re
 from collections.abc import Iterator
@@ -170,24 +171,26 @@ class _ValueBuilder(Transformer[Token, Any]):
         return ast.ListValue(self._span(meta), tuple(items))
 
     @v_args(meta=True)
-    def call(self, meta: Any, items: list[Any]) -> ast.Call:
+    def call(self, meta: Any, items: builtins.list[Any]) -> ast.Call:
         name_tok = items[0]
         args = tuple(a for a in items[1:] if a is not None)
         return ast.Call(self._span(meta), str(name_tok), args, self._span(name_tok))
 
     @v_args(meta=True)
-    def kwarg(self, meta: Any, items: list[Any]) -> ast.Arg:
+    def kwarg(self, meta: Any, items: builtins.list[Any]) -> ast.Arg:
         return ast.Arg(str(items[0]), items[1], self._span(meta), self._span(items[0]))
 
     @v_args(meta=True)
-    def posarg(self, meta: Any, items: list[Any]) -> ast.Arg:
+    def posarg(self, meta: Any, items: builtins.list[Any]) -> ast.Arg:
         return ast.Arg(None, items[0], self._span(meta))
 
     dkwarg = kwarg
     dposarg = posarg
 
     @v_args(meta=True)
-    def directive(self, meta: Any, items: list[Any]) -> tuple[str, Span, tuple[ast.Arg, ...]]:
+    def directive(
+        self, meta: Any, items: builtins.list[Any]
+    ) -> tuple[str, Span, tuple[ast.Arg, ...]]:
         return str(items[0]), self._span(items[0]), tuple(items[1:])
 
 
@@ -686,7 +689,7 @@ def parse_source(
     if not toks:
         return ast.Script(source.name, None, ()), diags
     try:
-        tree = _structure_parser().parse(toks)  # type: ignore[arg-type]
+        tree = _structure_parser().parse(toks)
     except UnexpectedInput as exc:  # the classifier should make this impossible
         tok = getattr(exc, "token", None)
         span = (
