@@ -4,8 +4,8 @@ The renderer raises :class:`~screenplay.backends.protocols.BackendError` with
 one of these codes for failures the user can fix (an output folder that
 cannot be written, a full disk, a missing encoder in the installed PyAV).
 Internal inconsistencies (a timeline whose shots do not tile the film) are
-bugs in an earlier pass and raise ``ValueError`` instead.  The lead merges
-:data:`CODES` into the diagnostics registry.
+bugs in an earlier pass and raise ``ValueError`` instead.  The diagnostics
+registry (:mod:`screenplay.diagnostics.codes`) reads :data:`CODES`.
 """
 
 from __future__ import annotations

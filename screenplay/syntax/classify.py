@@ -4,7 +4,7 @@ Fountain is not context-free at the character level: whether ``BOB`` is a
 character cue depends on the blank line before it and the non-blank line after
 it; whether ``CUT TO:`` is a transition depends on blank lines on both sides;
 notes ``[[…]]`` and boneyard ``/* … */`` may span lines and vanish from the text.
-So the front end works in two stages, as DESIGN.md §2 allows:
+So the front end works in two stages (a line classifier feeding Lark):
 
 1. :func:`strip_hidden` removes boneyard and notes, keeping a map from every
    remaining character back to its original offset (so spans stay exact), and
