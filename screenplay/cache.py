@@ -27,6 +27,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from screenplay import __version__
+
 #: Bump when the layout of cache entries changes incompatibly.
 CACHE_FORMAT = 1
 
@@ -81,6 +83,9 @@ def digest(*parts: Any) -> str:
     """A stable hex digest of ``parts`` (see module docstring for accepted types)."""
     h = hashlib.sha256()
     _feed(h, CACHE_FORMAT)
+    # A new release may change any engine without bumping its own version: its
+    # results never reuse an older release's.
+    _feed(h, __version__)
     _feed(h, list(parts))
     return h.hexdigest()
 

@@ -121,3 +121,11 @@ def test_use_voices_hint_only_without_use_voices() -> None:
 
     assert "use voices" in help_of("cast ANNA\n    voice: nobodyknows\n")
     assert "use voices" not in help_of("use voices\n\ncast ANNA\n    voice: nobodyknows\n")
+
+
+def test_cache_keys_include_the_package_version(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from screenplay import cache
+
+    before = cache.digest("voices", "carlos", "Hello.")
+    monkeypatch.setattr(cache, "__version__", "999.0.0")
+    assert cache.digest("voices", "carlos", "Hello.") != before
