@@ -7,9 +7,10 @@ one.  The layers, lowest first (docs/ARCHITECTURE.md draws them):
 ====  ========  =============================================================
 rank  layer     modules
 ====  ========  =============================================================
-0     leaf      ``screenplay`` (``__version__``), ``syntax.source`` (Source, Span), ``syntax.files`` (reading user
-                files safely), ``syntax.emphasis`` (StyledRun,
-                the one emphasis parser), ``resources``, ``limits``
+0     leaf      ``screenplay`` (``__version__``), ``syntax.source`` (Source,
+                Span), ``syntax.files`` (reading user files safely),
+                ``syntax.emphasis`` (StyledRun, the one emphasis parser),
+                ``resources``, ``limits``
 1     core      ``diagnostics``, ``cache``, ``backends`` (protocols, registry)
 2     syntax    ``syntax`` (classifier, grammar, AST), ``directives``
 3     ir        ``film`` (the resolved program), ``timeline`` (the Timeline IR)
