@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from screenplay.api import load_film
-from screenplay.commands.dump import film_json
+from screenplay.film import film_json
 
 CASES = Path(__file__).resolve().parents[1] / "cases"
 FILES = sorted(CASES.rglob("*.film")) + sorted(CASES.rglob("*.fountain"))
