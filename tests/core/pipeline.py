@@ -60,11 +60,11 @@ def stub_voices() -> Iterator[StubVoice]:
     def backend_for(ctor: Any) -> Any:
         return stub if ctor.kind == "voice" else real(ctor)
 
-    registry.backend_for = backend_for  # type: ignore[assignment]
+    registry.backend_for = backend_for
     try:
         yield stub
     finally:
-        registry.backend_for = real  # type: ignore[assignment]
+        registry.backend_for = real
 
 
 @dataclass
