@@ -25,6 +25,7 @@ from screenplay.api import load_film
 from screenplay.cache import Cache
 from screenplay.diagnostics import Diagnostic, Diagnostics
 from screenplay.film import Film
+from screenplay.render.errors import BAD_FLAG
 from screenplay.syntax.source import Span
 from screenplay.timeline import Timeline
 
@@ -338,7 +339,7 @@ def build_film(
     except OSError as e:
         _os_error(e, diags, state["out"], cache)
     except _BadArgument as e:
-        diags.error("SP0806", _where(path), str(e), "see `screenplay build --help`")
+        diags.error(BAD_FLAG, _where(path), str(e), "see `screenplay build --help`")
     return BuildResult(False, state["film"], diags.items, timings=timings)
 
 

@@ -99,8 +99,10 @@ def _report_bad_flag(err: BadFlag, argv: Sequence[str]) -> None:
     if not end:
         start, end = len(line), len(line) + 1
     name = "<command line>"
+    from screenplay.render.errors import BAD_FLAG
+
     diag = Diagnostic(
-        "SP0806",
+        BAD_FLAG,
         Severity.ERROR,
         f"invalid value for {err.flag}: {err.message}",
         Span(name, 1, start + 1, 1, end + 1),

@@ -35,6 +35,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
+from screenplay.diagnostics.codes import FILE_NOT_FOUND
+
 if TYPE_CHECKING:
     import numpy as np
 
@@ -314,6 +316,9 @@ class DialogueModel(Protocol):
 # --------------------------------------------------------------------------
 
 #: Whether files outside the film's project may be read (``--allow-outside-assets``).
+#: A user path outside the film's project (explained with the render codes, SP08xx).
+OUTSIDE_PROJECT = "SP0809"
+
 _OUTSIDE_ALLOWED: ContextVar[bool] = ContextVar("screenplay_outside_assets", default=False)
 
 
@@ -359,23 +364,23 @@ def resolve_user_path(base_dir: Path, raw: str, *, allow_outside: bool | None = 
         allow_outside = _OUTSIDE_ALLOWED.get()
     if not raw or "\0" in raw:
         raise UserPathError(
-            "SP0304", "not a usable file path", "write a path such as faces/anna.png"
+            FILE_NOT_FOUND.code, "not a usable file path", "write a path such as faces/anna.png"
         )
     try:
         p = Path(raw).expanduser() if raw.startswith("~") else Path(raw)
         p = p if p.is_absolute() else Path(base_dir) / p
         resolved = Path(os.path.realpath(p))
     except (OSError, ValueError, RuntimeError) as e:
-        raise UserPathError("SP0304", f"not a usable file path: {e}") from None
+        raise UserPathError(FILE_NOT_FOUND.code, f"not a usable file path: {e}") from None
     if len(os.fsencode(str(resolved))) >= 4096 or any(
         len(os.fsencode(part)) > 255 for part in resolved.parts
     ):
-        raise UserPathError("SP0304", "the file path is too long", "use a shorter path")
+        raise UserPathError(FILE_NOT_FOUND.code, "the file path is too long", "use a shorter path")
     if not allow_outside:
         root = project_root(base_dir)
         if resolved != root and root not in resolved.parents:
             raise UserPathError(
-                "SP0809",
+                OUTSIDE_PROJECT,
                 f"{raw} is outside the film's project ({root})",
                 "copy the file into the film's folder, or build with `--allow-outside-assets` "
                 "if you trust this film",

@@ -31,6 +31,7 @@ from screenplay.backends import registry
 from screenplay.backends.protocols import AssetSpec, BackendError, Delivery, SceneInfo, Timed
 from screenplay.cache import Cache
 from screenplay.diagnostics import Diagnostics
+from screenplay.diagnostics.codes import UNKNOWN_CONSTRUCTOR, UNKNOWN_NAME
 from screenplay.directives import interpret
 from screenplay.film import CastMember, Film, SetDecl, scene_info
 from screenplay.syntax import ast
@@ -154,8 +155,8 @@ def collect(film: Film, diags: Diagnostics) -> Bound:
         lyric: bool = False,
     ) -> Line | None:
         if member.voice is None:
-            diags.error(
-                "SP0202",
+            diags.report(
+                UNKNOWN_NAME,
                 c.span if c else span,
                 f"`{member.name}` has no voice",
                 "give them one: `voice: NAME` in their cast declaration "
@@ -366,8 +367,8 @@ def synthesize(
     for ln in lines:
         ctor = registry.lookup("voice", ln.voice.constructor)
         if ctor is None:
-            diags.error(
-                "SP0205",
+            diags.report(
+                UNKNOWN_CONSTRUCTOR,
                 ln.span,
                 f"no voice engine `{ln.voice.constructor}` is installed",
                 "`screenplay voices` lists the engines on this machine",

@@ -37,6 +37,7 @@ from typing import Any
 from screenplay.backends.protocols import PROJECT_RATE, AssetSpec, SceneInfo, Timed
 from screenplay.diagnostics import Diagnostics
 from screenplay.film import Film, scene_info
+from screenplay.music.errors import FADE_TOO_LONG
 from screenplay.passes.bind import Beat, Bound, Line
 from screenplay.passes.resolve import auto_set
 from screenplay.passes.staging import Staged, Staging, stage
@@ -644,7 +645,7 @@ class _Planner:
         dur = samples / PROJECT_RATE
         if fade_in + fade_out > dur:
             self.diags.warning(
-                "SP0606",
+                FADE_TOO_LONG,
                 start_span,
                 f"the fades of cue `{cue}` ({fade_in + fade_out:g}s) are longer "
                 f"than the {dur:.1f}s it plays",

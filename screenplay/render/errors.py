@@ -10,7 +10,7 @@ registry (:mod:`screenplay.diagnostics.codes`) reads :data:`CODES`.
 
 from __future__ import annotations
 
-from screenplay.backends.protocols import BackendError
+from screenplay.backends.protocols import OUTSIDE_PROJECT, BackendError
 
 OUTPUT_NOT_WRITABLE = "SP0800"
 DISK_FULL = "SP0801"
@@ -22,7 +22,7 @@ BAD_SOUNDTRACK = "SP0805"
 BAD_FLAG = "SP0806"
 OUTPUT_IS_INPUT = "SP0807"
 INPUT_UNREADABLE = "SP0808"
-OUTSIDE_PROJECT = "SP0809"
+# OUTSIDE_PROJECT (SP0809) is raised by protocols.resolve_user_path; explained here.
 WORKERS_FAILED = "SP0810"
 
 CODES: dict[str, tuple[str, str]] = {

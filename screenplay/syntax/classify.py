@@ -26,6 +26,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
+from screenplay.diagnostics.codes import UNTERMINATED_BONEYARD
 from screenplay.syntax.source import Source, Span
 
 # --------------------------------------------------------------------------
@@ -106,7 +107,7 @@ def strip_hidden(source: Source) -> tuple[list[Line], list[Problem]]:
             if close < 0:
                 problems.append(
                     Problem(
-                        "SP0101",
+                        UNTERMINATED_BONEYARD.code,
                         source.span(i, i + 2),
                         "unterminated boneyard: `/*` is never closed",
                         "close the boneyard with `*/`, "
