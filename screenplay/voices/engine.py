@@ -38,7 +38,7 @@ from screenplay.backends.protocols import (
     Speech,
     Timed,
 )
-from screenplay.cache import Cache, digest
+from screenplay.cache import Cache, digest, stable_digest
 from screenplay.syntax.emphasis import plain_text
 from screenplay.voices import dsp, errors
 from screenplay.voices.engines import ENGINES, Engine, Raw
@@ -310,7 +310,7 @@ class VoiceEngines:
             )
         pieces = [self._call(eng, params, piece, rate, delivery) for piece in chunks(line)]
         raw = _join(pieces)
-        seed = int(digest(spec.cache_key(), line)[:8], 16)
+        seed = int(stable_digest(spec.cache_key(), line)[:8], 16)
 
         # Engine padding varies (flite adds ~0.2 s); keep 60 ms so lines start promptly.
         audio, cut = dsp.trim_silence(raw.audio, raw.sr)

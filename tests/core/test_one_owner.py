@@ -129,3 +129,11 @@ def test_cache_keys_include_the_package_version(monkeypatch) -> None:  # type: i
     before = cache.digest("voices", "carlos", "Hello.")
     monkeypatch.setattr(cache, "__version__", "999.0.0")
     assert cache.digest("voices", "carlos", "Hello.") != before
+
+
+def test_seeds_do_not_follow_the_package_version(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from screenplay import cache
+
+    before = cache.stable_digest("carlos", "Hello.")
+    monkeypatch.setattr(cache, "__version__", "999.0.0")
+    assert cache.stable_digest("carlos", "Hello.") == before
