@@ -285,6 +285,14 @@ class MusicBackend(Protocol):
         """Stereo float32 ``(n, 2)`` at PROJECT_RATE, exactly ``duration`` long."""
         ...
 
+    def probe(self, spec: AssetSpec) -> None:
+        """Raise the :class:`BackendError` a render would, cheaply and without rendering.
+
+        The bind pass probes every cue a film starts, so a missing file or
+        synthesizer is a diagnostic before any frame is drawn.
+        """
+        ...
+
 
 # --------------------------------------------------------------------------
 # Dialogue model

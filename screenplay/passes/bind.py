@@ -28,7 +28,14 @@ from dataclasses import replace as dc_replace
 from typing import Any
 
 from screenplay.backends import registry
-from screenplay.backends.protocols import AssetSpec, BackendError, Delivery, SceneInfo, Timed
+from screenplay.backends.protocols import (
+    AssetSpec,
+    BackendError,
+    Delivery,
+    MusicBackend,
+    SceneInfo,
+    Timed,
+)
 from screenplay.cache import Cache
 from screenplay.diagnostics import Diagnostics
 from screenplay.diagnostics.codes import UNKNOWN_CONSTRUCTOR, UNKNOWN_NAME
@@ -482,9 +489,7 @@ def probe_music(bound: Bound, diags: Diagnostics) -> None:
         ctor = registry.lookup("music", cue.spec.constructor)
         if ctor is None:
             continue
-        backend = registry.backend_for(ctor)
-        if not hasattr(backend, "probe"):
-            continue
+        backend: MusicBackend = registry.backend_for(ctor)
         try:
             backend.probe(cue.spec)
         except BackendError as exc:

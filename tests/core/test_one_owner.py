@@ -137,3 +137,12 @@ def test_seeds_do_not_follow_the_package_version(monkeypatch) -> None:  # type: 
     before = cache.stable_digest("carlos", "Hello.")
     monkeypatch.setattr(cache, "__version__", "999.0.0")
     assert cache.stable_digest("carlos", "Hello.") == before
+
+
+def test_every_music_backend_can_probe() -> None:
+    """`probe` is part of the music protocol: bind calls it without asking."""
+    from screenplay.backends import registry
+
+    for ctor in registry.constructors("music").values():
+        backend = registry.backend_for(ctor)
+        assert callable(getattr(backend, "probe", None)), ctor.name
