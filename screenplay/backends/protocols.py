@@ -218,6 +218,9 @@ class Speech:
     audio: np.ndarray  # float32 mono (n,)
     words: list[Timed] = field(default_factory=list)
     visemes: list[Timed] = field(default_factory=list)
+    #: The cache key (namespace ``voices``) the backend stored this line under, so the
+    #: bind pass and the mixer find it without hashing the line again ("" if uncached).
+    key: str = ""
 
     @property
     def duration(self) -> float:
@@ -226,7 +229,8 @@ class Speech:
 
 @runtime_checkable
 class VoiceBackend(Protocol):
-    """Speaks text with a voice.  ``speak`` must be deterministic and cached."""
+    """Speaks text with a voice.  ``speak`` must be deterministic and cached: the
+    :class:`Speech` it returns names its cache key (``Speech.key``)."""
 
     def speak(self, spec: AssetSpec, text: str, delivery: Delivery, cache: Cache) -> Speech: ...
 

@@ -368,7 +368,8 @@ def synthesize(
     lines = [ln for b in bound.beats for ln in b.lines]
     if not lines:
         return
-    from screenplay.voices.engine import speech_key
+    from screenplay.cache import digest
+    from screenplay.voices.engine import store_speech
 
     todo: list[Line] = []
     for ln in lines:
@@ -391,7 +392,10 @@ def synthesize(
         try:
             text = _speakable(ln.text)
             speech = backend.speak(ln.voice, text, ln.delivery, cache)
-            return ln, (speech_key(ln.voice, text, ln.delivery), speech)
+            if not speech.key:  # a backend without a cache of its own: keep the line here
+                speech = dc_replace(speech, key=digest("voice-line-audio", speech.audio))
+                store_speech(cache, speech.key, speech)
+            return ln, (speech.key, speech)
         except BackendError as exc:
             return ln, exc
 

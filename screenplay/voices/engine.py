@@ -26,6 +26,7 @@ import threading
 import unicodedata
 from collections import Counter
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -285,10 +286,10 @@ class VoiceEngines:
         key = speech_key(spec, text, delivery)
         found = load_speech(cache, key)
         if found is not None:
-            return found
+            return replace(found, key=key)
         speech = self.synthesize(spec, text, delivery)
         store_speech(cache, key, speech)
-        return speech
+        return replace(speech, key=key)
 
     def synthesize(self, spec: AssetSpec, text: str, delivery: Delivery) -> Speech:
         """Speak without the cache (``speak`` is the cached entry point)."""

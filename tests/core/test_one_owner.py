@@ -146,3 +146,18 @@ def test_every_music_backend_can_probe() -> None:
     for ctor in registry.constructors("music").values():
         backend = registry.backend_for(ctor)
         assert callable(getattr(backend, "probe", None)), ctor.name
+
+
+def test_the_voice_backend_names_its_cache_key(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """bind takes the key from the backend (Speech.key), it does not hash the line again."""
+    from screenplay.backends.protocols import Delivery
+    from screenplay.cache import Cache
+    from screenplay.passes.resolve import load_presets
+    from screenplay.voices.engine import backend, load_speech, speech_key
+
+    spec = load_presets("voice")["carlos"]  # flite: fast and always installed
+    cache = Cache(tmp_path)
+    first = backend().speak(spec, "Hello there.", Delivery(), cache)
+    again = backend().speak(spec, "Hello there.", Delivery(), cache)
+    assert first.key == again.key == speech_key(spec, "Hello there.", Delivery())
+    assert load_speech(cache, first.key) is not None
