@@ -18,6 +18,7 @@ import pytest
 
 from screenplay.timeline import Timeline
 from tests.core.pipeline import Compiled, compile_film
+from tests.goldens import check_golden
 
 CASES = Path(__file__).resolve().parents[1] / "cases" / "timeline"
 FILES = sorted([*CASES.glob("*.film"), *CASES.glob("*.fountain")])
@@ -80,10 +81,4 @@ def render(path: Path) -> str:
 
 @pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
 def test_timeline_golden(path: Path, update_goldens: bool) -> None:
-    expected_path = path.with_suffix(".json")
-    actual = render(path)
-    if update_goldens or not expected_path.exists():
-        expected_path.write_text(actual, encoding="utf-8")
-        if not update_goldens:
-            pytest.fail(f"wrote new golden {expected_path.name}; review and commit it")
-    assert actual == expected_path.read_text(encoding="utf-8")
+    check_golden(path.with_suffix(".json"), render(path), update_goldens)
