@@ -23,7 +23,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from dataclasses import replace as dc_replace
 from typing import Any
 
@@ -31,72 +30,18 @@ from screenplay.backends import registry
 from screenplay.backends.protocols import (
     AssetSpec,
     BackendError,
-    Delivery,
     MusicBackend,
     SceneInfo,
-    Timed,
 )
+from screenplay.beats import Beat, Bound, Line, SpeechRef
 from screenplay.cache import Cache
 from screenplay.diagnostics import Diagnostics
 from screenplay.diagnostics.codes import UNKNOWN_CONSTRUCTOR, UNKNOWN_NAME
 from screenplay.directives import interpret
 from screenplay.film import CastMember, Film, SetDecl, scene_info
 from screenplay.syntax import ast
-from screenplay.syntax.emphasis import StyledRun, emphasized_words, plain_text, styled_runs
+from screenplay.syntax.emphasis import emphasized_words, plain_text, styled_runs
 from screenplay.syntax.source import Span
-
-# --------------------------------------------------------------------------
-# Beats
-# --------------------------------------------------------------------------
-
-
-@dataclass
-class SpeechRef:
-    key: str
-    samples: int
-    visemes: tuple[Timed, ...]
-    words: tuple[Timed, ...]
-
-
-@dataclass
-class Line:
-    """One spoken (or sung) line."""
-
-    speaker: str
-    voice: AssetSpec
-    text: str  # as written (emphasis markup kept)
-    runs: tuple[StyledRun, ...]
-    delivery: Delivery
-    span: Span
-    face: AssetSpec | None = None  # None: off screen (V.O./O.S., narrator)
-    lyric: bool = False
-    speech: SpeechRef | None = None
-    #: For lyrics: the musical key of the cue playing under them (chanted on its note).
-    chant_key: str | None = None
-
-
-@dataclass
-class Beat:
-    """Something that happens in the film, in script order.
-
-    ``kind`` is one of: title, scene, action, line, dual, card, transition,
-    hold, music, camera, chapter.
-    """
-
-    kind: str
-    span: Span
-    lines: list[Line] = field(default_factory=list)
-    text: str = ""
-    set: SetDecl | None = None
-    args: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class Bound:
-    film: Film
-    beats: list[Beat]
-    narrator: CastMember | None
-
 
 # --------------------------------------------------------------------------
 # The pass

@@ -35,10 +35,10 @@ from fractions import Fraction
 from typing import Any
 
 from screenplay.backends.protocols import PROJECT_RATE, AssetSpec, SceneInfo, Timed
+from screenplay.beats import Beat, Bound, Line
 from screenplay.diagnostics import Diagnostics
 from screenplay.film import Film, scene_info
 from screenplay.music.errors import FADE_TOO_LONG
-from screenplay.passes.bind import Beat, Bound, Line
 from screenplay.passes.resolve import auto_set
 from screenplay.passes.staging import Staged, Staging, stage
 from screenplay.staging.planner import ESTABLISH, LONG_LINE_S, camera_for, visible

@@ -19,10 +19,11 @@ import numpy as np
 
 from screenplay.backends import registry
 from screenplay.backends.protocols import PROJECT_RATE, AssetSpec, Delivery, Speech, Timed
+from screenplay.beats import Bound
 from screenplay.cache import Cache
 from screenplay.diagnostics import Diagnostics
 from screenplay.film import Film
-from screenplay.passes.bind import Bound, collect, synthesize
+from screenplay.passes.bind import collect, synthesize
 from screenplay.passes.fill import fill
 from screenplay.passes.timing import plan
 from screenplay.timeline import Timeline

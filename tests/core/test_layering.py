@@ -13,7 +13,8 @@ rank  layer     modules
                 ``resources``, ``limits``
 1     core      ``diagnostics``, ``cache``, ``backends`` (protocols, registry)
 2     syntax    ``syntax`` (classifier, grammar, AST), ``directives``
-3     ir        ``film`` (the resolved program), ``timeline`` (the Timeline IR)
+3     ir        ``film`` (the resolved program), ``beats`` (bind → timing),
+                ``timeline`` (the Timeline IR)
 4     engines   ``voices``, ``pictures``, ``music``, ``dialogue``, ``staging``,
                 ``document``
 5     passes    ``passes`` (resolve … timing), ``api`` (the front end in one call)
@@ -50,6 +51,7 @@ LAYERS: dict[str, int] = {
     "screenplay.directives": 2,
     "screenplay.film": 3,
     "screenplay.timeline": 3,
+    "screenplay.beats": 3,
     "screenplay.voices": 4,
     "screenplay.pictures": 4,
     "screenplay.music": 4,
