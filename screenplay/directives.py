@@ -21,6 +21,7 @@ returns a plain dict for the passes and a list of problems for the check pass.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from screenplay.diagnostics.codes import (
@@ -182,7 +183,23 @@ def _coerce(kind: str, value: ast.Value) -> tuple[Any, str | None]:
 
 
 def interpret(d: ast.Directive) -> tuple[dict[str, Any], list[DirectiveProblem]]:
-    """The directive's arguments as a dict (``{"cue": "THEME", "fade-in": 2.0}``) and problems."""
+    """The directive's arguments as a dict (``{"cue": "THEME", "fade-in": 2.0}``) and problems.
+
+    Check, fill and bind all ask; the directive is read once (``_lower`` is
+    memoised on the node, which is a frozen value) and each caller gets its own
+    copies to use.
+    """
+    args, problems = _lower(d)
+    return dict(args), list(problems)
+
+
+@lru_cache(maxsize=4096)
+def _lower(d: ast.Directive) -> tuple[dict[str, Any], tuple[DirectiveProblem, ...]]:
+    args, problems = _interpret(d)
+    return args, tuple(problems)
+
+
+def _interpret(d: ast.Directive) -> tuple[dict[str, Any], list[DirectiveProblem]]:
     spec = SPECS[d.name]
     out: dict[str, Any] = {}
     problems: list[DirectiveProblem] = []

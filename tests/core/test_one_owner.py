@@ -161,3 +161,17 @@ def test_the_voice_backend_names_its_cache_key(tmp_path) -> None:  # type: ignor
     again = backend().speak(spec, "Hello there.", Delivery(), cache)
     assert first.key == again.key == speech_key(spec, "Hello there.", Delivery())
     assert load_speech(cache, first.key) is not None
+
+
+def test_a_directive_is_read_once() -> None:
+    from screenplay.directives import _lower, interpret
+    from screenplay.syntax import ast
+
+    film, _ = front("INT. A - DAY\n\n[[music THEME fade-in 2s]]\n")
+    (d,) = [n for n in film.script.walk() if isinstance(n, ast.Directive)]
+    _lower.cache_clear()
+    first, _ = interpret(d)
+    first["cue"] = "CHANGED"  # callers own their copy
+    again, _ = interpret(d)
+    assert again == {"cue": "THEME", "fade-in": 2.0}
+    assert _lower.cache_info().misses == 1 and _lower.cache_info().hits == 1
