@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from screenplay.diagnostics import Diagnostic, Diagnostics
+from screenplay.diagnostics.codes import FILE_CANNOT_BE_READ, FILE_NOT_FOUND
 from screenplay.film import Film
 from screenplay.passes.check import check
 from screenplay.passes.resolve import resolve
@@ -26,22 +27,22 @@ def read_source(path: Path, diags: Diagnostics) -> Source | None:
         return Source.read(path, str(path), streams=True)
     except UnusableFile as exc:
         if exc.missing:
-            diags.error(
-                "SP0304",
+            diags.report(
+                FILE_NOT_FOUND,
                 where,
                 f"no such file: {path}",
                 "check the path; films are .film or .fountain files",
             )
         else:
-            diags.error(
-                "SP0311",
+            diags.report(
+                FILE_CANNOT_BE_READ,
                 where,
                 f"cannot read {path}: {exc.reason}",
                 "a film is a text file (.film or .fountain)",
             )
         return None
     except OSError as exc:  # pragma: no cover - read_user_bytes maps every OSError
-        diags.error("SP0311", where, f"cannot read {path}: {exc.strerror or exc}")
+        diags.report(FILE_CANNOT_BE_READ, where, f"cannot read {path}: {exc.strerror or exc}")
         return None
 
 

@@ -25,6 +25,7 @@ from screenplay.api import load_film
 from screenplay.cache import Cache
 from screenplay.diagnostics import Diagnostic, Diagnostics
 from screenplay.film import Film
+from screenplay.render.errors import BAD_FLAG
 from screenplay.syntax.source import Span
 from screenplay.timeline import Timeline
 
@@ -319,7 +320,7 @@ def build_film(
 
     ``variant`` picks one variant of a film with alternatives (an id or
     ``AXIS=VALUE,…``; default: the lock's, else the first alternatives);
-    ``executor`` (:mod:`screenplay.variants.executor`) runs voices and shots
+    ``executor`` (:mod:`screenplay.executor`) runs voices and shots
     elsewhere, e.g. as Ray tasks.
 
     This is the boundary between the compiler and the world: every failure the
@@ -358,7 +359,7 @@ def build_film(
     except OSError as e:
         _os_error(e, diags, state["out"], cache)
     except _BadArgument as e:
-        diags.error("SP0806", _where(path), str(e), "see `screenplay build --help`")
+        diags.error(BAD_FLAG, _where(path), str(e), "see `screenplay build --help`")
     return BuildResult(False, state["film"], diags.items, timings=timings)
 
 

@@ -27,6 +27,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from screenplay import __version__
+
 #: Bump when the layout of cache entries changes incompatibly.
 CACHE_FORMAT = 1
 
@@ -78,7 +80,24 @@ def _feed(h: Any, value: Any) -> None:
 
 
 def digest(*parts: Any) -> str:
-    """A stable hex digest of ``parts`` (see module docstring for accepted types)."""
+    """A cache key: a stable hex digest of ``parts`` and the package version.
+
+    A new release may change any engine without bumping its own version: its
+    results never reuse an older release's.  (Not for seeds: see :func:`stable_digest`.)
+    """
+    h = hashlib.sha256()
+    _feed(h, CACHE_FORMAT)
+    _feed(h, __version__)
+    _feed(h, list(parts))
+    return h.hexdigest()
+
+
+def stable_digest(*parts: Any) -> str:
+    """A hex digest of ``parts`` alone, the same in every release: for seeds.
+
+    A random draw seeded from it (a voice's breath noise) stays the same
+    when only the package version changes, so a film rebuilds identically.
+    """
     h = hashlib.sha256()
     _feed(h, CACHE_FORMAT)
     _feed(h, list(parts))

@@ -30,7 +30,7 @@ from screenplay import __version__
 def _command_modules(only: str | None = None) -> list[object]:
     import screenplay.commands as pkg
 
-    mods = []
+    mods: list[object] = []
     for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: i.name):
         if info.name.startswith("_") or (only is not None and info.name != only):
             continue
@@ -73,7 +73,7 @@ def _require_validators(parser: argparse.ArgumentParser, command: str) -> None:
 
     for action in parser._actions:
         if action.type is not None and not is_validator(action.type):
-            action.type = wrap(action.type)  # type: ignore[assignment]
+            action.type = wrap(action.type)  # type: ignore[arg-type]  # a callable here
 
 
 def _report_bad_flag(err: BadFlag, argv: Sequence[str]) -> None:
@@ -99,8 +99,10 @@ def _report_bad_flag(err: BadFlag, argv: Sequence[str]) -> None:
     if not end:
         start, end = len(line), len(line) + 1
     name = "<command line>"
+    from screenplay.render.errors import BAD_FLAG
+
     diag = Diagnostic(
-        "SP0806",
+        BAD_FLAG,
         Severity.ERROR,
         f"invalid value for {err.flag}: {err.message}",
         Span(name, 1, start + 1, 1, end + 1),

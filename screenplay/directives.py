@@ -21,8 +21,14 @@ returns a plain dict for the passes and a list of problems for the check pass.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
+from screenplay.diagnostics.codes import (
+    BAD_DIRECTIVE_ARGUMENTS,
+    DURATION_TOO_LONG,
+    UNSUPPORTED_DIRECTIVE_OPTION,
+)
 from screenplay.diagnostics.core import suggestion
 from screenplay.syntax import ast
 from screenplay.syntax.source import Span
@@ -177,7 +183,23 @@ def _coerce(kind: str, value: ast.Value) -> tuple[Any, str | None]:
 
 
 def interpret(d: ast.Directive) -> tuple[dict[str, Any], list[DirectiveProblem]]:
-    """The directive's arguments as a dict (``{"cue": "THEME", "fade-in": 2.0}``) and problems."""
+    """The directive's arguments as a dict (``{"cue": "THEME", "fade-in": 2.0}``) and problems.
+
+    Check, fill and bind all ask; the directive is read once (``_lower`` is
+    memoised on the node, which is a frozen value) and each caller gets its own
+    copies to use.
+    """
+    args, problems = _lower(d)
+    return dict(args), list(problems)
+
+
+@lru_cache(maxsize=4096)
+def _lower(d: ast.Directive) -> tuple[dict[str, Any], tuple[DirectiveProblem, ...]]:
+    args, problems = _interpret(d)
+    return args, tuple(problems)
+
+
+def _interpret(d: ast.Directive) -> tuple[dict[str, Any], list[DirectiveProblem]]:
     spec = SPECS[d.name]
     out: dict[str, Any] = {}
     problems: list[DirectiveProblem] = []
@@ -195,7 +217,7 @@ def interpret(d: ast.Directive) -> tuple[dict[str, Any], list[DirectiveProblem]]
             if key not in spec.options:
                 problems.append(
                     DirectiveProblem(
-                        "SP0106",
+                        BAD_DIRECTIVE_ARGUMENTS.code,
                         arg.key_span or arg.span,
                         f"`{d.name}` has no option `{key}`",
                         suggestion(key, list(spec.options), "options") or f"usage: {spec.doc}",
@@ -207,7 +229,7 @@ def interpret(d: ast.Directive) -> tuple[dict[str, Any], list[DirectiveProblem]]
             if expected:
                 problems.append(
                     DirectiveProblem(
-                        "SP0106",
+                        BAD_DIRECTIVE_ARGUMENTS.code,
                         arg.value.span,
                         f"`{key}` expects {expected}",
                         f"usage: {spec.doc}",
@@ -233,7 +255,7 @@ def interpret(d: ast.Directive) -> tuple[dict[str, Any], list[DirectiveProblem]]
                 if expected:
                     problems.append(
                         DirectiveProblem(
-                            "SP0106",
+                            BAD_DIRECTIVE_ARGUMENTS.code,
                             nxt.value.span,
                             f"`{word}` expects {expected}",
                             f"usage: {spec.doc}",
@@ -245,7 +267,7 @@ def interpret(d: ast.Directive) -> tuple[dict[str, Any], list[DirectiveProblem]]
             else:
                 problems.append(
                     DirectiveProblem(
-                        "SP0106",
+                        BAD_DIRECTIVE_ARGUMENTS.code,
                         value.span,
                         f"`{word}` needs a value",
                         f"usage: {spec.doc}",
@@ -263,7 +285,7 @@ def interpret(d: ast.Directive) -> tuple[dict[str, Any], list[DirectiveProblem]]
             if expected:
                 problems.append(
                     DirectiveProblem(
-                        "SP0106",
+                        BAD_DIRECTIVE_ARGUMENTS.code,
                         value.span,
                         f"`{d.name}` expects {expected} for `{name}`",
                         f"usage: {spec.doc}",
@@ -277,7 +299,7 @@ def interpret(d: ast.Directive) -> tuple[dict[str, Any], list[DirectiveProblem]]
         shown = ast.plain(value) if not isinstance(value, ast.Call) else value.name
         problems.append(
             DirectiveProblem(
-                "SP0106",
+                BAD_DIRECTIVE_ARGUMENTS.code,
                 value.span,
                 f"unexpected argument `{shown}` for `{d.name}`",
                 (suggestion(str(shown), known, "options") if word else "") or f"usage: {spec.doc}",
@@ -290,7 +312,7 @@ def interpret(d: ast.Directive) -> tuple[dict[str, Any], list[DirectiveProblem]]
             what = f"a {d.name}" if name == "duration" else f"a `{name}`"
             problems.append(
                 DirectiveProblem(
-                    "SP0313",
+                    DURATION_TOO_LONG.code,
                     _span_of(d, name) or d.span,
                     f"{what} of {_fmt_s(seconds)} is too long",
                     f"{what} is at most {_fmt_s(limit)}, and a whole film at most "
@@ -303,7 +325,7 @@ def interpret(d: ast.Directive) -> tuple[dict[str, Any], list[DirectiveProblem]]
         missing = spec.positional[pos_i][0]
         problems.append(
             DirectiveProblem(
-                "SP0106",
+                BAD_DIRECTIVE_ARGUMENTS.code,
                 d.name_span or d.span,
                 f"`{d.name}` needs a {missing}",
                 f"usage: {spec.doc}",
@@ -317,7 +339,7 @@ def _unsupported(
     d: ast.Directive, option: str, span: Span, spec: DirectiveSpec
 ) -> DirectiveProblem:
     return DirectiveProblem(
-        "SP0315",
+        UNSUPPORTED_DIRECTIVE_OPTION.code,
         span,
         f"`{d.name}` does not support `{option}`",
         spec.unsupported[option],

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 from screenplay.backends.protocols import AssetKind, AssetSpec, SceneInfo
 from screenplay.syntax import ast
@@ -148,3 +149,72 @@ def scene_info(heading: str) -> SceneInfo:
         parts = parts[:-1]
     location = " - ".join(parts).strip().upper() or "SOMEWHERE"
     return SceneInfo(interior, location, time)
+
+
+# --------------------------------------------------------------------------
+# As JSON
+# --------------------------------------------------------------------------
+
+
+def _elements(film: Film, fills: dict[tuple[int, int], int]) -> list[dict[str, Any]]:
+    """``flatten`` element by element, marking what the lock filled in.
+
+    ``fills`` maps the (line, col) of each filled ``...`` line to its hole's
+    line; a spliced ``[[generate]]`` element comes from a source of its own
+    (``FILE:LINE (generated)``), which names the hole's line.
+    """
+    script = film.script
+    out: list[dict[str, Any]] = []
+    if script.title_page:
+        out += ast.flatten(ast.Script(script.file, script.title_page, ()))
+    for el in script.body:
+        items = ast.flatten(ast.Script(script.file, None, (el,)))
+        src = el.span.file
+        if src != film.source.name and src.endswith(" (generated)"):
+            hole_line = int(src[: -len(" (generated)")].rsplit(":", 1)[1])
+            for d in items:
+                # Its own line numbers count within the generated text.
+                d.update(generated=True, hole_line=hole_line, line=hole_line)
+        else:
+            for d in items:
+                key = (d["line"], d["col"])
+                if d["kind"] == "dialogue" and key in fills:
+                    d.update(generated=True, hole_line=fills[key])
+        out += items
+    return out
+
+
+def film_json(film: Film, fills: dict[tuple[int, int], int] | None = None) -> dict[str, Any]:
+    """The film as the compiler sees it, as JSON data (``screenplay dump``, golden tests).
+
+    ``fills`` maps the (line, col) of each ``...`` line the lock filled to its hole's line.
+    """
+    from screenplay.timeline import to_json
+
+    def spec(s: Any) -> Any:
+        return to_json(s) if s is not None else None
+
+    return {
+        "file": film.source.name,
+        "title": film.title,
+        "settings": to_json(film.settings),
+        "elements": _elements(film, fills or {}),
+        "cast": {
+            n: {
+                "label": m.label,
+                "declared": m.declared,
+                "speaks": m.speaks,
+                "face": spec(m.face),
+                "voice": spec(m.voice),
+            }
+            for n, m in film.cast.items()
+        },
+        "sets": {
+            n: {"declared": s.declared, "scene": to_json(s.scene), "image": spec(s.spec)}
+            for n, s in film.sets.items()
+        },
+        "cues": {
+            n: {"music": spec(c.spec), "volume_db": c.volume_db, "duck": c.duck}
+            for n, c in film.cues.items()
+        },
+    }

@@ -24,7 +24,8 @@ def data_dir(name: str) -> Path:
     raise FileNotFoundError(f"screenplay is installed without its {name}/ directory")
 
 
-def grammar_path(filename: str = "film.lark") -> Path:
+def grammar_path(filename: str) -> Path:
+    """A grammar file: ``fountain.lark`` (document structure) or ``production.lark``."""
     return data_dir("grammar") / filename
 
 

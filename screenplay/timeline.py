@@ -21,6 +21,7 @@ from fractions import Fraction
 from typing import Any, Literal
 
 from screenplay.backends.protocols import PROJECT_RATE, AssetSpec, SceneInfo, Timed
+from screenplay.syntax.emphasis import StyledRun
 from screenplay.syntax.source import Span
 
 # --------------------------------------------------------------------------
@@ -249,14 +250,6 @@ class MusicClip:
     @property
     def end_sample(self) -> int:
         return self.start_sample + self.samples
-
-
-@dataclass(frozen=True)
-class StyledRun:
-    text: str
-    italic: bool = False
-    bold: bool = False
-    underline: bool = False
 
 
 @dataclass(frozen=True)

@@ -27,12 +27,15 @@ Media conventions shared by every engine:
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping, Sequence
+import warnings
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
+
+from screenplay.diagnostics.codes import FILE_NOT_FOUND
 
 if TYPE_CHECKING:
     import numpy as np
@@ -155,7 +158,26 @@ class BackendError(Exception):
 
 
 class BackendWarning(Warning):
-    """A degraded-but-working result (e.g. no face found → still image)."""
+    """A degraded-but-working result (e.g. no face found → still image).
+
+    Raised through :func:`warnings.warn` as an instance, so it carries its
+    diagnostic ``code`` (and ``help``) to whoever turns it into a diagnostic
+    (:func:`caught_backend_warnings`); nobody parses codes out of text.
+    """
+
+    def __init__(self, code: str, message: str, help: str = "") -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+        self.help = help
+
+    def __reduce__(self) -> Any:
+        return (BackendWarning, (self.code, self.message, self.help))
+
+
+def caught_backend_warnings(caught: Iterable[warnings.WarningMessage]) -> list[BackendWarning]:
+    """The :class:`BackendWarning` s among warnings recorded by ``catch_warnings(record=True)``."""
+    return [w.message for w in caught if isinstance(w.message, BackendWarning)]
 
 
 # --------------------------------------------------------------------------
@@ -196,6 +218,9 @@ class Speech:
     audio: np.ndarray  # float32 mono (n,)
     words: list[Timed] = field(default_factory=list)
     visemes: list[Timed] = field(default_factory=list)
+    #: The cache key (namespace ``voices``) the backend stored this line under, so the
+    #: bind pass and the mixer find it without hashing the line again ("" if uncached).
+    key: str = ""
 
     @property
     def duration(self) -> float:
@@ -204,7 +229,8 @@ class Speech:
 
 @runtime_checkable
 class VoiceBackend(Protocol):
-    """Speaks text with a voice.  ``speak`` must be deterministic and cached."""
+    """Speaks text with a voice.  ``speak`` must be deterministic and cached: the
+    :class:`Speech` it returns names its cache key (``Speech.key``)."""
 
     def speak(self, spec: AssetSpec, text: str, delivery: Delivery, cache: Cache) -> Speech: ...
 
@@ -263,6 +289,14 @@ class MusicBackend(Protocol):
         """Stereo float32 ``(n, 2)`` at PROJECT_RATE, exactly ``duration`` long."""
         ...
 
+    def probe(self, spec: AssetSpec) -> None:
+        """Raise the :class:`BackendError` a render would, cheaply and without rendering.
+
+        The bind pass probes every cue a film starts, so a missing file or
+        synthesizer is a diagnostic before any frame is drawn.
+        """
+        ...
+
 
 # --------------------------------------------------------------------------
 # Dialogue model
@@ -294,6 +328,9 @@ class DialogueModel(Protocol):
 # --------------------------------------------------------------------------
 
 #: Whether files outside the film's project may be read (``--allow-outside-assets``).
+#: A user path outside the film's project (explained with the render codes, SP08xx).
+OUTSIDE_PROJECT = "SP0809"
+
 _OUTSIDE_ALLOWED: ContextVar[bool] = ContextVar("screenplay_outside_assets", default=False)
 
 
@@ -339,23 +376,23 @@ def resolve_user_path(base_dir: Path, raw: str, *, allow_outside: bool | None = 
         allow_outside = _OUTSIDE_ALLOWED.get()
     if not raw or "\0" in raw:
         raise UserPathError(
-            "SP0304", "not a usable file path", "write a path such as faces/anna.png"
+            FILE_NOT_FOUND.code, "not a usable file path", "write a path such as faces/anna.png"
         )
     try:
         p = Path(raw).expanduser() if raw.startswith("~") else Path(raw)
         p = p if p.is_absolute() else Path(base_dir) / p
         resolved = Path(os.path.realpath(p))
     except (OSError, ValueError, RuntimeError) as e:
-        raise UserPathError("SP0304", f"not a usable file path: {e}") from None
+        raise UserPathError(FILE_NOT_FOUND.code, f"not a usable file path: {e}") from None
     if len(os.fsencode(str(resolved))) >= 4096 or any(
         len(os.fsencode(part)) > 255 for part in resolved.parts
     ):
-        raise UserPathError("SP0304", "the file path is too long", "use a shorter path")
+        raise UserPathError(FILE_NOT_FOUND.code, "the file path is too long", "use a shorter path")
     if not allow_outside:
         root = project_root(base_dir)
         if resolved != root and root not in resolved.parents:
             raise UserPathError(
-                "SP0809",
+                OUTSIDE_PROJECT,
                 f"{raw} is outside the film's project ({root})",
                 "copy the file into the film's folder, or build with `--allow-outside-assets` "
                 "if you trust this film",

@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from screenplay.variants.executor import Executor
+    from screenplay.executor import Executor
 
 
 def _executor(args: argparse.Namespace, console: Console) -> tuple[bool, Executor | None]:
     from screenplay.variants import errors
-    from screenplay.variants.executor import ExecutorUnavailable, RayExecutor, make_executor
+    from screenplay.executor import ExecutorUnavailable, RayExecutor, make_executor
 
     if args.executor in (None, "local"):
         return True, None

@@ -116,10 +116,12 @@ def run(args: argparse.Namespace) -> int:
         return run_variants(args, console)
     if _up_to_date(args, console):
         return 0
+    from rich.progress import TaskID
+
     from screenplay.build import build
     from screenplay.commands._common import progress_bar, report
 
-    tasks: dict[str, int] = {}
+    tasks: dict[str, TaskID] = {}
     with progress_bar(console, transient=False) as bar:
 
         def progress(stage: str, done: int, total: int) -> None:

@@ -39,7 +39,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def _bind(kind: str, spec: Any, make: Any, span: Any, diags: Any, path: Path) -> Any | None:
     """Build one picture; turn engine errors and warnings into diagnostics at ``span``."""
-    from screenplay.backends.protocols import BackendError, BackendWarning
+    from screenplay.backends.protocols import (
+        BackendError,
+        BackendWarning,
+        caught_backend_warnings,
+    )
     from screenplay.syntax.source import Span
 
     where = span if span is not None else Span(str(path), 1, 1, 1, 1)
@@ -50,13 +54,8 @@ def _bind(kind: str, spec: Any, make: Any, span: Any, diags: Any, path: Path) ->
         except BackendError as exc:
             diags.error(exc.code, where, exc.message, exc.help)
             return None
-    for w in caught:
-        if issubclass(w.category, BackendWarning):
-            text = str(w.message)
-            code, _, message = text.partition(": ")
-            if not (code.startswith("SP") and len(code) == 6):
-                code, message = "SP0504", text
-            diags.warning(code, where, message)
+    for w in caught_backend_warnings(caught):
+        diags.warning(w.code, where, w.message, w.help)
     return made
 
 
@@ -68,7 +67,6 @@ def run(args: argparse.Namespace) -> int:
     from screenplay.cache import Cache
     from screenplay.commands._common import outputs_ok, progress_bar, report
     from screenplay.diagnostics import Diagnostics
-    from screenplay.pictures.engine import auto_set_spec
     from screenplay.pictures.errors import CODES, SHEET_EMPTY, SHEET_WRITE_FAILED
     from screenplay.syntax.source import Span
 
@@ -106,6 +104,7 @@ def run(args: argparse.Namespace) -> int:
         task = bar.add_task("Faces", total=len(people))
         for name, member in people:
             fspec = member.face
+            assert fspec is not None  # people have faces (filtered above)
             bar.update(task, description=f"Face of {name}")
             ctor = registry.lookup("face", fspec.constructor)
             if ctor is not None:  # else the check pass has reported it
@@ -123,7 +122,8 @@ def run(args: argparse.Namespace) -> int:
         task = bar.add_task("Sets", total=len(film.sets))
         for name, decl in film.sets.items():
             bar.update(task, description=f"Set {name}")
-            sspec = decl.spec if decl.spec is not None else auto_set_spec(decl.scene)
+            sspec = decl.spec
+            assert sspec is not None  # resolve gives every set a picture
             ctor = registry.lookup("set", sspec.constructor)
             if ctor is not None:
                 stage = _bind(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from screenplay.api import load_film
 from screenplay.commands import _args
@@ -26,7 +27,7 @@ def configure(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     failed = False
-    all_json = []
+    all_json: list[dict[str, Any]] = []
     for path in args.files:
         film, diags = load_film(path)
         if args.format == "json":

@@ -12,14 +12,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
 
 from screenplay.api import load_film
 from screenplay.commands import _args
 from screenplay.commands._common import report
-from screenplay.film import Film
-from screenplay.syntax import ast
-from screenplay.syntax.ast import flatten
+from screenplay.film import Film, film_json
 from screenplay.timeline import to_json
 
 NAME = "dump"
@@ -30,64 +27,6 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", type=_args.input_path, metavar="FILE")
     p.add_argument("--format", choices=("json", "timeline"), default="json")
     _args.allow_outside_assets(p)
-
-
-def _elements(film: Film, fills: dict[tuple[int, int], int]) -> list[dict[str, Any]]:
-    """``flatten`` element by element, marking what the lock filled in.
-
-    ``fills`` maps the (line, col) of each filled ``...`` line to its hole's
-    line; a spliced ``[[generate]]`` element comes from a source of its own
-    (``FILE:LINE (generated)``), which names the hole's line.
-    """
-    script = film.script
-    out: list[dict[str, Any]] = []
-    if script.title_page:
-        out += flatten(ast.Script(script.file, script.title_page, ()))
-    for el in script.body:
-        items = flatten(ast.Script(script.file, None, (el,)))
-        src = el.span.file
-        if src != film.source.name and src.endswith(" (generated)"):
-            hole_line = int(src[: -len(" (generated)")].rsplit(":", 1)[1])
-            for d in items:
-                # Its own line numbers count within the generated text.
-                d.update(generated=True, hole_line=hole_line, line=hole_line)
-        else:
-            for d in items:
-                key = (d["line"], d["col"])
-                if d["kind"] == "dialogue" and key in fills:
-                    d.update(generated=True, hole_line=fills[key])
-        out += items
-    return out
-
-
-def film_json(film: Film, fills: dict[tuple[int, int], int] | None = None) -> dict[str, Any]:
-    def spec(s: Any) -> Any:
-        return to_json(s) if s is not None else None
-
-    return {
-        "file": film.source.name,
-        "title": film.title,
-        "settings": to_json(film.settings),
-        "elements": _elements(film, fills or {}),
-        "cast": {
-            n: {
-                "label": m.label,
-                "declared": m.declared,
-                "speaks": m.speaks,
-                "face": spec(m.face),
-                "voice": spec(m.voice),
-            }
-            for n, m in film.cast.items()
-        },
-        "sets": {
-            n: {"declared": s.declared, "scene": to_json(s.scene), "image": spec(s.spec)}
-            for n, s in film.sets.items()
-        },
-        "cues": {
-            n: {"music": spec(c.spec), "volume_db": c.volume_db, "duck": c.duck}
-            for n, c in film.cues.items()
-        },
-    }
 
 
 def _with_locked_text(film: Film) -> tuple[Film, dict[tuple[int, int], int], list[int]]:

@@ -20,8 +20,8 @@ def configure(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     console = Console(highlight=False)
     if not args.code:
-        for code, (title, _) in sorted(registry().items()):
-            console.print(Text.assemble((code, "bold"), f"  {title}"))
+        for code, entry in sorted(registry().items()):
+            console.print(Text.assemble((code, "bold"), f"  {entry.title}"))
         return 0
     found = explain(args.code)
     if found is None:

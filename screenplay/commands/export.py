@@ -86,7 +86,10 @@ def to_otio(timeline: Any, media: Path) -> Any:
     tl.tracks.append(video)
 
     sr = timeline.sample_rate
-    to_frames = lambda samples: Fraction(samples, sr) * timeline.fps  # noqa: E731
+
+    def to_frames(samples: int) -> Fraction:
+        frames: Fraction = Fraction(samples, sr) * timeline.fps
+        return frames
 
     def audio_track(name: str, items: list[tuple[int, int, str, dict[str, Any]]]) -> None:
         track = otio.schema.Track(name=name, kind=otio.schema.TrackKind.Audio)

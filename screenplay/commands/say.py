@@ -90,19 +90,14 @@ def say(
     extension: str | None = None,
 ) -> Speech:
     """Speak ``text`` with ``spec`` (cached) and write ``output``; BackendError on failure."""
-    import re
-
     from screenplay.cache import Cache
+    from screenplay.syntax.emphasis import emphasized_words
     from screenplay.voices.delivery import delivery_for
     from screenplay.voices.engine import backend
 
-    # Fountain emphasis in the text (*word*, **word**, _word_) stresses those words.
-    stressed = tuple(
-        w
-        for m in re.finditer(r"(\*{1,3}|_)(?=\S)(.+?)(?<=\S)\1", text)
-        for w in re.findall(r"[\w'’]+", m.group(2))
-    )
-    delivery = delivery_for(parenthetical, extension, stressed)
+    # Fountain emphasis in the text (*word*, **word**, _word_) stresses those words,
+    # read by the one emphasis parser (as in a film).
+    delivery = delivery_for(parenthetical, extension, emphasized_words(text))
     speech = backend().speak(spec, text, delivery, Cache())
     write_wav(output, speech.audio)
     return speech
@@ -111,7 +106,7 @@ def say(
 def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
-    from screenplay.stdlib_presets import load_presets
+    from screenplay.passes.resolve import load_presets
 
     err = Console(stderr=True, highlight=False)
     try:

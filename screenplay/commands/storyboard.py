@@ -119,9 +119,11 @@ def contact_sheet(timeline, video: Path, every: float, columns: int, thumb_w: in
     frames: list[tuple[float, np.ndarray]] = []
     with av.open(str(video)) as container:
         stream = container.streams.video[0]
+        time_base = stream.time_base
+        assert time_base is not None  # a decoded video stream has one
         want = 0.0
         for frame in container.decode(stream):
-            t = float(frame.pts * stream.time_base) if frame.pts is not None else 0.0
+            t = float(frame.pts * time_base) if frame.pts is not None else 0.0
             if t + 1e-6 >= want:
                 img = frame.to_ndarray(format="rgb24")
                 frames.append((t, img))
@@ -137,7 +139,7 @@ def contact_sheet(timeline, video: Path, every: float, columns: int, thumb_w: in
     for n, (t, img) in enumerate(frames):
         r, c = divmod(n, columns)
         x, y = pad + c * (thumb_w + pad), pad + r * (th + text_h + pad)
-        canvas.paste(Image.fromarray(img).resize((thumb_w, th), Image.LANCZOS), (x, y))
+        canvas.paste(Image.fromarray(img).resize((thumb_w, th), Image.Resampling.LANCZOS), (x, y))
         f = int(round(t * timeline.fps))
         shot = next((s for s in timeline.shots if s.start <= f < s.end), None)
         label = f"{int(t) // 60}:{t % 60:04.1f}"

@@ -79,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.table import Table
 
-    from screenplay.stdlib_presets import load_presets
+    from screenplay.passes.resolve import load_presets
     from screenplay.voices.engine import engine_status
 
     console = Console(highlight=False)

@@ -4,6 +4,6 @@ Passes collect :class:`Diagnostic` s in a list and never print or raise for a
 user error; the CLI renders them all at the end of a run.
 """
 
-from screenplay.diagnostics.core import Diagnostic, Diagnostics, Label, Severity
+from screenplay.diagnostics.core import Code, Diagnostic, Diagnostics, Label, Severity
 
-__all__ = ["Diagnostic", "Diagnostics", "Label", "Severity"]
+__all__ = ["Code", "Diagnostic", "Diagnostics", "Label", "Severity"]

@@ -17,6 +17,24 @@ class Severity(StrEnum):
 
 
 @dataclass(frozen=True)
+class Code:
+    """A diagnostic code's descriptor: what ``screenplay explain CODE`` prints, and its severity.
+
+    Declared once, next to the package that reports it (front-end codes in
+    :mod:`screenplay.diagnostics.codes`, engine codes in ``<package>/errors.py``)
+    and reported with :meth:`Diagnostics.report`, so no code is a bare string.
+    """
+
+    code: str
+    title: str
+    severity: Severity
+    explanation: str
+
+    def __str__(self) -> str:
+        return self.code
+
+
+@dataclass(frozen=True)
 class Label:
     """A secondary span with a short message ("first declared here")."""
 
@@ -67,6 +85,18 @@ class Diagnostics:
 
     def extend(self, ds: Iterable[Diagnostic]) -> None:
         self.items.extend(ds)
+
+    def report(
+        self,
+        code: Code,
+        span: Span,
+        message: str,
+        help: str = "",
+        label: str = "",
+        labels: tuple[Label, ...] = (),
+    ) -> None:
+        """Report ``code`` at ``span`` with the severity its descriptor declares."""
+        self.add(Diagnostic(code.code, code.severity, message, span, help, labels, label))
 
     def error(
         self,

@@ -3,10 +3,11 @@
 Everything here is cheap (standard library only): the front end imports it to
 validate ``[[generate …]]`` directives without touching torch or transformers.
 
-``CODES`` is merged by the lead into the one diagnostics registry
-(``screenplay explain SP07xx``).  :func:`validate_generate_args` turns the
-arguments of a ``[[generate N lines|words …]]`` directive into a list of
-``(code, message, help)`` problems; an empty list means the directive is fine.
+``CODES`` is read by the one diagnostics registry
+(:mod:`screenplay.diagnostics.codes`; ``screenplay explain SP07xx``).
+:func:`validate_generate_args` turns the arguments of a
+``[[generate N lines|words …]]`` directive into a list of ``(code, message, help)``
+problems; an empty list means the directive is fine.
 """
 
 from __future__ import annotations

@@ -27,9 +27,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from screenplay.syntax import ast
-from screenplay.syntax.emphasis import styled_runs
+from screenplay.syntax.emphasis import StyledRun, styled_runs
 from screenplay.syntax.source import Span
-from screenplay.timeline import StyledRun
 
 CPI = 10  # characters per inch (12-pt Courier)
 LPI = 6  # lines per inch (12-pt leading)

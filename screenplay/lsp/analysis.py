@@ -127,7 +127,7 @@ def _stdlib_preset_nodes(module: str) -> dict[str, tuple[Path, ast.Preset]]:
 
 def presets(a: Analysis, kind: str) -> dict[str, PresetInfo]:
     """Every preset of ``kind`` the writer can name: the film's own and the stdlib's."""
-    from screenplay.stdlib_presets import load_presets
+    from screenplay.passes.resolve import load_presets
 
     out: dict[str, PresetInfo] = {}
     module = STDLIB_MODULE[kind]

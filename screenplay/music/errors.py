@@ -1,7 +1,7 @@
 """Diagnostic codes raised by the music engines and the mixer (range SP0600–SP0699).
 
-The lead merges :data:`CODES` into the central registry
-(``screenplay explain SP06xx``).  Engines raise
+The diagnostics registry (:mod:`screenplay.diagnostics.codes`) reads
+:data:`CODES` (``screenplay explain SP06xx``).  Engines raise
 :class:`~screenplay.backends.protocols.BackendError` with these codes; the
 cheap checks in :mod:`screenplay.music.schema` return them as
 ``(code, message, help)`` triples for the check pass.

@@ -23,74 +23,26 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from dataclasses import replace as dc_replace
 from pathlib import Path
 from typing import Any
 
 from screenplay.backends import registry
-from screenplay.backends.protocols import AssetSpec, BackendError, Delivery, SceneInfo, Timed
+from screenplay.backends.protocols import (
+    AssetSpec,
+    BackendError,
+    MusicBackend,
+    SceneInfo,
+)
+from screenplay.beats import Beat, Bound, Line, SpeechRef
 from screenplay.cache import Cache
 from screenplay.diagnostics import Diagnostics
+from screenplay.diagnostics.codes import UNKNOWN_CONSTRUCTOR, UNKNOWN_NAME
 from screenplay.directives import interpret
 from screenplay.film import CastMember, Film, SetDecl, scene_info
 from screenplay.syntax import ast
 from screenplay.syntax.emphasis import emphasized_words, plain_text, styled_runs
 from screenplay.syntax.source import Span
-from screenplay.timeline import StyledRun
-
-# --------------------------------------------------------------------------
-# Beats
-# --------------------------------------------------------------------------
-
-
-@dataclass
-class SpeechRef:
-    key: str
-    samples: int
-    visemes: tuple[Timed, ...]
-    words: tuple[Timed, ...]
-
-
-@dataclass
-class Line:
-    """One spoken (or sung) line."""
-
-    speaker: str
-    voice: AssetSpec
-    text: str  # as written (emphasis markup kept)
-    runs: tuple[StyledRun, ...]
-    delivery: Delivery
-    span: Span
-    face: AssetSpec | None = None  # None: off screen (V.O./O.S., narrator)
-    lyric: bool = False
-    speech: SpeechRef | None = None
-    #: For lyrics: the musical key of the cue playing under them (chanted on its note).
-    chant_key: str | None = None
-
-
-@dataclass
-class Beat:
-    """Something that happens in the film, in script order.
-
-    ``kind`` is one of: title, scene, action, line, dual, card, transition,
-    hold, music, camera, chapter.
-    """
-
-    kind: str
-    span: Span
-    lines: list[Line] = field(default_factory=list)
-    text: str = ""
-    set: SetDecl | None = None
-    args: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class Bound:
-    film: Film
-    beats: list[Beat]
-    narrator: CastMember | None
-
 
 # --------------------------------------------------------------------------
 # The pass
@@ -107,18 +59,18 @@ def _voice_ext(c: ast.Character) -> str | None:
 
 
 def narrator_of(film: Film) -> CastMember | None:
+    """Who reads the action: the cast NARRATOR, else a voice cast by the voices' rule."""
     if "NARRATOR" in film.cast and film.cast["NARRATOR"].voice is not None:
         return film.cast["NARRATOR"]
-    from screenplay.stdlib_presets import load_presets
+    from screenplay.passes.resolve import load_presets
+    from screenplay.voices.casting import narrator_voice
 
     voices = film.presets.get("voice") or load_presets("voice")
-    for name, spec in voices.items():
-        if "narrator" in (name + " " + spec.label).lower():
-            return CastMember("NARRATOR", "Narrator", None, spec, False, None)
-    if voices:
-        spec = next(iter(voices.values()))
-        return CastMember("NARRATOR", "Narrator", None, spec, False, None)
-    return None
+    taken = {m.voice.preset for m in film.cast.values() if m.voice and m.voice.preset}
+    name = narrator_voice(dict(voices), taken)
+    if name is None:
+        return None
+    return CastMember("NARRATOR", "Narrator", None, voices[name], False, None)
 
 
 def collect(film: Film, diags: Diagnostics) -> Bound:
@@ -129,11 +81,11 @@ def collect(film: Film, diags: Diagnostics) -> Bound:
     tp = film.script.title_page
     if tp is not None:
         title = film.title.get("title", "")
-        lines = [plain_text(x) for x in title.split("\n") if x.strip()]
+        card = [plain_text(x) for x in title.split("\n") if x.strip()]
         for key in ("credit", "author", "authors"):
             if film.title.get(key):
-                lines.append(plain_text(film.title[key].replace("\n", " ")))
-        beats.append(Beat("title", tp.span, text="\n".join(lines)))
+                card.append(plain_text(film.title[key].replace("\n", " ")))
+        beats.append(Beat("title", tp.span, text="\n".join(card)))
 
     current_set: SetDecl | None = None
     playing: list[str] = []  # cues playing, most recent last
@@ -156,8 +108,8 @@ def collect(film: Film, diags: Diagnostics) -> Bound:
         lyric: bool = False,
     ) -> Line | None:
         if member.voice is None:
-            diags.error(
-                "SP0202",
+            diags.report(
+                UNKNOWN_NAME,
                 c.span if c else span,
                 f"`{member.name}` has no voice",
                 "give them one: `voice: NAME` in their cast declaration "
@@ -361,20 +313,21 @@ def synthesize(
 ) -> None:
     """Speak every line (cached); fills ``Line.speech``; errors become diagnostics.
 
-    ``executor`` (a remote :class:`~screenplay.variants.executor.Executor`, e.g. Ray)
+    ``executor`` (a remote :class:`~screenplay.executor.Executor`, e.g. Ray)
     speaks the lines in its tasks instead of this process's threads.
     """
     lines = [ln for b in bound.beats for ln in b.lines]
     if not lines:
         return
-    from screenplay.voices.engine import speech_key
+    from screenplay.cache import digest
+    from screenplay.voices.engine import store_speech
 
     todo: list[Line] = []
     for ln in lines:
         ctor = registry.lookup("voice", ln.voice.constructor)
         if ctor is None:
-            diags.error(
-                "SP0205",
+            diags.report(
+                UNKNOWN_CONSTRUCTOR,
                 ln.span,
                 f"no voice engine `{ln.voice.constructor}` is installed",
                 "`screenplay voices` lists the engines on this machine",
@@ -390,7 +343,10 @@ def synthesize(
         try:
             text = _speakable(ln.text)
             speech = backend.speak(ln.voice, text, ln.delivery, cache)
-            return ln, (speech_key(ln.voice, text, ln.delivery), speech)
+            if not speech.key:  # a backend without a cache of its own: keep the line here
+                speech = dc_replace(speech, key=digest("voice-line-audio", speech.audio))
+                store_speech(cache, speech.key, speech)
+            return ln, (speech.key, speech)
         except BackendError as exc:
             return ln, exc
 
@@ -470,7 +426,7 @@ def load_pictures(bound: Bound, cache: Cache, diags: Diagnostics) -> None:
     """Load each used face and set once, so broken pictures are diagnostics now."""
     import warnings
 
-    from screenplay.backends.protocols import BackendWarning
+    from screenplay.backends.protocols import BackendWarning, caught_backend_warnings
 
     seen: set[int] = set()
     specs: list[tuple[str, AssetSpec, Span, Any]] = []
@@ -503,11 +459,8 @@ def load_pictures(bound: Bound, cache: Cache, diags: Diagnostics) -> None:
             except BackendError as exc:
                 where = "this face" if kind == "face" else f"the {kind} of this shot"
                 diags.error(exc.code, span, exc.message, exc.help, where)
-        for w in caught:
-            if issubclass(w.category, BackendWarning):
-                diags.warning(
-                    _warning_code(str(w.message)), span, str(w.message), "", f"this {kind}"
-                )
+        for w in caught_backend_warnings(caught):
+            diags.warning(w.code, span, w.message, w.help, f"this {kind}")
 
 
 def probe_music(bound: Bound, diags: Diagnostics) -> None:
@@ -520,15 +473,8 @@ def probe_music(bound: Bound, diags: Diagnostics) -> None:
         ctor = registry.lookup("music", cue.spec.constructor)
         if ctor is None:
             continue
-        backend = registry.backend_for(ctor)
-        if not hasattr(backend, "probe"):
-            continue
+        backend: MusicBackend = registry.backend_for(ctor)
         try:
             backend.probe(cue.spec)
         except BackendError as exc:
             diags.error(exc.code, cue.span, exc.message, exc.help, f"cue {name}")
-
-
-def _warning_code(message: str) -> str:
-    m = re.search(r"\b(SP\d{4})\b", message)
-    return m.group(1) if m else "SP0500"

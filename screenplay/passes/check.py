@@ -15,6 +15,7 @@ It only reads the film and appends diagnostics; it never prints or raises.
 from __future__ import annotations
 
 from screenplay.diagnostics import Diagnostics
+from screenplay.diagnostics.codes import EMPTY_DIALOGUE, FILM_TOO_LONG, UNKNOWN_CUE
 from screenplay.diagnostics.core import suggestion
 from screenplay.dialogue.errors import validate_generate_args
 from screenplay.directives import MAX_FILM_S, SPECS, fmt_seconds, interpret
@@ -50,8 +51,8 @@ def _directive(film: Film, d: ast.Directive, diags: Diagnostics) -> None:
         cue = str(args["cue"]).upper()
         if cue not in film.cues:
             first = d.positional()[0] if d.positional() else None
-            diags.error(
-                "SP0208",
+            diags.report(
+                UNKNOWN_CUE,
                 first.span if first else d.span,
                 f"unknown cue `{args['cue']}`",
                 suggestion(cue, list(film.cues), "cues")
@@ -83,8 +84,8 @@ def _cues(film: Film, diags: Diagnostics) -> None:
 def _dialogue(block: ast.DialogueBlock, diags: Diagnostics) -> None:
     lines = [p for p in block.parts if isinstance(p, ast.DialogueLine | ast.DialogueLyric)]
     if not lines or all(not p.text.strip() for p in lines):
-        diags.warning(
-            "SP0306",
+        diags.report(
+            EMPTY_DIALOGUE,
             block.character.span,
             f"`{block.character.name}` has nothing to say",
             "write the line, or `...` to have the dialogue model write it",
@@ -128,8 +129,8 @@ def _film_length(film: Film, diags: Diagnostics) -> None:
     for el in film.script.body:
         total += _least_seconds(el)
         if total > MAX_FILM_S:
-            diags.error(
-                "SP0314",
+            diags.report(
+                FILM_TOO_LONG,
                 el.span if not isinstance(el, ast.DialogueBlock) else el.character.span,
                 f"the film runs longer than {fmt_seconds(MAX_FILM_S)} by here",
                 "a film is at most 6 hours; shorten the holds, or split it into several films",

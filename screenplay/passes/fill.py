@@ -31,6 +31,11 @@ from typing import Any
 
 from screenplay.backends.protocols import BackendError
 from screenplay.diagnostics import Diagnostics
+from screenplay.diagnostics.codes import (
+    CHARACTER_AUTO_CAST,
+    GENERATED_TEXT_DID_NOT_PARSE,
+    LOCKED_TEXT_KEPT_AFTER_AN_EDIT,
+)
 from screenplay.directives import interpret
 from screenplay.film import Film
 from screenplay.syntax import ast
@@ -275,8 +280,8 @@ def fill(
         if result.stale and not adopted:  # (an adoption has already said so)
             # The script above the hole changed since its text was generated:
             # keep the locked text (a lock is a promise), and say how to redraw.
-            diags.warning(
-                "SP0310",
+            diags.report(
+                LOCKED_TEXT_KEPT_AFTER_AN_EDIT,
                 hole.span,
                 "the script before this hole changed since its text was generated; "
                 "the locked text is kept",
@@ -393,8 +398,8 @@ def _adopt(
     e = orphans[0]
     lock.entries.pop(e.key)
     lock.put(replace(e, key=hole.key, after=hole.anchor, line=hole.span.line))
-    diags.warning(
-        "SP0310",
+    diags.report(
+        LOCKED_TEXT_KEPT_AFTER_AN_EDIT,
         hole.span,
         "the dialogue line above this hole changed since its text was generated; "
         "the locked text is kept",
@@ -451,7 +456,7 @@ def splice(film: Film, filled: list[tuple[Hole, str]], diags: Diagnostics) -> Fi
     # was given, not the ones resolve derives afresh.
     new.settings = replace(film.settings)
     for d in quiet:
-        if d.code == "SP0203" and d.span.file != film.source.name:
+        if d.code == CHARACTER_AUTO_CAST.code and d.span.file != film.source.name:
             diags.add(d)
     return new
 
@@ -478,8 +483,8 @@ def _parse_generated(film: Film, hole: Hole, text: str, diags: Diagnostics) -> l
     sub = Diagnostics()
     script, _ = parse_source(src, sub)
     if sub.has_errors:
-        diags.warning(
-            "SP0308",
+        diags.report(
+            GENERATED_TEXT_DID_NOT_PARSE,
             hole.span,
             "the generated text did not parse cleanly; parts were left out",
             "regenerate with another seed: `screenplay fill --regenerate`",

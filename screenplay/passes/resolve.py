@@ -32,15 +32,28 @@ from screenplay.backends.protocols import (
     resolve_user_path,
 )
 from screenplay.diagnostics import Diagnostics
+from screenplay.diagnostics.codes import (
+    CHARACTER_AUTO_CAST,
+    CHARACTER_NOT_IN_THE_CAST,
+    CIRCULAR_OR_TOO_DEEP_IMPORT,
+    DUPLICATE_DECLARATION,
+    FILE_CANNOT_BE_READ,
+    INVALID_SETTINGS,
+    MALFORMED_TITLE_PAGE_FIELD,
+    MISSING_PROPERTY,
+    UNKNOWN_MODULE,
+    UNKNOWN_PROPERTY,
+    WRONG_ARGUMENT_TYPE,
+)
 from screenplay.diagnostics.core import Label, did_you_mean, suggestion
 from screenplay.film import CastMember, CueDecl, Film, SetDecl, Settings, scene_info
 from screenplay.passes.specs import SpecBuilder, derived_seed, make_spec
+from screenplay.pictures.schema import set_constructor_for
 from screenplay.resources import stdlib_dir
-from screenplay.stdlib_presets import load_presets
 from screenplay.syntax import ast
 from screenplay.syntax.files import UnusableFile, is_regular_file
 from screenplay.syntax.parser import parse_source
-from screenplay.syntax.source import Source
+from screenplay.syntax.source import Source, Span
 
 PRESET_KIND: dict[str, AssetKind] = {
     "voice": "voice",
@@ -101,8 +114,8 @@ class _Resolver:
             if path is None:
                 own = self.film.path.stem if self.film.path else ""
                 local = sorted(p.stem for p in base_dir.glob("*.film") if p.stem != own)
-                self.diags.error(
-                    "SP0201",
+                self.diags.report(
+                    UNKNOWN_MODULE,
                     mod.span,
                     f"unknown module `{mod.name}`",
                     suggestion(mod.name, stdlib_modules() + local, "modules"),
@@ -120,8 +133,8 @@ class _Resolver:
             if path in self.loaded:
                 continue
             if depth >= MAX_IMPORT_DEPTH:
-                self.diags.error(
-                    "SP0209",
+                self.diags.report(
+                    CIRCULAR_OR_TOO_DEEP_IMPORT,
                     mod.span,
                     f"imports nest too deeply at `{mod.name}`",
                     "modules must not use each other in a cycle",
@@ -133,8 +146,8 @@ class _Resolver:
                 script, src, mod_diags = _parse_module(str(path), mtime)
             except OSError as exc:  # vanished, or not a readable regular file after all
                 reason = exc.reason if isinstance(exc, UnusableFile) else exc.strerror
-                self.diags.error(
-                    "SP0311",
+                self.diags.report(
+                    FILE_CANNOT_BE_READ,
                     mod.span,
                     f"cannot read module `{mod.name}` ({path.name}): {reason}",
                     "a module is a .film text file",
@@ -189,8 +202,8 @@ def resolve(script: ast.Script, source: Source, path: Path | None, diags: Diagno
         key = (el.keyword, el.name.upper())
         if key in seen:
             first = seen[key]
-            diags.error(
-                "SP0204",
+            diags.report(
+                DUPLICATE_DECLARATION,
                 el.name_span or el.span,
                 f"`{el.keyword} {el.name}` is declared twice",
                 "the first declaration is used; remove or rename this one",
@@ -202,8 +215,8 @@ def resolve(script: ast.Script, source: Source, path: Path | None, diags: Diagno
         allowed = DECL_PROPS[el.keyword]
         for p in el.properties:
             if p.key not in allowed:
-                diags.error(
-                    "SP0206",
+                diags.report(
+                    UNKNOWN_PROPERTY,
                     p.key_span or p.span,
                     f"`{el.keyword}` has no property `{p.key}`",
                     suggestion(p.key, list(allowed), "properties"),
@@ -220,6 +233,36 @@ def resolve(script: ast.Script, source: Source, path: Path | None, diags: Diagno
     _cast_speakers(film, diags)
     _cast_sets(film)
     return film
+
+
+# --------------------------------------------------------------------------
+# The stdlib's presets outside a film
+# --------------------------------------------------------------------------
+
+#: Which stdlib module holds the presets of each kind.
+MODULE_OF_KIND = {"voice": "voices", "face": "faces", "set": "rooms", "music": "music"}
+
+
+@cache
+def _stdlib_presets(kind: str) -> tuple[tuple[str, AssetSpec], ...]:
+    module = MODULE_OF_KIND[kind]
+    if find_module(module, stdlib_dir()) is None:
+        return ()
+    film = Film(None, Source("<stdlib>", ""), ast.Script("<stdlib>", None, ()))
+    r = _Resolver(film, Diagnostics())
+    span = Span("<stdlib>", 1, 1, 1, 1)
+    r.use(ast.Use(span, (ast.ModuleRef(span, module),)), stdlib_dir())
+    return tuple(r.presets.get(kind, {}).items())  # type: ignore[call-overload]
+
+
+def load_presets(kind: str) -> dict[str, AssetSpec]:
+    """The stdlib's presets of ``kind`` (``voice``, ``face``, ``set``, ``music``), parsed by
+    the real front end: ``{"carlos": AssetSpec(...), …}``.
+
+    Used where no film is in scope (``screenplay say PRESET``, ``screenplay
+    voices``) and for auto-casting a plain Fountain file that imports nothing.
+    """
+    return dict(_stdlib_presets(kind))
 
 
 # --------------------------------------------------------------------------
@@ -268,8 +311,8 @@ def _declare_cue(film: Film, el: ast.Declaration, builder: SpecBuilder, diags: D
         if isinstance(vp.value, ast.Num) and vp.value.unit in ("", "dB"):
             volume = float(vp.value.value)
         else:
-            diags.error(
-                "SP0301",
+            diags.report(
+                WRONG_ARGUMENT_TYPE,
                 vp.value.span,
                 "`volume` expects a level such as `-6dB`",
                 label="expected a level",
@@ -279,12 +322,15 @@ def _declare_cue(film: Film, el: ast.Declaration, builder: SpecBuilder, diags: D
         if isinstance(dp.value, ast.Bool):
             duck = dp.value.value
         else:
-            diags.error(
-                "SP0301", dp.value.span, "`duck` expects true or false", label="expected a boolean"
+            diags.report(
+                WRONG_ARGUMENT_TYPE,
+                dp.value.span,
+                "`duck` expects true or false",
+                label="expected a boolean",
             )
     if el.prop("music") is None:
-        diags.error(
-            "SP0305",
+        diags.report(
+            MISSING_PROPERTY,
             el.name_span or el.span,
             f"cue `{el.name}` has no `music:`",
             'add a line such as `    music: drone(key="D minor")`',
@@ -319,15 +365,15 @@ def _cast_speakers(film: Film, diags: Diagnostics) -> None:
             continue
         near = did_you_mean(name, declared, cutoff=0.75) if declared else None
         if near:
-            diags.error(
-                "SP0207",
+            diags.report(
+                CHARACTER_NOT_IN_THE_CAST,
                 cue.name_span or cue.span,
                 f"`{cue.name}` is not in the cast",
                 f"did you mean `{near}`?\n"
                 f"if `{cue.name}` is another character, declare it: `cast {name}`",
                 "not declared",
-                (Label(film.cast[near].span, f"`{near}` is declared here"),)
-                if film.cast[near].span
+                (Label(near_span, f"`{near}` is declared here"),)
+                if (near_span := film.cast[near].span) is not None
                 else (),
             )
         undeclared.append(cue)
@@ -350,8 +396,8 @@ def _cast_speakers(film: Film, diags: Diagnostics) -> None:
         film.cast[name] = CastMember(
             name, name.title(), auto_face(name), voice, False, cue.span, True
         )
-        diags.note(
-            "SP0203",
+        diags.report(
+            CHARACTER_AUTO_CAST,
             cue.name_span or cue.span,
             f"`{cue.name}` is auto-cast"
             + (f" with voice `{voice.preset}`" if voice and voice.preset else ""),
@@ -423,10 +469,16 @@ def _cast_sets(film: Film) -> None:
                 existing.scene = info
             continue
         film.sets[info.location] = SetDecl(info.location, auto_set(info), info, False, node.span)
+    # A declared set without ``image:`` is pictured only now, once its headings
+    # have said whether it is inside (``set BEACH`` + ``EXT. BEACH - NIGHT``).
+    for decl in film.sets.values():
+        if decl.spec is None:
+            decl.spec = auto_set(decl.scene)
 
 
 def auto_set(info: SceneInfo) -> AssetSpec:
-    ctor_name = "exterior" if info.interior is False else "room"
+    """The picture of a set nobody drew: the only place that picks room vs exterior."""
+    ctor_name = set_constructor_for(info)
     ctor = registry.lookup("set", ctor_name)
     params: dict[str, object] = {}
     if ctor is not None:
@@ -491,8 +543,8 @@ def _read_title_page(film: Film, diags: Diagnostics) -> None:
         parsed = parse_format(fmt.value)
         span = fmt.value_span or fmt.span
         if parsed is None:
-            diags.error(
-                "SP0104",
+            diags.report(
+                MALFORMED_TITLE_PAGE_FIELD,
                 span,
                 f"cannot read `Format: {_clip(fmt.value)}`",
                 "write it as `Format: 1280x720, 24 fps`",
@@ -503,8 +555,8 @@ def _read_title_page(film: Film, diags: Diagnostics) -> None:
             if size is not None:
                 w, h = size
                 if not (16 <= w <= 7680 and 16 <= h <= 4320) or w % 2 or h % 2:
-                    diags.error(
-                        "SP0309",
+                    diags.report(
+                        INVALID_SETTINGS,
                         span,
                         f"frame size {w}x{h} is not supported",
                         "use even sizes between 16x16 and 7680x4320",
@@ -515,8 +567,8 @@ def _read_title_page(film: Film, diags: Diagnostics) -> None:
             if raw is not None:
                 fps = parse_fps(raw)
                 if fps is None or not (1 <= fps <= 120):
-                    diags.error(
-                        "SP0309",
+                    diags.report(
+                        INVALID_SETTINGS,
                         span,
                         f"{_clip(raw)} fps is not supported",
                         "use 1–120 fps, e.g. `24 fps`, `29.97 fps` or `30000/1001 fps`",
@@ -535,8 +587,8 @@ def _read_title_page(film: Film, diags: Diagnostics) -> None:
             elif v in ("off", "no", "false"):
                 s.narration = False
             else:
-                diags.error(
-                    "SP0104",
+                diags.report(
+                    MALFORMED_TITLE_PAGE_FIELD,
                     f.value_span or f.span,
                     f"`Narration: {f.value}` is not on or off",
                     "write `Narration: on` or `Narration: off`",
@@ -548,8 +600,8 @@ def _read_title_page(film: Film, diags: Diagnostics) -> None:
             elif v in ("sidecar", "off", "file", "files"):
                 s.subtitles = "sidecar"
             else:
-                diags.error(
-                    "SP0104",
+                diags.report(
+                    MALFORMED_TITLE_PAGE_FIELD,
                     f.value_span or f.span,
                     f"`Subtitles: {f.value}` is not understood",
                     "write `Subtitles: burned` or `Subtitles: sidecar`",

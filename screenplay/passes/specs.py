@@ -33,6 +33,15 @@ from screenplay.backends.protocols import (
     resolve_user_path,
 )
 from screenplay.diagnostics import Diagnostics
+from screenplay.diagnostics.codes import (
+    FILE_NOT_FOUND,
+    UNKNOWN_CONSTRUCTOR,
+    UNKNOWN_NAME,
+    UNKNOWN_PARAMETER,
+    UNUSABLE_FILE_PATH,
+    VALUE_OUT_OF_RANGE,
+    WRONG_ARGUMENT_TYPE,
+)
 from screenplay.diagnostics.core import suggestion
 from screenplay.syntax import ast
 from screenplay.syntax.files import path_problem, probe
@@ -65,7 +74,7 @@ class SpecBuilder:
     def __init__(
         self,
         base_dir: Path,
-        presets: Mapping[str, Mapping[str, AssetSpec]],
+        presets: Mapping[AssetKind, Mapping[str, AssetSpec]],
         diags: Diagnostics,
         check_files: bool = True,
     ) -> None:
@@ -110,8 +119,8 @@ class SpecBuilder:
             ctor = registry.lookup(kind, value.name)
             if ctor is None:
                 ctors = registry.constructors(kind)
-                self.diags.error(
-                    "SP0205",
+                self.diags.report(
+                    UNKNOWN_CONSTRUCTOR,
                     value.name_span or value.span,
                     f"unknown {_kind_word(kind)} constructor `{value.name}`",
                     suggestion(value.name, list(ctors) + list(self.presets.get(kind, {})), "here"),
@@ -119,8 +128,8 @@ class SpecBuilder:
                 )
                 return None
             return self._call(kind, ctor, value.args, value.span, owner, label)
-        self.diags.error(
-            "SP0301",
+        self.diags.report(
+            WRONG_ARGUMENT_TYPE,
             value.span,
             f"a {_kind_word(kind)} is {ast.describe(value)} here",
             f"write a preset name, a constructor call such as `{_example(kind)}`, "
@@ -151,16 +160,16 @@ class SpecBuilder:
         if problem is None:
             return path
         if problem == "no such file":
-            self.diags.error(
-                "SP0304",
+            self.diags.report(
+                FILE_NOT_FOUND,
                 value.span,
                 f"file not found: {_clip(value.value)}",
                 f"paths are relative to the film's folder ({self.base_dir})",
                 "no such file",
             )
         else:
-            self.diags.error(
-                "SP0312",
+            self.diags.report(
+                UNUSABLE_FILE_PATH,
                 value.span,
                 f"cannot use {_clip(value.value)!r} as a file: {problem}",
                 "name an image or audio file, relative to the film's folder",
@@ -211,8 +220,8 @@ class SpecBuilder:
         for arg in args:
             if arg.key is None:
                 if pos_i >= len(positional_params):
-                    self.diags.error(
-                        "SP0302",
+                    self.diags.report(
+                        UNKNOWN_PARAMETER,
                         arg.span,
                         f"`{ctor.name}` takes no more positional arguments",
                         "name the argument: `key=value`",
@@ -225,8 +234,8 @@ class SpecBuilder:
             else:
                 found = ctor.param(arg.key)
                 if found is None:
-                    self.diags.error(
-                        "SP0302",
+                    self.diags.report(
+                        UNKNOWN_PARAMETER,
                         arg.key_span or arg.span,
                         f"`{ctor.name}` has no parameter `{arg.key}`",
                         suggestion(arg.key, [p.name for p in ctor.params], "parameters"),
@@ -279,8 +288,8 @@ class SpecBuilder:
                 return self._type_error(param, value, where, "one of " + ", ".join(param.choices))
             v = value.value
             if param.choices and v not in param.choices:
-                self.diags.error(
-                    "SP0303",
+                self.diags.report(
+                    VALUE_OUT_OF_RANGE,
                     value.span,
                     f"`{v}` is not a choice for `{param.name}`",
                     suggestion(str(v), param.choices, "choices"),
@@ -294,8 +303,8 @@ class SpecBuilder:
                 param.max is not None and v > param.max
             ):
                 rng = f"{_fmt(param.min)} … {_fmt(param.max)}"
-                self.diags.error(
-                    "SP0303",
+                self.diags.report(
+                    VALUE_OUT_OF_RANGE,
                     value.span,
                     f"`{param.name}` = {_fmt(v)} is out of range",
                     f"{param.name} must be within {rng}",
@@ -305,8 +314,8 @@ class SpecBuilder:
         return v
 
     def _type_error(self, param: Param, value: ast.Value, where: str, expected: str) -> Any:
-        self.diags.error(
-            "SP0301",
+        self.diags.report(
+            WRONG_ARGUMENT_TYPE,
             value.span,
             f"`{param.name}` of {where} expects {expected}, found {ast.describe(value)}",
             param.doc or f"write {expected}",
@@ -317,18 +326,16 @@ class SpecBuilder:
     def _unknown_name(self, kind: AssetKind, name: str, span: Span) -> None:
         names = list(self.presets.get(kind, {})) + list(registry.constructors(kind))
         help = suggestion(name, names, f"{_kind_word(kind)}s")
-        if kind == "voice" and "voices" not in self._modules_hint():
+        if kind == "voice" and not self.presets.get("voice"):
+            # no voice preset is in scope: the film does not `use voices`
             help += "\n(voice presets come from `use voices`)"
-        self.diags.error(
-            "SP0202",
+        self.diags.report(
+            UNKNOWN_NAME,
             span,
             f"unknown {_kind_word(kind)} `{name}`",
             help,
             "not defined",
         )
-
-    def _modules_hint(self) -> set[str]:
-        return {k for k, v in self.presets.items() if v}
 
 
 class _Bad:

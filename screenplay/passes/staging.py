@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from screenplay.beats import Beat, Bound, Line
 from screenplay.diagnostics import Diagnostics
 from screenplay.film import Film
-from screenplay.passes.bind import Beat, Bound, Line
 from screenplay.staging import errors
 from screenplay.staging.blocking import Mark, block
 from screenplay.staging.planner import BeatShot, ScenePlanner, nearest_valid

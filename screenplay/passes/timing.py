@@ -35,15 +35,18 @@ from fractions import Fraction
 from typing import Any
 
 from screenplay.backends.protocols import PROJECT_RATE, AssetSpec, SceneInfo, Timed
+from screenplay.beats import Beat, Bound, Line
 from screenplay.diagnostics import Diagnostics
 from screenplay.film import Film, scene_info
-from screenplay.passes.bind import Beat, Bound, Line
+from screenplay.music.errors import FADE_TOO_LONG
 from screenplay.passes.resolve import auto_set
 from screenplay.passes.staging import Staged, Staging, stage
 from screenplay.staging.planner import ESTABLISH, LONG_LINE_S, camera_for, visible
+from screenplay.syntax.emphasis import StyledRun
 from screenplay.syntax.source import Span
 from screenplay.timeline import (
     AudioClip,
+    Bus,
     Camera,
     CardPicture,
     Chapter,
@@ -57,7 +60,6 @@ from screenplay.timeline import (
     SpeakerPicture,
     SplitPicture,
     StagePicture,
-    StyledRun,
     Subtitle,
     Timeline,
     Transition,
@@ -504,7 +506,7 @@ class _Planner:
         for i, ln in enumerate(lines):
             sp = ln.speech
             assert sp is not None
-            bus = "narration" if ln.speaker == "NARRATOR" and ln.face is None else "dialogue"
+            bus: Bus = "narration" if ln.speaker == "NARRATOR" and ln.face is None else "dialogue"
             pan = 0.0 if len(lines) == 1 else (-0.45 if i == 0 else 0.45)
             if ln.delivery.placement == "os":
                 pan = pan or 0.3
@@ -643,7 +645,7 @@ class _Planner:
         dur = samples / PROJECT_RATE
         if fade_in + fade_out > dur:
             self.diags.warning(
-                "SP0606",
+                FADE_TOO_LONG,
                 start_span,
                 f"the fades of cue `{cue}` ({fade_in + fade_out:g}s) are longer "
                 f"than the {dur:.1f}s it plays",
@@ -755,7 +757,7 @@ def _framing_of(picture: Picture) -> str:
     return "wide"
 
 
-def _blocking(p: StagePicture) -> tuple[tuple[str, float, float, str], ...]:
+def _blocking(p: StagePicture) -> tuple[tuple[str, float, float, str, str], ...]:
     return tuple((f.name, f.x, f.y, f.role, f.pose) for f in p.figures)
 
 

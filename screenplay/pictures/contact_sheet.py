@@ -9,12 +9,12 @@ font file is needed.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from screenplay.backends.protocols import Face, SetImage
+from screenplay.backends.protocols import AssetSpec, Face, SetImage
 
 FACE_STATES: tuple[tuple[str, str, float], ...] = (
     ("rest", "rest", 1.0),
@@ -147,26 +147,25 @@ def _short(
     return text + "…"
 
 
-def preset_sheet(width: int = 1600) -> np.ndarray:
-    """The contact sheet of every stdlib face and set preset (the one in docs/images)."""
+def preset_sheet(
+    face_presets: Mapping[str, AssetSpec], set_presets: Mapping[str, AssetSpec], width: int = 1600
+) -> np.ndarray:
+    """The contact sheet of face and set presets (the stdlib's is the one in docs/images).
+
+    The presets are given (``passes.resolve.load_presets``): an engine never
+    calls into the front end.
+    """
     from screenplay.backends.protocols import SceneInfo
     from screenplay.cache import Cache
     from screenplay.pictures.engine import backend
-    from screenplay.stdlib_presets import load_presets
 
     cache = Cache(enabled=False)
     eng = backend()
-    faces = [(name, eng.face(spec, cache)) for name, spec in load_presets("face").items()]
+    faces = [(name, eng.face(spec, cache)) for name, spec in face_presets.items()]
     sets = []
-    for name, spec in load_presets("set").items():
+    for name, spec in set_presets.items():
         scene = SceneInfo(spec.constructor != "exterior", name.replace("_", " ").upper(), "DAY")
         sets.append((name, eng.set(spec, scene, cache)))
     return contact_sheet(
         faces, sets, width=width, title="screenplay stdlib: faces.film and rooms.film"
     )
-
-
-if __name__ == "__main__":
-    import sys
-
-    Image.fromarray(preset_sheet()).save(sys.argv[1] if len(sys.argv) > 1 else "contact-sheet.png")

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import warnings
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -155,7 +154,8 @@ def _photo_face(path: Path, cache: Cache | None) -> PhotoFace:
     cached as such and warns again on every build; errors (two faces, a face
     too small) are not cached.
     """
-    from screenplay.pictures.photo import NO_FACE_FOUND, PREP_VERSION, load_image, prepare
+    from screenplay.pictures.errors import NO_FACE_FOUND
+    from screenplay.pictures.photo import PREP_VERSION, load_image, prepare
 
     if not path.is_file() or path.stat().st_size == 0:
         load_image(path)  # raises the missing/empty-file diagnostic
@@ -166,9 +166,11 @@ def _photo_face(path: Path, cache: Cache | None) -> PhotoFace:
         if got is not None:
             if got["landmarks"].size == 0:
                 warnings.warn(
-                    f"{NO_FACE_FOUND}: no face found in {path.name}; it is shown as a still "
-                    "(no lip-sync or blinks)",
-                    BackendWarning,
+                    BackendWarning(
+                        NO_FACE_FOUND,
+                        f"no face found in {path.name}; it is shown as a still "
+                        "(no lip-sync or blinks)",
+                    ),
                     stacklevel=3,
                 )
                 return PhotoFace(got["image"], None, credit)
@@ -208,15 +210,6 @@ class PictureEngine:
         look = sets.resolve_set(spec.constructor, dict(spec.params), scene)
         what = "room" if look.kind == "room" else look.kind
         return ProceduralSet(look, f"procedural {what} (seed {look.seed}, {look.light})", cache)
-
-
-def auto_set_spec(scene: SceneInfo, seed: int | None = None) -> AssetSpec:
-    """The spec of an undeclared set: a room for INT., an exterior for EXT./outdoor words."""
-    outdoor = scene.interior is False or (
-        scene.interior is None and sets.place_for(scene.location) is not None
-    )
-    params: dict[str, Any] = {"seed": seed} if seed is not None else {}
-    return AssetSpec("set", "exterior" if outdoor else "room", params, label=scene.location)
 
 
 def light_tint(scene: SceneInfo, spec: AssetSpec | None = None) -> tuple[float, float, float]:

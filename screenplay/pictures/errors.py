@@ -4,7 +4,7 @@ Engines raise :class:`~screenplay.backends.protocols.BackendError` with one of
 these codes for user-facing failures, and warn with
 :class:`~screenplay.backends.protocols.BackendWarning` when a result is
 degraded but usable (a photo with no detectable face becomes a still).  The
-lead merges :data:`CODES` into the diagnostics registry.
+diagnostics registry (:mod:`screenplay.diagnostics.codes`) reads :data:`CODES`.
 """
 
 from __future__ import annotations

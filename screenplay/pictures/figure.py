@@ -53,7 +53,8 @@ def _colour(rgba: np.ndarray, rows: slice) -> np.ndarray:
     a = part[..., 3] > 200
     if not a.any():
         return np.array([70, 70, 76], np.float32)
-    return part[..., :3][a].astype(np.float32).mean(axis=0)
+    mean: np.ndarray = part[..., :3][a].astype(np.float32).mean(axis=0)
+    return mean
 
 
 def figure(
@@ -371,7 +372,8 @@ def _skin(bust_rgba: np.ndarray) -> np.ndarray:
     a = patch[..., 3] > 200
     if not a.any():
         return np.array([200, 160, 130], np.float32)
-    return patch[..., :3][a].astype(np.float32).mean(axis=0)
+    mean: np.ndarray = patch[..., :3][a].astype(np.float32).mean(axis=0)
+    return mean
 
 
 def _poly(canvas: np.ndarray, pts: np.ndarray, colour: np.ndarray) -> None:

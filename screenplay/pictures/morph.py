@@ -91,7 +91,8 @@ def _warp_to(
 def face_points(face: Any, width: int, height: int) -> dict[int, np.ndarray] | None:
     """Mesh index → frame pixel position for ``face`` at this size, or None if unknown."""
     from screenplay.pictures import portrait
-    from screenplay.pictures.engine import PhotoFace, PortraitFace
+    from screenplay.pictures.engine import PortraitFace
+    from screenplay.pictures.photo import PhotoFace
 
     if isinstance(face, PortraitFace):
         return {k: np.asarray(v) for k, v in portrait.landmarks(face.look, width, height).items()}

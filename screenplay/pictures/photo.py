@@ -390,16 +390,18 @@ def find_landmarks(rgb: np.ndarray, label: str = "photo") -> np.ndarray | None:
         faces = find_faces(rgb)
     except Exception as exc:  # missing package or dependency: degrade to a still
         warnings.warn(
-            f"{LANDMARKS_UNAVAILABLE}: face landmarks unavailable ({exc}); {label} is a still",
-            BackendWarning,
+            BackendWarning(
+                LANDMARKS_UNAVAILABLE, f"face landmarks unavailable ({exc}); {label} is a still"
+            ),
             stacklevel=2,
         )
         return None
     if not faces:
         warnings.warn(
-            f"{NO_FACE_FOUND}: no face found in {label}; it is shown as a still "
-            "(no lip-sync or blinks)",
-            BackendWarning,
+            BackendWarning(
+                NO_FACE_FOUND,
+                f"no face found in {label}; it is shown as a still (no lip-sync or blinks)",
+            ),
             stacklevel=2,
         )
         return None
@@ -481,7 +483,8 @@ def _grabcut(rgb: np.ndarray, lm: np.ndarray) -> np.ndarray:
     border = max(2, sw // 40)
     mask[:border], mask[:, :border], mask[:, -border:] = cv2.GC_BGD, cv2.GC_BGD, cv2.GC_BGD
     bgd, fgd = np.zeros((1, 65), np.float64), np.zeros((1, 65), np.float64)
-    cv2.grabCut(small, mask, None, bgd, fgd, 4, cv2.GC_INIT_WITH_MASK)
+    # rect=None is what OpenCV wants with GC_INIT_WITH_MASK; the stubs only know Sequence[int]
+    cv2.grabCut(small, mask, None, bgd, fgd, 4, cv2.GC_INIT_WITH_MASK)  # type: ignore[call-overload]
     fg = np.isin(mask, (cv2.GC_FGD, cv2.GC_PR_FGD)).astype(np.float32)
     return cv2.resize(fg, (w, h), interpolation=cv2.INTER_LINEAR)
 
@@ -505,9 +508,9 @@ def cutout(rgb: np.ndarray, lm: np.ndarray) -> tuple[np.ndarray, str]:
     t = np.clip((prob - 0.3) / 0.4, 0.0, 1.0)
     t = t * t * (3 - 2 * t)
     sigma = max(0.7, max(crop.shape[:2]) / 900)
-    t = cv2.GaussianBlur(t, (0, 0), sigma)
+    edge = cv2.GaussianBlur(t, (0, 0), sigma)
     alpha = np.zeros((h, w), np.float32)
-    alpha[y0:y1, x0:x1] = t
+    alpha[y0:y1, x0:x1] = edge
     # fade where the crop ends inside the photo (a cut at a crop edge must not show)
     ramp = max(2, int(0.04 * (y1 - y0)))
     fade = np.ones((y1 - y0, x1 - x0), np.float32)
@@ -557,7 +560,7 @@ def grade(rgb: np.ndarray, lm: np.ndarray) -> np.ndarray:
     ref = np.array([1.0, 0.80, 0.68], np.float32) * mean.mean() / 0.827
     gain = np.clip((ref / mean) ** 0.5, 0.9, 1.1)
     out = np.clip(out * gain, 0, 1)
-    res = (out * 255 + 0.5).astype(np.uint8)
+    res: np.ndarray = (out * 255 + 0.5).astype(np.uint8)
     if rgb.shape[2] == 4:
         res = np.dstack([res, rgb[:, :, 3]])
     return res
@@ -964,10 +967,10 @@ def _blink_patch(
         )
     out = cv2.remap(base, mx, my, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
     if shadow.any():
-        shadow = cv2.GaussianBlur(shadow, (0, 0), 0.8)
-        out = out.astype(np.float32)
-        out[..., :3] *= 1 - 0.35 * shadow[..., None]
-        out = np.clip(out + 0.5, 0, 255).astype(np.uint8)
+        soft = cv2.GaussianBlur(shadow, (0, 0), 0.8)
+        lit = out.astype(np.float32)
+        lit[..., :3] *= 1 - 0.35 * soft[..., None]
+        out = np.clip(lit + 0.5, 0, 255).astype(np.uint8)
     return out
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass, fields, replace
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -723,7 +723,7 @@ def mouth_shape(
     from screenplay.pictures.animation import mouth_weights
 
     weights = mouth_weights(token)
-    num = [sum(w * MOUTHS[v][i] for v, w in weights.items()) for i in (0, 1, 2, 3, 5)]
+    num = [sum(w * cast(float, MOUTHS[v][i]) for v, w in weights.items()) for i in (0, 1, 2, 3, 5)]
     shows = tuple(sum(w for v, w in weights.items() if MOUTHS[v][4][i]) >= 0.5 for i in range(3))
     return num[0], num[1], num[2], num[3], (shows[0], shows[1], shows[2]), num[4]
 

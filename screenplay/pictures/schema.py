@@ -13,10 +13,78 @@ look.  The implementation is :mod:`screenplay.pictures.engine`.
 
 from __future__ import annotations
 
-from screenplay.backends.protocols import Constructor, Param
+import re
+
+from screenplay.backends.protocols import Constructor, Param, SceneInfo
 
 ENGINE = "screenplay.pictures.engine"
 AUTO = "auto"
+
+_PLACE_WORDS = {
+    "STREET": "street",
+    "ROAD": "street",
+    "ALLEY": "street",
+    "AVENUE": "street",
+    "SIDEWALK": "street",
+    "FOREST": "forest",
+    "WOODS": "forest",
+    "WOOD": "forest",
+    "JUNGLE": "forest",
+    "FIELD": "field",
+    "MEADOW": "field",
+    "FARM": "field",
+    "COUNTRYSIDE": "field",
+    "BEACH": "beach",
+    "SEA": "beach",
+    "SHORE": "beach",
+    "OCEAN": "beach",
+    "COAST": "beach",
+    "HARBOR": "beach",
+    "HARBOUR": "beach",
+    "LAKE": "beach",
+    "CITY": "city",
+    "ROOFTOP": "city",
+    "SKYLINE": "city",
+    "DOWNTOWN": "city",
+    "BRIDGE": "city",
+    "GARDEN": "garden",
+    "YARD": "garden",
+    "BACKYARD": "garden",
+    "DESERT": "desert",
+    "MOUNTAIN": "mountains",
+    "MOUNTAINS": "mountains",
+    "HILLS": "mountains",
+    "CLIFF": "mountains",
+    "PARK": "park",
+    "CEMETERY": "park",
+}
+
+
+def location_words(location: str) -> list[str]:
+    return re.findall(r"[A-ZÀ-Ý]+", location.upper())
+
+
+def place_for(location: str) -> str | None:
+    """The exterior kind a location names (``"DARK FOREST"`` → ``"forest"``), or None."""
+    for w in location_words(location):
+        if w in _PLACE_WORDS:
+            return _PLACE_WORDS[w]
+    return None
+
+
+def set_constructor_for(scene: SceneInfo) -> str:
+    """The one rule for an undeclared picture of a set: ``exterior`` or ``room``.
+
+    EXT./EST. headings are outdoors and INT. indoors; a heading that says
+    neither (``.BEACH``, a ``set`` declared without a heading) is outdoors when
+    its location names a place (:func:`place_for`).  The front end's auto-set
+    (``passes.resolve.auto_set``) is the only caller, so ``build`` and
+    ``screenplay cast`` can never disagree.
+    """
+    if scene.interior is None:
+        return "exterior" if place_for(scene.location) is not None else "room"
+    return "room" if scene.interior else "exterior"
+
 
 PRESENTATIONS = ("feminine", "masculine", "androgynous")
 SKINS = ("porcelain", "fair", "light", "medium", "olive", "tan", "brown", "dark", "deep")

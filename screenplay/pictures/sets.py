@@ -26,6 +26,8 @@ from screenplay.backends.protocols import SceneInfo
 from screenplay.pictures import schema
 from screenplay.pictures.draw import Canvas, Colour, colour, ellipse, mix, shade, smooth
 from screenplay.pictures.errors import BAD_PICTURE_PARAM, BackendError
+from screenplay.pictures.schema import location_words as _words
+from screenplay.pictures.schema import place_for
 
 STYLE_VERSION = 4
 
@@ -124,58 +126,6 @@ _PALETTE_WORDS = {
     "LIBRARY": "green",
     "STUDY": "green",
 }
-_PLACE_WORDS = {
-    "STREET": "street",
-    "ROAD": "street",
-    "ALLEY": "street",
-    "AVENUE": "street",
-    "SIDEWALK": "street",
-    "FOREST": "forest",
-    "WOODS": "forest",
-    "WOOD": "forest",
-    "JUNGLE": "forest",
-    "FIELD": "field",
-    "MEADOW": "field",
-    "FARM": "field",
-    "COUNTRYSIDE": "field",
-    "BEACH": "beach",
-    "SEA": "beach",
-    "SHORE": "beach",
-    "OCEAN": "beach",
-    "COAST": "beach",
-    "HARBOR": "beach",
-    "HARBOUR": "beach",
-    "LAKE": "beach",
-    "CITY": "city",
-    "ROOFTOP": "city",
-    "SKYLINE": "city",
-    "DOWNTOWN": "city",
-    "BRIDGE": "city",
-    "GARDEN": "garden",
-    "YARD": "garden",
-    "BACKYARD": "garden",
-    "DESERT": "desert",
-    "MOUNTAIN": "mountains",
-    "MOUNTAINS": "mountains",
-    "HILLS": "mountains",
-    "CLIFF": "mountains",
-    "PARK": "park",
-    "CEMETERY": "park",
-}
-
-
-def _words(location: str) -> list[str]:
-    import re
-
-    return re.findall(r"[A-ZÀ-Ý]+", location.upper())
-
-
-def place_for(location: str) -> str | None:
-    """The exterior kind a location names (``"DARK FOREST"`` → ``"forest"``), or None."""
-    for w in _words(location):
-        if w in _PLACE_WORDS:
-            return _PLACE_WORDS[w]
-    return None
 
 
 def light_for(time: str) -> str:

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from screenplay.backends.protocols import AssetSpec, SceneInfo
+from screenplay.pictures.camera import moves
 from screenplay.render.layers import cover, darken, mix, over
 from screenplay.timeline import (
     Camera,
@@ -91,10 +92,6 @@ def held_picture(picture: Picture) -> Picture:
 
         return held_stage(picture)
     return picture
-
-
-def _moves(camera: Camera) -> bool:
-    return camera.zoom_start != camera.zoom_end or camera.pan_start != camera.pan_end
 
 
 class Compositor:
@@ -178,37 +175,10 @@ class Compositor:
         self, spec: AssetSpec, scene: SceneInfo, camera: Camera, t: float, soft: bool
     ) -> np.ndarray:
         """The set seen through ``camera`` at progress ``t`` (0…1, eased)."""
-        import cv2
-        import numpy as np
+        from screenplay.pictures.camera import source_scale, warp_view
 
-        scale = min(2.0, max(1.0, camera.zoom_start, camera.zoom_end))
-        src = self.set_image(spec, scene, scale, soft)
-        if not _moves(camera):
-            if camera.zoom_start == 1.0 and camera.pan_start == (0.0, 0.0):
-                return src if scale == 1.0 else cover(src, self.width, self.height)
-        from screenplay.render.stage import window_centre
-
-        # Visible window in normalized source coordinates, kept inside the image.
-        zoom, cx, cy, half = window_centre(camera, t)
-        sh, sw = src.shape[:2]
-        sx = sw / (zoom * self.width)
-        sy = sh / (zoom * self.height)
-        # Output pixel centre (x+0.5) maps to source (cx - half)*sw + (x+0.5)*sx - 0.5.
-        m = np.array(
-            [
-                [sx, 0.0, (cx - half) * sw + 0.5 * sx - 0.5],
-                [0.0, sy, (cy - half) * sh + 0.5 * sy - 0.5],
-            ],
-            dtype=np.float64,
-        )
-        out: np.ndarray = cv2.warpAffine(
-            src,
-            m,
-            (self.width, self.height),
-            flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
-            borderMode=cv2.BORDER_REFLECT,
-        )
-        return out
+        src = self.set_image(spec, scene, source_scale(camera), soft)
+        return warp_view(src, camera, t, self.width, self.height)
 
     def card(self, picture: CardPicture) -> _Card:
         found = self._cards.get(picture)
@@ -257,7 +227,8 @@ class _Card:
     def _typeset(self) -> np.ndarray:
         import numpy as np
 
-        from screenplay.render.text import parse_emphasis, render_lines, wrap_runs
+        from screenplay.render.text import render_lines, wrap_runs
+        from screenplay.syntax.emphasis import styled_runs
 
         comp, p = self.comp, self.picture
         w, h = comp.width, comp.height
@@ -266,7 +237,7 @@ class _Card:
         max_w = w * 0.8
 
         def block(text: str, family: Any, size: int, color: tuple[int, int, int]) -> np.ndarray:
-            lines = wrap_runs(parse_emphasis(text), family, size, max_w)
+            lines = wrap_runs(styled_runs(text), family, size, max_w)
             return render_lines(lines, family, size, color=color, line_height=1.25)
 
         if p.style == "title":
@@ -295,14 +266,14 @@ class _Card:
                 if "\t" in line:
                     left, right = line.split("\t", 1)
                     li = render_lines(
-                        wrap_runs(parse_emphasis(left), "sans", size, col_w),
+                        wrap_runs(styled_runs(left), "sans", size, col_w),
                         "sans",
                         size,
                         color=_CARD_DIM,
                         align="right",
                     )
                     ri = render_lines(
-                        wrap_runs(parse_emphasis(right), "sans", size, col_w),
+                        wrap_runs(styled_runs(right), "sans", size, col_w),
                         "sans",
                         size,
                         color=_CARD_FG,
@@ -442,7 +413,7 @@ class _PictureRenderer:
         elif isinstance(p, CardPicture):
             self.moving = comp.card(p).rolling
         elif isinstance(p, SetPicture | SpeakerPicture):
-            self.moving = _moves(p.camera)
+            self.moving = moves(p.camera)
         else:
             self.moving = isinstance(p, MorphPicture)
         self._static: np.ndarray | None = None
@@ -484,6 +455,7 @@ class _PictureRenderer:
         # MorphPicture: the face turns into the other over the whole shot.
         bg = comp.camera_view(p.set, p.scene, _STILL, t, soft=True)
         x, y, fw, fh = comp.closeup_box()
+        assert isinstance(p, MorphPicture)
         if self._morph is None:
             self._morph = comp.assets.morph(p.source, p.target, fw, fh)
         out = bg.copy()

@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from screenplay.cache import Cache, atomic_path, digest
 from screenplay.outputs import Staged, check_outputs, sidecars
@@ -52,7 +52,7 @@ if TYPE_CHECKING:
     import numpy as np
 
     from screenplay.render.assets import AssetProvider
-    from screenplay.variants.executor import Executor
+    from screenplay.executor import Executor
 
 
 class StreamedSoundtrack(Protocol):
@@ -156,7 +156,11 @@ def render_film(
         raise ValueError(f"unknown quality preset {quality!r}")
     _check_timeline(timeline)
     _check_encoders()
-    audio: Any = soundtrack if _streamed(soundtrack) else _prepare_soundtrack(soundtrack, timeline)
+    audio: Any = (
+        soundtrack
+        if _streamed(soundtrack)
+        else _prepare_soundtrack(cast(Any, soundtrack), timeline)
+    )
     srt, vtt = sidecars(out)
     check_outputs([out, srt, vtt])
     cache_root = Path(cache.root)
@@ -369,7 +373,7 @@ def _render_segments(
     executor: Executor | None = None,
 ) -> dict[str, float]:
     """Render the ``missing`` segments, in worker processes when that pays (or as
-    Ray tasks: ``executor``, :mod:`screenplay.variants.executor`).
+    Ray tasks: ``executor``, :mod:`screenplay.executor`).
 
     Returns the seconds spent per stage (composite, convert, encode), summed
     over all segments.
@@ -414,7 +418,7 @@ def _render_segments(
             progress("render", done, total_frames)
         return stages
 
-    from screenplay.variants.executor import LocalExecutor, WorkerDied
+    from screenplay.executor import LocalExecutor, WorkerDied
 
     executor = executor or LocalExecutor()
     # Local workers watch the build's pid (they exit when it dies); a Ray
@@ -463,8 +467,8 @@ def _main_importable() -> bool:
 
 
 def _stop_pool(pool: Any, grace: float = 10.0) -> None:
-    """Stop a process pool now (see :func:`screenplay.variants.executor.stop_pool`)."""
-    from screenplay.variants.executor import stop_pool
+    """Stop a process pool now (see :func:`screenplay.executor.stop_pool`)."""
+    from screenplay.executor import stop_pool
 
     stop_pool(pool, grace)
 

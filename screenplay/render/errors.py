@@ -4,13 +4,13 @@ The renderer raises :class:`~screenplay.backends.protocols.BackendError` with
 one of these codes for failures the user can fix (an output folder that
 cannot be written, a full disk, a missing encoder in the installed PyAV).
 Internal inconsistencies (a timeline whose shots do not tile the film) are
-bugs in an earlier pass and raise ``ValueError`` instead.  The lead merges
-:data:`CODES` into the diagnostics registry.
+bugs in an earlier pass and raise ``ValueError`` instead.  The diagnostics
+registry (:mod:`screenplay.diagnostics.codes`) reads :data:`CODES`.
 """
 
 from __future__ import annotations
 
-from screenplay.backends.protocols import BackendError
+from screenplay.backends.protocols import OUTSIDE_PROJECT, BackendError
 
 OUTPUT_NOT_WRITABLE = "SP0800"
 DISK_FULL = "SP0801"
@@ -22,7 +22,7 @@ BAD_SOUNDTRACK = "SP0805"
 BAD_FLAG = "SP0806"
 OUTPUT_IS_INPUT = "SP0807"
 INPUT_UNREADABLE = "SP0808"
-OUTSIDE_PROJECT = "SP0809"
+# OUTSIDE_PROJECT (SP0809) is raised by protocols.resolve_user_path; explained here.
 WORKERS_FAILED = "SP0810"
 
 CODES: dict[str, tuple[str, str]] = {

@@ -8,8 +8,11 @@ and these operations touch as few pixels as they can.
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
+
+# The camera path (and the cover-crop it scales with) has one owner: pictures.camera.
+from screenplay.pictures.camera import cover as cover
+from screenplay.pictures.camera import ease as ease
 
 if TYPE_CHECKING:
     import numpy as np
@@ -61,25 +64,3 @@ def darken(a: np.ndarray, level: float) -> np.ndarray:
         return np.zeros_like(a)
     out: np.ndarray = cv2.convertScaleAbs(a, alpha=level)
     return out
-
-
-def cover(image: np.ndarray, w: int, h: int) -> np.ndarray:
-    """Scale and centre-crop ``image`` to exactly ``w``×``h`` (no letterboxing)."""
-    import cv2
-
-    ih, iw = image.shape[:2]
-    if (iw, ih) == (w, h):
-        return image
-    scale = max(w / iw, h / ih)
-    nw, nh = max(w, math.ceil(iw * scale)), max(h, math.ceil(ih * scale))
-    interp = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
-    resized = cv2.resize(image, (nw, nh), interpolation=interp)
-    x0, y0 = (nw - w) // 2, (nh - h) // 2
-    out: np.ndarray = resized[y0 : y0 + h, x0 : x0 + w]
-    return out
-
-
-def ease(t: float) -> float:
-    """Cosine ease-in-out on 0…1: camera moves and morphs start and stop gently."""
-    t = min(1.0, max(0.0, t))
-    return 0.5 - 0.5 * math.cos(math.pi * t)

@@ -79,7 +79,7 @@ class Preset:
 
 
 PRESETS: dict[str, Preset] = {
-    # Small and fast: the lead also passes a small timeline (e.g. 640×360).
+    # Small and fast: the build also passes a small timeline (e.g. 640×360, build --preview).
     "preview": Preset("ultrafast", 30, None, 96_000),
     # Most shots are near-still pictures and talking faces.  Measured at 720p
     # (docs/render.md): diamond motion search, subme 1, one reference and a

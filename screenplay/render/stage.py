@@ -26,7 +26,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from screenplay.render.layers import ease, over
+from screenplay.pictures.camera import ease, moves, window_centre
+from screenplay.render.layers import over
 from screenplay.timeline import Camera, Figure, StagePicture
 
 if TYPE_CHECKING:
@@ -51,26 +52,6 @@ def held_stage(p: StagePicture) -> StagePicture:
             if f.move != "exit"
         ),
     )
-
-
-def _moves(c: Camera) -> bool:
-    return c.zoom_start != c.zoom_end or c.pan_start != c.pan_end
-
-
-def window_centre(camera: Camera, t: float) -> tuple[float, float, float, float]:
-    """(zoom, centre x, centre y, half width) of the visible window at progress ``t``.
-
-    Normalized image coordinates, the window kept inside the image: the one
-    camera path for stages (:func:`window`) and for sets (the compositor).
-    """
-    e = ease(t)
-    zoom = max(1.0, camera.zoom_start + (camera.zoom_end - camera.zoom_start) * e)
-    px = camera.pan_start[0] + (camera.pan_end[0] - camera.pan_start[0]) * e
-    py = camera.pan_start[1] + (camera.pan_end[1] - camera.pan_start[1]) * e
-    half = 0.5 / zoom
-    cx = min(1.0 - half, max(half, 0.5 + px))
-    cy = min(1.0 - half, max(half, 0.5 + py))
-    return zoom, cx, cy, half
 
 
 def window(camera: Camera, t: float) -> tuple[float, float, float]:
@@ -153,7 +134,7 @@ class StageRenderer:
         self.p = held_stage(picture) if held else picture
         self.frames = frames
         self.held = held
-        self.moving_camera = _moves(self.p.camera)
+        self.moving_camera = moves(self.p.camera)
         self.moving_figures = any(f.move for f in self.p.figures)
         self.moving = self.moving_camera or self.moving_figures
         self.soft = self.p.framing in _SOFT

@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from screenplay.cache import atomic_path
-from screenplay.timeline import StyledRun, Subtitle, Timeline
+from screenplay.syntax.emphasis import StyledRun
+from screenplay.timeline import Subtitle, Timeline
 
 if TYPE_CHECKING:
     import numpy as np

@@ -10,7 +10,7 @@ Pillow's bundled scalable font (``ImageFont.load_default(size=…)``, Pillow ≥
 10.1) stands in.  :func:`font_identity` names the files in use; it is part of
 every segment cache key, so installing a font re-renders the text it changes.
 
-Text arrives as :class:`~screenplay.timeline.StyledRun` s (italic, bold,
+Text arrives as :class:`~screenplay.syntax.emphasis.StyledRun` s (italic, bold,
 underline); :func:`wrap_runs` breaks them into lines that fit a width and
 :func:`render_lines` draws those lines onto a transparent RGBA image.
 """
@@ -24,7 +24,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from screenplay.timeline import StyledRun
+from screenplay.syntax.emphasis import StyledRun
 
 if TYPE_CHECKING:
     import numpy as np
@@ -120,44 +120,6 @@ def font_identity() -> tuple[str, ...]:
         path, fb, fi = _resolve(family, bold, italic)
         out.append(f"{family}:{int(bold)}{int(italic)}={path.name if path else 'pillow'}:{fb}{fi}")
     return tuple(out)
-
-
-# --------------------------------------------------------------------------
-# Emphasis markup (Fountain: *italic*, **bold**, _underline_) for card lines
-# --------------------------------------------------------------------------
-
-_EMPH = re.compile(r"(\\[*_]|\*\*\*|\*\*|\*|_)")
-
-
-def parse_emphasis(text: str) -> tuple[StyledRun, ...]:
-    """Split Fountain emphasis markup into styled runs.
-
-    Markers only count when they have a partner later in the text (an
-    unmatched ``*`` is a literal asterisk, as Fountain specifies); ``\\*``
-    escapes.
-    """
-    tokens = [t for t in _EMPH.split(text) if t]
-    runs: list[StyledRun] = []
-    state = {"***": False, "**": False, "*": False, "_": False}
-    for idx, tok in enumerate(tokens):
-        if tok in state:
-            if state[tok] or tok in tokens[idx + 1 :]:
-                state[tok] = not state[tok]
-                continue
-        elif tok.startswith("\\"):
-            tok = tok[1:]
-        italic = state["*"] or state["***"]
-        bold = state["**"] or state["***"]
-        run = StyledRun(tok, italic=italic, bold=bold, underline=state["_"])
-        if runs and (runs[-1].italic, runs[-1].bold, runs[-1].underline) == (
-            run.italic,
-            run.bold,
-            run.underline,
-        ):
-            runs[-1] = StyledRun(runs[-1].text + tok, italic, bold, run.underline)
-        else:
-            runs.append(run)
-    return tuple(runs)
 
 
 # --------------------------------------------------------------------------

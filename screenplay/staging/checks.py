@@ -11,11 +11,15 @@ from typing import Any
 
 from screenplay.diagnostics import Diagnostics
 from screenplay.diagnostics.core import suggestion
+from screenplay.directives import SPECS
 from screenplay.film import Film
 from screenplay.staging.errors import UNKNOWN_CHARACTER
 from screenplay.syntax import ast
 
-STAGING_DIRECTIVES = ("shot", "enter", "exit", "place")
+#: Directives that name a character (``who``), from the one vocabulary ``directives.SPECS``.
+STAGING_DIRECTIVES = tuple(
+    n for n, s in SPECS.items() if "who" in dict(s.positional) or "who" in s.options
+)
 
 
 def check_directive(film: Film, d: ast.Directive, args: dict[str, Any], diags: Diagnostics) -> None:

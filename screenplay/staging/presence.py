@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 #: Beats that put a picture on screen (the others are directives and structure).
 VISUAL = ("action", "line", "dual")
@@ -115,7 +116,7 @@ def mentions(text: str, names: list[str]) -> list[tuple[str, str]]:
     return out
 
 
-def scene_presence(beats: list, visible: set[str]) -> list[ScenePresence]:
+def scene_presence(beats: list[Any], visible: set[str]) -> list[ScenePresence]:
     """Presence for every scene of ``beats`` (bind's beats), for the ``visible`` characters.
 
     ``visible`` are the characters that can be seen (they have a face).

@@ -4,7 +4,7 @@ Fountain is not context-free at the character level: whether ``BOB`` is a
 character cue depends on the blank line before it and the non-blank line after
 it; whether ``CUT TO:`` is a transition depends on blank lines on both sides;
 notes ``[[…]]`` and boneyard ``/* … */`` may span lines and vanish from the text.
-So the front end works in two stages, as DESIGN.md §2 allows:
+So the front end works in two stages (a line classifier feeding Lark):
 
 1. :func:`strip_hidden` removes boneyard and notes, keeping a map from every
    remaining character back to its original offset (so spans stay exact), and
@@ -26,6 +26,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
+from screenplay.diagnostics.codes import UNTERMINATED_BONEYARD
 from screenplay.syntax.source import Source, Span
 
 # --------------------------------------------------------------------------
@@ -106,7 +107,7 @@ def strip_hidden(source: Source) -> tuple[list[Line], list[Problem]]:
             if close < 0:
                 problems.append(
                     Problem(
-                        "SP0101",
+                        UNTERMINATED_BONEYARD.code,
                         source.span(i, i + 2),
                         "unterminated boneyard: `/*` is never closed",
                         "close the boneyard with `*/`, "
@@ -659,6 +660,7 @@ def _next_is_property(lines: list[Line], i: int) -> bool:
 
 def _character(ln: Line, source: Source, s: str, lead: int, end: int, forced: bool) -> LineToken:
     cue = parse_cue(s)
+    exts: tuple[str, ...]
     if cue is None:
         name, exts, dual = s.strip(), (), False
     else:

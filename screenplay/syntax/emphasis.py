@@ -2,13 +2,29 @@
 
 Backslash escapes (``\\*``) stay literal.  Markers that are not closed on the
 same text are kept as text, as Fountain editors print them.
+
+This is the one emphasis parser: subtitles and cards (render), speech (the
+voices strip the marks with :func:`plain_text` and stress
+:func:`emphasized_words`), ``screenplay say`` and the printed page all read
+markup through it, so ``**bold*`` means the same everywhere.  A leaf module
+(imports nothing from the project), like :mod:`screenplay.syntax.source`.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from screenplay.timeline import StyledRun
+
+@dataclass(frozen=True)
+class StyledRun:
+    """A piece of text in one style (subtitles, cards, the printed page)."""
+
+    text: str
+    italic: bool = False
+    bold: bool = False
+    underline: bool = False
+
 
 _TOKEN = re.compile(r"\\([*_\\])|(\*\*\*|\*\*|\*|_)")
 

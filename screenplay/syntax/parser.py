@@ -8,6 +8,7 @@ misspelt directive stays a note) so one run reports everything.
 
 from __future__ import annotations
 
+import builtins
 import math
 import re
 from collections.abc import Iterator, Sequence
@@ -19,7 +20,20 @@ from lark.exceptions import LarkError, UnexpectedEOF, UnexpectedInput
 from lark.lexer import Lexer
 
 from screenplay.diagnostics import Diagnostics
+from screenplay.diagnostics.codes import (
+    BAD_DIRECTIVE_ARGUMENTS,
+    DUAL_DIALOGUE_WITHOUT_A_PARTNER,
+    LOOKS_LIKE_A_USE_LINE,
+    MALFORMED_PRODUCTION_VALUE,
+    MALFORMED_PROPERTY,
+    MISSPELT_DECLARATION_KEYWORD,
+    NUMBER_TOO_LARGE,
+    PROPERTY_OUTSIDE_A_DECLARATION,
+    UNKNOWN_DIRECTIVE,
+    VALUE_NESTS_TOO_DEEPLY,
+)
 from screenplay.diagnostics.core import did_you_mean
+from screenplay.directives import SPECS
 from screenplay.resources import grammar_path
 from screenplay.syntax import ast
 from screenplay.syntax.classify import (
@@ -41,10 +55,9 @@ MAX_NESTING = 16
 #: The largest magnitude of a number in a film (SP0111); seeds are < 2**31, durations hours.
 MAX_NUMBER = 1e12
 
-#: Directive names understood by the compiler (arguments are checked in passes/check.py).
-DIRECTIVES = ("music", "hold", "generate", "transition", "camera", "narration", "subtitles")
-#: Staging directives (screenplay.directives SPECS; screenplay.staging).
-DIRECTIVES += ("shot", "enter", "exit", "place")
+#: Directive names understood by the compiler: the one vocabulary is ``directives.SPECS``
+#: (arguments are checked against it in passes/check.py).
+DIRECTIVES = tuple(SPECS)
 
 
 # --------------------------------------------------------------------------
@@ -118,8 +131,8 @@ class _ValueBuilder(Transformer[Token, Any]):
     def _checked(self, tok: Token, value: float, what: str) -> float:
         """Numbers are validated where they are read: finite and of a sane magnitude."""
         if not math.isfinite(value) or abs(value) > MAX_NUMBER:
-            self.diags.error(
-                "SP0111",
+            self.diags.report(
+                NUMBER_TOO_LARGE,
                 self._span(tok),
                 f"{what} `{_clip(str(tok))}` is too large",
                 f"numbers in a film are at most {MAX_NUMBER:.0e} in size",
@@ -174,24 +187,26 @@ class _ValueBuilder(Transformer[Token, Any]):
         return ast.Alternatives(self._span(meta), tuple(items))
 
     @v_args(meta=True)
-    def call(self, meta: Any, items: list[Any]) -> ast.Call:
+    def call(self, meta: Any, items: builtins.list[Any]) -> ast.Call:
         name_tok = items[0]
         args = tuple(a for a in items[1:] if a is not None)
         return ast.Call(self._span(meta), str(name_tok), args, self._span(name_tok))
 
     @v_args(meta=True)
-    def kwarg(self, meta: Any, items: list[Any]) -> ast.Arg:
+    def kwarg(self, meta: Any, items: builtins.list[Any]) -> ast.Arg:
         return ast.Arg(str(items[0]), items[1], self._span(meta), self._span(items[0]))
 
     @v_args(meta=True)
-    def posarg(self, meta: Any, items: list[Any]) -> ast.Arg:
+    def posarg(self, meta: Any, items: builtins.list[Any]) -> ast.Arg:
         return ast.Arg(None, items[0], self._span(meta))
 
     dkwarg = kwarg
     dposarg = posarg
 
     @v_args(meta=True)
-    def directive(self, meta: Any, items: list[Any]) -> tuple[str, Span, tuple[ast.Arg, ...]]:
+    def directive(
+        self, meta: Any, items: builtins.list[Any]
+    ) -> tuple[str, Span, tuple[ast.Arg, ...]]:
         return str(items[0]), self._span(items[0]), tuple(items[1:])
 
 
@@ -199,8 +214,12 @@ def parse_value(text: str, base: Span, diags: Diagnostics) -> ast.Value | None:
     """Parse one production value; on failure report SP0102 and return None."""
     text = _strip_comment(text)
     if not text.strip():
-        diags.error(
-            "SP0102", base, "missing value", "write a value after the colon", "expected a value"
+        diags.report(
+            MALFORMED_PRODUCTION_VALUE,
+            base,
+            "missing value",
+            "write a value after the colon",
+            "expected a value",
         )
         return None
     if _too_deep(text, base, diags):
@@ -211,7 +230,7 @@ def parse_value(text: str, base: Span, diags: Diagnostics) -> ast.Value | None:
         _report_value_error(exc, text, base, diags)
         return None
     except LarkError:
-        diags.error("SP0102", base, "this value could not be read")
+        diags.report(MALFORMED_PRODUCTION_VALUE, base, "this value could not be read")
         return None
     builder = _ValueBuilder(base, diags)
     value = builder.transform(tree)
@@ -245,8 +264,8 @@ def _too_deep(text: str, base: Span, diags: Diagnostics) -> bool:
                 line = text.count("\n", 0, i)
                 col = i - (text.rfind("\n", 0, i) + 1) + 1
                 start = base.col + col - 1 if line == 0 else col
-                diags.error(
-                    "SP0110",
+                diags.report(
+                    VALUE_NESTS_TOO_DEEPLY,
                     Span(base.file, base.line + line, start, base.line + line, start + 1),
                     f"this value nests more than {MAX_NESTING} levels deep",
                     "flatten it: calls and lists in a film nest a few levels at most",
@@ -310,8 +329,8 @@ def _report_value_error(exc: UnexpectedInput, text: str, base: Span, diags: Diag
         pretty = ", ".join(_pretty_terminal(e) for e in expected[:6])
         hint = f"expected {pretty}"
     at_end = line == len(text.rstrip().split("\n")) and col > len(text.rstrip().split("\n")[-1])
-    diags.error(
-        "SP0102",
+    diags.report(
+        MALFORMED_PRODUCTION_VALUE,
         span,
         "this value ends too early" if at_end else f"unexpected `{bad}` in value",
         hint or "see the language reference for value syntax",
@@ -356,8 +375,8 @@ def parse_directive(
                 inner.line,
                 inner.col + (len(text) - len(text.lstrip())) + len(word),
             )
-            diags.error(
-                "SP0105",
+            diags.report(
+                UNKNOWN_DIRECTIVE,
                 wspan,
                 f"unknown directive `{word}`",
                 f"did you mean `{close}`?\nif this is an ordinary note, start it with a capital "
@@ -375,7 +394,7 @@ def parse_directive(
         _report_value_error(exc, text, base, diags)
         return ast.Directive(span, word, (), text, broken=True)
     except LarkError:
-        diags.error("SP0106", span, f"the arguments of `{word}` could not be read")
+        diags.report(BAD_DIRECTIVE_ARGUMENTS, span, f"the arguments of `{word}` could not be read")
         return ast.Directive(span, word, (), text, broken=True)
     builder = _ValueBuilder(base, diags)
     name, name_span, args = builder.transform(tree)
@@ -474,8 +493,8 @@ class _Builder:
                 why = "separate module names with commas: `use voices, faces`"
             else:
                 why = "write `use` and module names such as `use voices, faces`"
-            self.diags.warning(
-                "SP0112",
+            self.diags.report(
+                LOOKS_LIKE_A_USE_LINE,
                 line.span(self.source, 0, len(raw.rstrip())),
                 "this looks like a `use` line, but it is read as action",
                 why + "\nif it is action, start it with a capital letter",
@@ -496,8 +515,8 @@ class _Builder:
             decl = parse_decl(fixed)
             shaped = decl is not None and is_upper_name(decl.name)
         if shaped:
-            self.diags.warning(
-                "SP0113",
+            self.diags.report(
+                MISSPELT_DECLARATION_KEYWORD,
                 wspan,
                 f"`{word}` starts this paragraph like a declaration, but is not a keyword",
                 f"did you mean `{close}`?\nas written, the narrator reads this line aloud",
@@ -597,8 +616,8 @@ class _Builder:
                     out[-1] = ast.DualDialogue(prev_sig.span.to(el.span), prev_sig, el)
                     prev_sig = out[-1]
                     continue
-                self.diags.warning(
-                    "SP0107",
+                self.diags.report(
+                    DUAL_DIALOGUE_WITHOUT_A_PARTNER,
                     el.character.span,
                     f"`{el.character.name} ^` has no dialogue block before it to pair with",
                     "dual dialogue pairs a cue ending in ^ with the dialogue block right before it",
@@ -636,8 +655,8 @@ class _Builder:
             last = p.span
             key = p.data.get("key")
             if not key:
-                self.diags.error(
-                    "SP0103",
+                self.diags.report(
+                    MALFORMED_PROPERTY,
                     p.span,
                     "this line is not a `key: value` property",
                     "properties look like `voice: carlos`; an unindented line ends the declaration",
@@ -690,7 +709,7 @@ def parse_source(
     if not toks:
         return ast.Script(source.name, None, ()), diags
     try:
-        tree = _structure_parser().parse(toks)  # type: ignore[arg-type]
+        tree = _structure_parser().parse(toks)
     except UnexpectedInput as exc:  # the classifier should make this impossible
         tok = getattr(exc, "token", None)
         span = (
@@ -698,8 +717,11 @@ def parse_source(
             if isinstance(tok, Token) and str(tok).isdigit()
             else Span.point(source.name, 1)
         )
-        diags.error(
-            "SP0108", span, "this line does not fit here", "a property must follow a declaration"
+        diags.report(
+            PROPERTY_OUTSIDE_A_DECLARATION,
+            span,
+            "this line does not fit here",
+            "a property must follow a declaration",
         )
         return ast.Script(source.name, None, ()), diags
     return builder.build(tree), diags

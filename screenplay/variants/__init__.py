@@ -5,6 +5,8 @@
 * :mod:`~screenplay.variants.feedback` — viewers' ratings and watch times (JSONL);
 * :mod:`~screenplay.variants.model` — Bayesian model per axis, Thompson sampling (``tune``);
 * :mod:`~screenplay.variants.review` — the static review page viewers rate variants on;
-* :mod:`~screenplay.variants.executor` — where render work runs: local processes or Ray;
 * :mod:`~screenplay.variants.errors` — diagnostic codes SP1100–SP1129.
+
+Where the work of many variants runs (local processes or Ray) is
+:mod:`screenplay.executor`, shared with every build.
 """

@@ -18,7 +18,7 @@ from typing import Any
 
 from screenplay.diagnostics import Diagnostic
 from screenplay.variants.axes import Variant
-from screenplay.variants.executor import Executor
+from screenplay.executor import Executor
 
 
 @dataclass

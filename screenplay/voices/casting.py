@@ -163,3 +163,12 @@ def default_voices(
         chosen[character] = best
         use[best] += 1
     return chosen
+
+
+def narrator_voice(presets: dict[str, AssetSpec], taken: set[str]) -> str | None:
+    """The preset that voices an uncast narrator: NARRATOR cast by rule 4, after everyone.
+
+    The bind pass calls this for a narrated film without a ``NARRATOR`` in its
+    cast, so the narrator is chosen exactly as a speaking ``NARRATOR`` would be.
+    """
+    return default_voices(["NARRATOR"], presets, taken).get("NARRATOR")

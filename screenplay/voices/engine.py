@@ -26,6 +26,7 @@ import threading
 import unicodedata
 from collections import Counter
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -38,7 +39,8 @@ from screenplay.backends.protocols import (
     Speech,
     Timed,
 )
-from screenplay.cache import Cache, digest
+from screenplay.cache import Cache, digest, stable_digest
+from screenplay.syntax.emphasis import plain_text
 from screenplay.voices import dsp, errors
 from screenplay.voices.engines import ENGINES, Engine, Raw
 from screenplay.voices.schema import CONSTRUCTORS
@@ -84,14 +86,10 @@ def engine_for(spec: AssetSpec) -> Engine:
 # Text handling
 # ---------------------------------------------------------------------------
 
-_MARKUP = re.compile(r"(\*{1,3}|_)(?=\S)(.+?)(?<=\S)\1")
-
 
 def clean_text(text: str) -> str:
     """Fountain emphasis marks removed (the words come as ``Delivery.emphasis``), spaces folded."""
-    text = _MARKUP.sub(lambda m: m.group(2), text)
-    text = text.replace("\\*", "*").replace("\\_", "_")
-    return " ".join(text.split())
+    return " ".join(plain_text(text).split())
 
 
 def speakable(text: str) -> bool:
@@ -288,10 +286,10 @@ class VoiceEngines:
         key = speech_key(spec, text, delivery)
         found = load_speech(cache, key)
         if found is not None:
-            return found
+            return replace(found, key=key)
         speech = self.synthesize(spec, text, delivery)
         store_speech(cache, key, speech)
-        return speech
+        return replace(speech, key=key)
 
     def synthesize(self, spec: AssetSpec, text: str, delivery: Delivery) -> Speech:
         """Speak without the cache (``speak`` is the cached entry point)."""
@@ -313,7 +311,7 @@ class VoiceEngines:
             )
         pieces = [self._call(eng, params, piece, rate, delivery) for piece in chunks(line)]
         raw = _join(pieces)
-        seed = int(digest(spec.cache_key(), line)[:8], 16)
+        seed = int(stable_digest(spec.cache_key(), line)[:8], 16)
 
         # Engine padding varies (flite adds ~0.2 s); keep 60 ms so lines start promptly.
         audio, cut = dsp.trim_silence(raw.audio, raw.sr)

@@ -1,8 +1,8 @@
 """Diagnostic codes raised by the voice engines (range SP0400–SP0499).
 
 Engines raise :class:`~screenplay.backends.protocols.BackendError` with one of
-these codes; the lead merges ``CODES`` into the diagnostics registry so
-``screenplay explain SP04xx`` can show the explanation.
+these codes; the diagnostics registry (:mod:`screenplay.diagnostics.codes`)
+reads ``CODES`` so ``screenplay explain SP04xx`` can show the explanation.
 """
 
 from __future__ import annotations

@@ -142,6 +142,6 @@ def load_seeded_voice(path: str, include_alignments: bool) -> Any:
     )
     config = json.loads(Path(f"{path}.json").read_text(encoding="utf-8"))
     return PiperVoice(
-        session=SeededSession(session, noise),  # type: ignore[arg-type]
+        session=SeededSession(session, noise),
         config=PiperConfig.from_dict(config),
     )

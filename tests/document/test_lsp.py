@@ -16,7 +16,7 @@ from pygls.lsp.client import LanguageClient
 from pygls.uris import from_fs_path
 
 from screenplay.lsp.server import create_server
-from screenplay.stdlib_presets import load_presets
+from screenplay.passes.resolve import load_presets
 from tests.document.conftest import REPO
 
 FILM = """Title: Test

@@ -187,6 +187,7 @@ def _umount(folder: Path) -> None:
     subprocess.run(["umount", "-l", str(folder)], capture_output=True)
 
 
+@pytest.mark.slow  # builds real films on small mounts
 @pytest.mark.skipif(not shutil.which("mount"), reason="no mount command")
 def test_read_only_folder_and_full_disk(
     built: tuple[Path, Path],
@@ -216,6 +217,7 @@ def test_read_only_folder_and_full_disk(
         _umount(small)
 
 
+@pytest.mark.slow  # builds real films on a small mount
 @pytest.mark.skipif(not shutil.which("mount"), reason="no mount command")
 def test_cache_on_a_full_disk_stays_whole_and_the_next_build_succeeds(
     small_film: Path,
@@ -318,6 +320,7 @@ print("RESULT", r.ok, [d.code for d in r.diagnostics])
 """
 
 
+@pytest.mark.slow  # a real build from stdin, twice
 @pytest.mark.parametrize(
     ("extra", "expect"),
     [

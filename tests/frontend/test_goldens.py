@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from screenplay.api import load_film
-from screenplay.commands.dump import film_json
+from screenplay.film import film_json
+from tests.goldens import check_golden
 
 CASES = Path(__file__).resolve().parents[1] / "cases"
 FILES = sorted(CASES.rglob("*.film")) + sorted(CASES.rglob("*.fountain"))
@@ -52,11 +53,4 @@ def _render(path: Path) -> str:
 
 @pytest.mark.parametrize("path", FILES, ids=[str(p.relative_to(CASES)) for p in FILES])
 def test_golden(path: Path, update_goldens: bool) -> None:
-    expected_path = path.with_suffix(".expected")
-    actual = _render(path)
-    if update_goldens or not expected_path.exists():
-        expected_path.write_text(actual, encoding="utf-8")
-        if not update_goldens:
-            pytest.fail(f"wrote new golden {expected_path.name}; review and commit it")
-        return
-    assert actual == expected_path.read_text(encoding="utf-8")
+    check_golden(path.with_suffix(".expected"), _render(path), update_goldens)

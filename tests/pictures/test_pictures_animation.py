@@ -105,3 +105,13 @@ def test_head_nods_on_emphasis_and_rests_in_silence() -> None:
     ys = np.nonzero(moved[:, :, 3] > 127)[0]
     assert 1 <= ys.mean() - 69.5 <= 4
     assert np.array_equal(apply_pose(img, "a"), img)
+
+
+def test_the_renderer_blinks_and_lip_syncs_with_this_module() -> None:
+    """One blink schedule: the compositor's animation functions are these."""
+    from screenplay.pictures import animation as pa
+    from screenplay.render.motion import animation
+
+    viseme_at, eyes_at, identity = animation()
+    assert viseme_at is pa.viseme_at and eyes_at is pa.eyes_at
+    assert identity == f"screenplay.pictures.animation:{pa.VERSION}"

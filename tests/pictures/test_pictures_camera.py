@@ -62,3 +62,21 @@ def test_other_aspect_and_rgba_and_big_downscale() -> None:
     small = apply_camera(big, Camera(), 0.0, 160, 90)
     ref = cv2.resize(big, (160, 90), interpolation=cv2.INTER_AREA)
     assert np.abs(small.astype(np.float32) - ref.astype(np.float32)).mean() < 6.0
+
+
+def test_pan_is_in_fractions_of_the_picture_like_the_films() -> None:
+    """One camera path: a pan of +0.1 at zoom 2 centres the view at 60 % of the picture."""
+    img = np.zeros((360, 640, 3), np.uint8)
+    cv2.circle(img, (384, 180), 6, (255, 255, 255), -1)  # x = 0.6 of the width
+    cam = Camera(zoom_start=2.0, zoom_end=2.0, pan_start=(0.1, 0.0), pan_end=(0.1, 0.0))
+    out = apply_camera(img, cam, 0.5, 320, 180)[:, :, 0].astype(np.float64)
+    x = (out.sum(axis=0) * np.arange(320)).sum() / out.sum()
+    assert abs(x - 160) < 1.0
+
+
+def test_the_renderer_uses_this_camera_path() -> None:
+    from screenplay.pictures import camera
+    from screenplay.render import layers, stage
+
+    assert stage.window_centre is camera.window_centre
+    assert layers.ease is camera.ease and layers.cover is camera.cover

@@ -54,12 +54,14 @@ def astronaut_png(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.mark.slow  # ~20 s: a face tracked through a whole rendered line
 def test_photo_face_lip_sync(astronaut_png: Path) -> None:
     result = _measure("file", f"{{'path': __import__('pathlib').Path({str(astronaut_png)!r})}}")
     assert result["detected"] > 0.95
     assert result["correlation"] >= 0.7, f"photo lip-sync correlation {result['correlation']:.3f}"
 
 
+@pytest.mark.slow  # ~20 s
 def test_procedural_face_lip_sync() -> None:
     result = _measure("portrait", "{'seed': 7}")
     assert result["detected"] > 0.95

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from screenplay.backends.protocols import AssetSpec, BackendError, SceneInfo
-from screenplay.pictures.engine import ProceduralSet, auto_set_spec, backend
+from screenplay.passes.resolve import auto_set
+from screenplay.pictures.engine import ProceduralSet, backend
 from screenplay.pictures.sets import light_for, place_for, resolve_set
 
 EMPTY_DAY = SceneInfo(True, "EMPTY ROOM", "DAY")
@@ -101,9 +102,9 @@ def test_every_place_renders(cache) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_auto_set_spec_follows_int_ext() -> None:
-    assert auto_set_spec(SceneInfo(True, "FOREST CABIN", "DAY")).constructor == "room"
-    assert auto_set_spec(SceneInfo(False, "HOUSE", "DAY")).constructor == "exterior"
-    assert auto_set_spec(SceneInfo(None, "BEACH", "DAY")).constructor == "exterior"
+    assert auto_set(SceneInfo(True, "FOREST CABIN", "DAY")).constructor == "room"
+    assert auto_set(SceneInfo(False, "HOUSE", "DAY")).constructor == "exterior"
+    assert auto_set(SceneInfo(None, "BEACH", "DAY")).constructor == "exterior"
 
 
 def test_bad_set_parameters(cache) -> None:  # type: ignore[no-untyped-def]

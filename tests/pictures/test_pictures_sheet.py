@@ -171,7 +171,7 @@ def test_registry_finds_the_engine() -> None:
 
 def test_stdlib_presets_match_the_schemas(tmp_path) -> None:
     from screenplay.api import load_film
-    from screenplay.stdlib_presets import load_presets
+    from screenplay.passes.resolve import load_presets
 
     # The real front end reads the stdlib: no diagnostics at all.
     film_path = tmp_path / "uses.film"

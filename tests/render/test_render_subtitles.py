@@ -19,7 +19,8 @@ from screenplay.render.subtitles import (
     write_srt,
     write_vtt,
 )
-from screenplay.timeline import StyledRun, Subtitle, Timeline
+from screenplay.syntax.emphasis import StyledRun
+from screenplay.timeline import Subtitle, Timeline
 
 
 def _timeline(*subs: Subtitle, frames: int = 240, fps: Fraction = Fraction(24)) -> Timeline:

@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 
 from screenplay.render import text
-from screenplay.timeline import StyledRun
+from screenplay.syntax.emphasis import StyledRun, styled_runs
 
 
 def test_parse_emphasis() -> None:
-    runs = text.parse_emphasis("A *quiet* **room**, _here_ ***both*** 2*3 \\*x\\*")
+    runs = styled_runs("A *quiet* **room**, _here_ ***both*** 2*3 \\*x\\*")
     styled = [(r.text, r.italic, r.bold, r.underline) for r in runs]
     assert ("quiet", True, False, False) in styled
     assert ("room", False, True, False) in styled

@@ -105,7 +105,7 @@ def test_ray_builds_the_same_bytes_as_the_local_executor(
     local: tuple[Path, list[VariantOutcome]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ray = pytest.importorskip("ray")
-    from screenplay.variants.executor import RayExecutor
+    from screenplay.executor import RayExecutor
 
     calls: list[tuple[str, int]] = []
     real_run = RayExecutor.run

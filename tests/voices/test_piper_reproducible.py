@@ -35,6 +35,7 @@ def _say(out: Path, cache: Path) -> bytes:
     return out.read_bytes()
 
 
+@pytest.mark.slow  # two fresh processes loading piper
 def test_two_processes_with_empty_caches_give_the_same_wav(tmp_path: Path) -> None:
     assert _say(tmp_path / "a.wav", tmp_path / "c1") == _say(tmp_path / "b.wav", tmp_path / "c2")
 

@@ -11,7 +11,7 @@ import pytest
 from screenplay.backends.protocols import PROJECT_RATE, AssetSpec, BackendError, Delivery
 from screenplay.cache import Cache
 from screenplay.commands.say import UnknownPreset, find_voice
-from screenplay.stdlib_presets import load_presets
+from screenplay.passes.resolve import load_presets
 from screenplay.voices import engines, errors
 from screenplay.voices.engine import VoiceEngines, chunks
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from screenplay.stdlib_presets import load_presets
+from screenplay.passes.resolve import load_presets
 from screenplay.voices.casting import default_voices, sex_of_name, sex_of_preset
 
 

@@ -16,7 +16,7 @@ import pytest
 
 from screenplay.backends.protocols import PROJECT_RATE, Delivery
 from screenplay.cache import Cache
-from screenplay.stdlib_presets import load_presets
+from screenplay.passes.resolve import load_presets
 from screenplay.voices import dsp
 from screenplay.voices.engine import backend
 
