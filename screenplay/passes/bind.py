@@ -388,12 +388,25 @@ def synthesize(
         except BackendError as exc:
             return ln, exc
 
+    # a voice whose model is missing is the `voice:` line's fault, reported there once
+    from screenplay.voices.errors import VOICE_DECLARATION_CODES
+
+    voice_spans = {
+        id(m.voice): m.voice_span for m in bound.film.cast.values() if m.voice and m.voice_span
+    }
+    reported: set[tuple[int, str]] = set()
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         for ln, result in pool.map(speak, todo):
             done += 1
             if progress:
                 progress(done, len(todo))
             if isinstance(result, BackendError):
+                decl = voice_spans.get(id(ln.voice))
+                if result.code in VOICE_DECLARATION_CODES and decl is not None:
+                    if (id(ln.voice), result.code) not in reported:
+                        reported.add((id(ln.voice), result.code))
+                        diags.error(result.code, decl, result.message, result.help, "this voice")
+                    continue
                 diags.error(
                     result.code, ln.span, result.message, result.help, "cannot speak this line"
                 )

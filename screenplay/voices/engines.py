@@ -833,3 +833,9 @@ class Piper(Engine):
 
 
 ENGINES: dict[str, Engine] = {e.name: e for e in (Piper(), Flite(), Festival(), Espeak())}
+
+# Coqui TTS (optional, model weights on disk): defined in its own module, which
+# imports Engine and Raw from here, hence the import at the end.
+from screenplay.voices.coqui import Coqui  # noqa: E402
+
+ENGINES[Coqui.name] = Coqui()
