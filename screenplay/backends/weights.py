@@ -225,6 +225,20 @@ def model_identity(folder: Path, cache: Cache | None) -> str:
     return digest("model", parts)
 
 
+def identity_of(name: str) -> str:
+    """:func:`model_identity` of the model ``name`` names, or ``""`` when it is not found.
+
+    Cheap after the first time (one ``stat`` per file, hashes from the memo); never
+    raises, so the front end can put it in specs (a missing model is the engine's
+    diagnostic to give).
+    """
+    try:
+        found = locate(name)
+        return model_identity(found.path, Cache()) if found is not None else ""
+    except (OSError, ValueError):
+        return ""
+
+
 def torch_device() -> str:
     """``"cuda"`` when torch sees a GPU, else ``"cpu"`` (``SCREENPLAY_DEVICE`` overrides)."""
     forced = os.environ.get("SCREENPLAY_DEVICE", "").strip().lower()

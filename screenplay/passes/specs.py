@@ -199,6 +199,13 @@ class SpecBuilder:
         if ctor.param("seed") is not None and "seed" not in given:
             params["seed"] = derived_seed(kind, owner)
         params.update(given)
+        for p in ctor.params:
+            if p.type == "model" and isinstance(params.get(p.name), str):
+                # the weights' hashes are part of the spec, so every cache keyed on it
+                # (rendered segments included) follows a model replaced in place
+                from screenplay.backends.weights import identity_of
+
+                params[f"{p.name}_files"] = identity_of(params[p.name])
         return make_spec(kind, ctor.name, params, label=label)
 
     def _args(

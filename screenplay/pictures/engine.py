@@ -193,6 +193,10 @@ class PictureEngine:
             )
         if spec.constructor == "file":
             return _photo_face(_path(spec), cache)
+        if spec.constructor == "diffusion":  # generated, then animated like a photo
+            from screenplay.pictures.diffusion import backend as diffusion
+
+            return diffusion().face(spec, cache)
         raise BackendError(
             BAD_PICTURE_PARAM,
             f"unknown face constructor '{spec.constructor}'",
@@ -200,6 +204,10 @@ class PictureEngine:
         )
 
     def set(self, spec: AssetSpec, scene: SceneInfo, cache: Cache) -> ProceduralSet | FileSet:
+        if spec.constructor == "diffusion":
+            from screenplay.pictures.diffusion import backend as diffusion
+
+            return diffusion().set(spec, scene, cache)
         if spec.constructor == "file":
             from screenplay.pictures.photo import load_image
 

@@ -162,6 +162,9 @@ def make_musicgen(folder: Path) -> Path:
         text_encoder=text.to_dict(), audio_encoder=audio.to_dict(), decoder=decoder.to_dict()
     )
     model = MusicgenForConditionalGeneration(config)
+    with torch.no_grad():  # EnCodec's codebooks start as zeros: give each code its own sound
+        for layer in model.audio_encoder.quantizer.layers:
+            layer.codebook.embed.normal_()
     model.generation_config.decoder_start_token_id = 64
     model.generation_config.pad_token_id = 64
     model.generation_config.max_length = 512
