@@ -116,7 +116,7 @@ CODES: dict[str, tuple[str, str]] = {
     ),
     MUSICGEN_NEEDS_CUDA: (
         "MusicGen model needs a CUDA GPU",
-        "The model was saved quantized for CUDA (bitsandbytes) or `device=\"cuda\"` was "
+        'The model was saved quantized for CUDA (bitsandbytes) or `device="cuda"` was '
         "asked for, and torch sees no GPU here. Use the float32 release or a GPU machine.",
     ),
     MUSICGEN_NOT_INSTALLED: (

@@ -175,7 +175,10 @@ CONSTRUCTORS = CONSTRUCTORS + (
                 max=4.0,
             ),
             Param(
-                "device", "choice", "auto", "where to run: auto (GPU when present)",
+                "device",
+                "choice",
+                "auto",
+                "where to run: auto (GPU when present)",
                 choices=("auto", "cpu", "cuda"),
             ),  # fmt: skip
             Param(

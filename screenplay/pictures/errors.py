@@ -122,7 +122,7 @@ CODES: dict[str, tuple[str, str]] = {
     DIFFUSION_NEEDS_CUDA: (
         "diffusion model needs a CUDA GPU",
         "The model can only run on an NVIDIA GPU (it was saved quantized with bitsandbytes, "
-        "its tensors were serialized on a CUDA device, or `device=\"cuda\"` was asked for) "
+        'its tensors were serialized on a CUDA device, or `device="cuda"` was asked for) '
         "and torch sees no CUDA device here. Use a float16/float32 pipeline, or build on a "
         "machine with a GPU.",
     ),

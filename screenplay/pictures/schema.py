@@ -246,7 +246,9 @@ def _diffusion_params(kind: str) -> tuple[Param, ...]:
             min=0,
             max=2048,
         ),
-        Param("device", "choice", "auto", "Where to run: auto (GPU when present).", choices=DEVICES),
+        Param(
+            "device", "choice", "auto", "Where to run: auto (GPU when present).", choices=DEVICES
+        ),
     )
 
 

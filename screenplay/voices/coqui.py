@@ -36,7 +36,7 @@ import numpy as np
 from screenplay.backends import weights
 from screenplay.backends.protocols import BackendError
 from screenplay.voices import errors
-from screenplay.voices.engines import Engine, Raw
+from screenplay.voices.engines import ENGINES, Engine, Raw
 
 #: The model a coqui(...) voice uses unless `model=` says otherwise (Coqui's name).
 DEFAULT_COQUI_MODEL = "tts_models/multilingual/multi-dataset/xtts_v2"
@@ -57,7 +57,8 @@ def import_tts() -> str:
         reason = " ".join(str(exc).split())[:240] or type(exc).__name__
         raise BackendError(
             errors.COQUI_NOT_INSTALLED,
-            f"coqui(...) voices need the coqui-tts package, which cannot be imported here: {reason}",
+            "coqui(...) voices need the coqui-tts package, which cannot be imported here: "
+            + reason,
             "install coqui-tts with a torchaudio built for this torch (see `screenplay explain "
             "SP0430`), or give this character a piper(...) voice",
         ) from None
@@ -209,3 +210,6 @@ class Coqui(Engine):
         sr = int(getattr(getattr(tts, "synthesizer", None), "output_sample_rate", 0) or 24000)
         audio = np.asarray(wav, dtype=np.float32).reshape(-1)
         return Raw(audio, sr, alphabet="ipa", ipa_words=ipa_words(text, self.language(params)))
+
+
+ENGINES[Coqui.name] = Coqui()

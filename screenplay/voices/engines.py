@@ -834,8 +834,6 @@ class Piper(Engine):
 
 ENGINES: dict[str, Engine] = {e.name: e for e in (Piper(), Flite(), Festival(), Espeak())}
 
-# Coqui TTS (optional, model weights on disk): defined in its own module, which
-# imports Engine and Raw from here, hence the import at the end.
-from screenplay.voices.coqui import Coqui  # noqa: E402
-
-ENGINES[Coqui.name] = Coqui()
+# Coqui TTS (optional, model weights on disk) lives in its own module, which imports
+# Engine and Raw from here and adds itself to ENGINES; hence the import at the end.
+import screenplay.voices.coqui  # noqa: E402,F401

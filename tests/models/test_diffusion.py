@@ -30,7 +30,9 @@ def test_set_is_generated_cached_and_cover_fitted(tiny_sd: Path, tmp_path: Path)
     assert frame.shape == (180, 320, 3)
     again = diffusion.backend().set(_spec("set", tiny_sd, prompt="an empty room"), SCENE, cache)
     assert np.array_equal(again.image, s.image) and cache.hits["sets"] >= 1
-    other = diffusion.backend().set(_spec("set", tiny_sd, prompt="an empty room", seed=4), SCENE, cache)
+    other = diffusion.backend().set(
+        _spec("set", tiny_sd, prompt="an empty room", seed=4), SCENE, cache
+    )
     assert not np.array_equal(other.image, s.image)  # the seed is the identity
 
 
@@ -50,15 +52,21 @@ def test_face_without_landmarks_is_an_oval_still(tiny_sd: Path, tmp_path: Path) 
 
 def test_plan_per_device(tiny_sd: Path) -> None:
     pipe = diffusion.load_pipeline(tiny_sd, "cpu")
-    p = diffusion.plan({"steps": 0, "guidance": -1.0, "size": 0, "device": "cpu"}, pipe, "face", "x", tiny_sd)
+    p = diffusion.plan(
+        {"steps": 0, "guidance": -1.0, "size": 0, "device": "cpu"}, pipe, "face", "x", tiny_sd
+    )
     assert (p.device, p.steps, p.guidance, p.width, p.height) == ("cpu", 12, 7.0, 48, 64)
-    turbo = diffusion.plan({"size": 128, "device": "cpu"}, pipe, "set", "stabilityai/sd-turbo", tiny_sd)
+    turbo = diffusion.plan(
+        {"size": 128, "device": "cpu"}, pipe, "set", "stabilityai/sd-turbo", tiny_sd
+    )
     assert (turbo.steps, turbo.guidance, turbo.width, turbo.height) == (2, 0.0, 128, 64)
 
 
 def test_missing_weights_say_where_to_put_them(no_models_env: Path) -> None:
     with pytest.raises(BackendError) as e:
-        diffusion.backend().set(_spec("set", "someone/sd-nothing"), SCENE, Cache(no_models_env / "c"))
+        diffusion.backend().set(
+            _spec("set", "someone/sd-nothing"), SCENE, Cache(no_models_env / "c")
+        )
     assert e.value.code == "SP0530"
     assert "someone--sd-nothing" in e.value.help and "models--someone--sd-nothing" in e.value.help
 
@@ -87,9 +95,7 @@ def test_cuda_only_model_on_a_cpu_machine(tiny_sd: Path, tmp_path: Path) -> None
     assert e.value.code == "SP0532"
 
 
-def test_reference_photo_without_ip_adapter_weights(
-    tiny_sd: Path, no_models_env: Path
-) -> None:
+def test_reference_photo_without_ip_adapter_weights(tiny_sd: Path, no_models_env: Path) -> None:
     from PIL import Image
 
     ref = no_models_env / "me.png"

@@ -60,7 +60,10 @@ def test_missing_weights_are_reported_at_the_declarations(
     out = tmp_path / "tiny.mp4"
     res = build(film, out, quality="preview", cache=Cache(tmp_path / "c"))
     assert not res.ok and not out.exists()
-    assert sorted(_where(res, "SP0530")) == [(5, 5), (7, 5)]  # the face: line, the set's declaration
+    assert sorted(_where(res, "SP0530")) == [
+        (5, 5),
+        (7, 5),
+    ]  # the face: line, the set's declaration
     assert _where(res, "SP0630") == [(9, 5)]  # the cue's declaration
     # coqui-tts: not importable on CPU-torch machines (SP0430), else the model is missing
     coqui = _where(res, "SP0430") or _where(res, "SP0431")
@@ -89,9 +92,7 @@ def test_film_with_diffusion_set_and_face_and_musicgen_cue(
     with av.open(str(out)) as c:
         frames = [f.to_ndarray(format="rgb24") for f in c.decode(video=0)]
     with av.open(str(out)) as c:
-        audio = np.concatenate(
-            [f.to_ndarray().reshape(-1) for f in c.decode(audio=0)]
-        )
+        audio = np.concatenate([f.to_ndarray().reshape(-1) for f in c.decode(audio=0)])
     assert frames[0].shape == (72, 128, 3)
     assert float(np.abs(audio).max()) > 0.01  # music and voice on the soundtrack
     if (keep := Path("/tmp/models-look")).parent.is_dir() and keep.exists():
