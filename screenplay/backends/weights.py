@@ -176,9 +176,9 @@ def quiet() -> Iterator[None]:
         except Exception:  # library absent: nothing to silence
             pass
     try:
-        from huggingface_hub.utils import disable_progress_bars
+        import huggingface_hub.utils as hub_utils
 
-        disable_progress_bars()
+        hub_utils.disable_progress_bars()  # type: ignore[attr-defined]
     except Exception:
         pass
     try:

@@ -111,9 +111,10 @@ def load_model(folder: Path, device: str) -> tuple[Any, Any]:
                 from transformers import AutoTokenizer, MusicgenForConditionalGeneration
 
                 dtype = torch.float16 if device == "cuda" else torch.float32
-                model = MusicgenForConditionalGeneration.from_pretrained(
+                model: Any = MusicgenForConditionalGeneration.from_pretrained(
                     folder, dtype=dtype, local_files_only=True
-                ).to(device)
+                )
+                model = model.to(device)
                 model.eval()
                 tokenizer = AutoTokenizer.from_pretrained(folder, local_files_only=True)
             except Exception as exc:

@@ -186,11 +186,11 @@ def load_pipeline(folder: Path, device: str) -> Any:
                 from diffusers import AutoPipelineForText2Image, DiffusionPipeline
 
                 try:
-                    pipe = AutoPipelineForText2Image.from_pretrained(
+                    pipe = AutoPipelineForText2Image.from_pretrained(  # type: ignore[no-untyped-call]
                         folder, torch_dtype=dtype, local_files_only=True
                     )
                 except ValueError:  # a pipeline class AutoPipeline does not map
-                    pipe = DiffusionPipeline.from_pretrained(
+                    pipe = DiffusionPipeline.from_pretrained(  # type: ignore[no-untyped-call]
                         folder, torch_dtype=dtype, local_files_only=True
                     )
                 pipe = pipe.to(device)
@@ -241,7 +241,7 @@ def _ip_adapter(pipe: Any, params: dict[str, Any], cache: Cache | None) -> tuple
             (found.path / sub).glob("ip-adapter*.bin")
         )
         plain = [c for c in cands if "plus" not in c.name and "face" not in c.name]
-        weight = (plain or cands or [None])[0]
+        weight = (plain or cands)[0] if (plain or cands) else None
     if found is None or weight is None:
         where = "\n  ".join(weights.places(name))
         raise BackendError(
