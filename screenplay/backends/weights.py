@@ -71,7 +71,7 @@ def places(name: str, *, coqui: bool = False) -> list[str]:
         out.append(name)
     for d in model_dirs():
         out.append(str(d / name.replace("/", "--")))
-    if "/" in name and not _looks_like_path(name):
+    if name.count("/") == 1 and not _looks_like_path(name):
         out.append(f"{hf_cache_dir()}/models--{name.replace('/', '--')}")
     if coqui:
         out.append(str(coqui_dir() / name.replace("/", "--")))
@@ -237,6 +237,28 @@ def identity_of(name: str) -> str:
         return model_identity(found.path, Cache()) if found is not None else ""
     except (OSError, ValueError):
         return ""
+
+
+#: (constructor, kinds, default model, Coqui naming) of every model backend, for listings.
+MODEL_BACKENDS: tuple[tuple[str, str, bool], ...] = (
+    ("diffusion (face, set)", "stabilityai/sd-turbo", False),
+    ("musicgen (music)", "facebook/musicgen-small", False),
+    ("coqui (voice)", "tts_models/multilingual/multi-dataset/xtts_v2", True),
+)
+
+
+def model_status() -> list[tuple[str, str, str]]:
+    """(constructor, default model, "found at …" or "needs weights at …") per model backend."""
+    rows = []
+    for ctor, model, coqui in MODEL_BACKENDS:
+        found = locate(model, coqui=coqui)
+        where = (
+            f"found at {found.path}"
+            if found is not None
+            else "needs weights at " + " or ".join(places(model, coqui=coqui))
+        )
+        rows.append((ctor, model, where))
+    return rows
 
 
 def torch_device() -> str:
