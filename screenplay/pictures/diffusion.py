@@ -116,8 +116,9 @@ def _device(params: dict[str, Any]) -> str:
 
 def _require_diffusers() -> None:
     try:
-        import diffusers  # noqa: F401
-        import torch  # noqa: F401
+        with weights.quiet():  # transformers chats about optional image processors on import
+            import diffusers  # noqa: F401
+            import torch  # noqa: F401
     except Exception as exc:  # missing, or a broken install that fails on import
         raise BackendError(
             errors.DIFFUSION_NOT_INSTALLED,

@@ -16,10 +16,10 @@ Title: Tiny Models
 Format: 128x72, 12 fps
 
 cast MAN
-    face: diffusion(prompt="a man", seed=7, model="{sd}")
+    face: diffusion(prompt="a man", seed=7, model="{sd}", steps=2)
     voice: {voice}
 set EMPTY ROOM
-    image: diffusion(prompt="an empty room at dusk", model="{sd}")
+    image: diffusion(prompt="an empty room at dusk", model="{sd}", steps=2)
 cue THEME
     music: musicgen(prompt="slow ambient piano", seed=3, model="{mg}", segment=1s)
 
