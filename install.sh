@@ -258,7 +258,7 @@ check("torch", torch_check)
 for mod in ("lark", "rich", "numpy", "av", "cv2", "scipy", "skimage", "PIL", "pretty_midi",
             "mido", "pyloudnorm", "onnxruntime", "piper", "transformers", "tokenizers", "gguf",
             "accelerate", "sentencepiece", "google.protobuf", "onnx", "matplotlib", "pytest",
-            "screenplay"):
+            "screenplay", "diffusers"):  # diffusers: the models extra (docs/models.md)
     check(mod, lambda mod=mod: version(mod))
 check("mediapipe face mesh", face_mesh)
 check("SmolLM2 GGUF",
