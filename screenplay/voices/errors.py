@@ -21,10 +21,13 @@ COQUI_NOT_A_MODEL = "SP0432"
 COQUI_NEEDS_CUDA = "SP0433"
 COQUI_NEEDS_SPEAKER = "SP0434"
 COQUI_FAILED = "SP0435"
+# vits(...) voices (screenplay.voices.vits, transformers' VitsModel)
+VITS_WEIGHTS_MISSING = "SP0436"
+VITS_NOT_A_MODEL = "SP0437"
 #: Problems of the voice itself (not of one line): reported once, at the `voice:` line.
 VOICE_DECLARATION_CODES = frozenset(
     {COQUI_NOT_INSTALLED, COQUI_WEIGHTS_MISSING, COQUI_NOT_A_MODEL, COQUI_NEEDS_CUDA,
-     COQUI_NEEDS_SPEAKER}
+     COQUI_NEEDS_SPEAKER, VITS_WEIGHTS_MISSING, VITS_NOT_A_MODEL}
 )  # fmt: skip
 
 CODES: dict[str, tuple[str, str]] = {
@@ -108,5 +111,18 @@ CODES: dict[str, tuple[str, str]] = {
     COQUI_FAILED: (
         "Coqui synthesis failed",
         "The model loaded but speaking the line failed; the message quotes the library's error.",
+    ),
+    VITS_WEIGHTS_MISSING: (
+        "VITS voice model not found",
+        "A `vits(...)` voice names a model that is not on this machine; nothing is "
+        "downloaded at build time. Put the model folder (config.json, model.safetensors, "
+        "vocab.json and tokenizer_config.json, as save_pretrained writes them; e.g. an "
+        "MMS-TTS voice such as facebook/mms-tts-eng) beside the film and give its path, or in "
+        "$SCREENPLAY_MODELS, or keep it in the local Hugging Face cache.",
+    ),
+    VITS_NOT_A_MODEL: (
+        "folder is not a VITS voice",
+        "The folder has no config.json with model_type 'vits', or transformers cannot load "
+        "the weights or the tokenizer in it.",
     ),
 }

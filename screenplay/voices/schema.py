@@ -155,5 +155,32 @@ CONSTRUCTORS += (
     ),
 )
 
+CONSTRUCTORS += (
+    Constructor(
+        name="vits",
+        kind="voice",
+        params=(
+            Param(
+                "model",
+                "model",
+                "facebook/mms-tts-eng",
+                "a VITS model folder (transformers VitsModel, e.g. an MMS-TTS voice) relative "
+                "to the film, or an id found in $SCREENPLAY_MODELS or the Hugging Face cache; "
+                "never downloaded",
+            ),
+            Param("language", "str", "en", "the language the model reads (for script checks)"),
+            Param("seed", "int", 0, "fixes the model's sampling noise so lines repeat", min=0),
+            *_common(),
+        ),
+        doc=(
+            "A VITS neural voice run by transformers (MMS-TTS voices in 1,100 languages, "
+            "Coqui-style VITS exports), with lip-sync timings from the model's own "
+            "durations. Needs weights at $SCREENPLAY_MODELS/facebook--mms-tts-eng or in the "
+            "local Hugging Face cache."
+        ),
+        module=_IMPL,
+    ),
+)
+
 #: Names of the constructors above, for quick membership tests.
 ENGINE_NAMES: tuple[str, ...] = tuple(c.name for c in CONSTRUCTORS)

@@ -30,3 +30,10 @@ def no_models_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hf"))
     monkeypatch.setenv("TTS_HOME", str(tmp_path / "tts"))
     return tmp_path
+
+
+@pytest.fixture(scope="session")
+def tiny_vits(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from tests.models.tiny import make_vits
+
+    return make_vits(tmp_path_factory.mktemp("models") / "tiny-vits")

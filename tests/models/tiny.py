@@ -171,3 +171,41 @@ def make_musicgen(folder: Path) -> Path:
     model.save_pretrained(folder)
     _word_tokenizer(folder, words)
     return folder
+
+
+def make_vits(folder: Path) -> Path:
+    """A VITS voice (transformers VitsModel) with a letter vocabulary, 16 kHz, hop 64."""
+    import torch
+    from transformers import VitsConfig, VitsModel, VitsTokenizer
+
+    torch.manual_seed(0)
+    letters = list("abcdefghijklmnopqrstuvwxyz' ")
+    vocab = {"<pad>": 0, **{c: i + 1 for i, c in enumerate(letters)}}
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "vocab.json").write_text(json.dumps(vocab), encoding="utf-8")
+    tok = VitsTokenizer(str(folder / "vocab.json"), add_blank=True, normalize=True, phonemize=False)
+    tok.save_pretrained(folder)
+    config = VitsConfig(
+        vocab_size=len(vocab),
+        hidden_size=16,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        ffn_dim=16,
+        flow_size=16,
+        spectrogram_bins=33,
+        upsample_initial_channel=16,
+        upsample_rates=[8, 8],
+        upsample_kernel_sizes=[16, 16],
+        resblock_kernel_sizes=[3],
+        resblock_dilation_sizes=[[1, 3]],
+        duration_predictor_filter_channels=16,
+        duration_predictor_num_flows=1,
+        prior_encoder_num_flows=1,
+        prior_encoder_num_wavenet_layers=1,
+        posterior_encoder_num_wavenet_layers=1,
+        depth_separable_num_layers=1,
+        sampling_rate=16000,
+        pad_token_id=0,
+    )
+    VitsModel(config).save_pretrained(folder)
+    return folder
