@@ -244,6 +244,7 @@ MODEL_BACKENDS: tuple[tuple[str, str, bool], ...] = (
     ("diffusion (face, set)", "stabilityai/sd-turbo", False),
     ("musicgen (music)", "facebook/musicgen-small", False),
     ("coqui (voice)", "tts_models/multilingual/multi-dataset/xtts_v2", True),
+    ("vits (voice)", "facebook/mms-tts-eng", False),
 )
 
 

@@ -76,10 +76,11 @@ def _load(folder: Path) -> tuple[Any, Any]:
                     model.eval()
                     tok = AutoTokenizer.from_pretrained(folder, local_files_only=True)
                 except Exception as exc:
+                    why = str(exc).splitlines()[0][:200] if str(exc) else ""
                     raise BackendError(
                         errors.VITS_NOT_A_MODEL,
                         f"transformers cannot load {folder} as a VITS voice: "
-                        f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}",
+                        f"{type(exc).__name__}: {why}",
                         "check that config.json, the weights and vocab.json are complete",
                     ) from None
             got = _MODELS[key] = (model, tok)
