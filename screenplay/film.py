@@ -30,6 +30,7 @@ class CastMember:
     span: Span | None  # the declaration, or the first cue for auto-cast members
     speaks: bool = False
     face_span: Span | None = None  # the `face:` line, where a broken picture is reported
+    voice_span: Span | None = None  # the `voice:` line, where a voice's missing model is reported
 
 
 @dataclass

@@ -62,8 +62,10 @@ class Param:
 
     ``type`` is one of ``"str"``, ``"int"``, ``"float"``, ``"bool"``,
     ``"duration"`` (seconds; the source may write ``2s``, ``500ms``),
-    ``"path"`` (a file relative to the film), or ``"choice"`` (one of
-    ``choices``).  ``min``/``max`` bound numbers.
+    ``"path"`` (a file relative to the film), ``"model"`` (a model folder relative to
+    the film, or an id looked up by :mod:`screenplay.backends.weights`; the spec
+    also gets ``<name>_files``, the digest of the model's files), or ``"choice"``
+    (one of ``choices``).  ``min``/``max`` bound numbers.
     """
 
     name: str

@@ -131,4 +131,14 @@ def run(args: argparse.Namespace) -> int:
     for name, (ok, info) in status.items():
         e.add_row(name, "[green]yes[/]" if ok else "[red]no[/]", info)
     console.print(e)
+
+    from screenplay.backends.weights import model_status
+
+    m = Table(title="Model backends (docs/models.md): weights are never downloaded")
+    m.add_column("constructor", style="bold")
+    m.add_column("default model", overflow="fold")
+    m.add_column("weights", overflow="fold")
+    for ctor, model, where in model_status():
+        m.add_row(ctor, model, where)
+    console.print(m)
     return 0

@@ -22,6 +22,12 @@ UNKNOWN_INSTRUMENT = "SP0610"
 BAD_VALUE = "SP0611"
 OFFSET_PAST_END = "SP0612"
 STRETCH_FAILED = "SP0613"
+# musicgen(...) cues (screenplay.music.musicgen): SP0630–SP0639
+MUSICGEN_WEIGHTS_MISSING = "SP0630"
+MUSICGEN_NOT_A_MODEL = "SP0631"
+MUSICGEN_NEEDS_CUDA = "SP0632"
+MUSICGEN_NOT_INSTALLED = "SP0633"
+MUSICGEN_FAILED = "SP0634"
 
 CODES: dict[str, tuple[str, str]] = {
     UNKNOWN_KEY: (
@@ -92,5 +98,35 @@ CODES: dict[str, tuple[str, str]] = {
     STRETCH_FAILED: (
         "time-stretch failed",
         "SoX could not time-stretch the decoded audio; its error output is shown.",
+    ),
+    MUSICGEN_WEIGHTS_MISSING: (
+        "MusicGen weights not found",
+        "A `musicgen(...)` cue names a model that is not on this machine, and nothing is "
+        "downloaded at build time. Put the model folder (config.json, model.safetensors, "
+        "tokenizer and preprocessor files, as `save_pretrained` writes them) beside the film "
+        "and give its path, or in $SCREENPLAY_MODELS (~/.cache/screenplay/models) named like "
+        "the id (facebook--musicgen-small), or keep the snapshot in the local Hugging Face "
+        "cache. The message lists every place searched.",
+    ),
+    MUSICGEN_NOT_A_MODEL: (
+        "folder is not a MusicGen model",
+        "The model folder exists but is not a MusicGen text-to-music model "
+        "(MusicgenForConditionalGeneration with a text tokenizer): its config.json has another "
+        "model_type, or weights or tokenizer files are missing or damaged.",
+    ),
+    MUSICGEN_NEEDS_CUDA: (
+        "MusicGen model needs a CUDA GPU",
+        'The model was saved quantized for CUDA (bitsandbytes) or `device="cuda"` was '
+        "asked for, and torch sees no GPU here. Use the float32 release or a GPU machine.",
+    ),
+    MUSICGEN_NOT_INSTALLED: (
+        "MusicGen needs torch and transformers",
+        "`musicgen(...)` cues run through transformers' MusicgenForConditionalGeneration; "
+        "torch or transformers cannot be imported here. Run install.sh.",
+    ),
+    MUSICGEN_FAILED: (
+        "MusicGen generation failed",
+        "The model loaded but generating the cue failed (out of memory, a broken "
+        "component); the message quotes the library's error.",
     ),
 }

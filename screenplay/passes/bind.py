@@ -359,6 +359,13 @@ def synthesize(
             r = results[i]
             yield ln, (BackendError(*r[1:]) if r[0] == "error" else r)
 
+    # a voice whose model is missing is the `voice:` line's fault, reported there once
+    from screenplay.voices.errors import VOICE_DECLARATION_CODES
+
+    voice_spans = {
+        id(m.voice): m.voice_span for m in bound.film.cast.values() if m.voice and m.voice_span
+    }
+    reported: set[tuple[int, str]] = set()
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         spoken = (
             remote()
@@ -370,6 +377,12 @@ def synthesize(
             if progress:
                 progress(done, len(todo))
             if isinstance(result, BackendError):
+                decl = voice_spans.get(id(ln.voice))
+                if result.code in VOICE_DECLARATION_CODES and decl is not None:
+                    if (id(ln.voice), result.code) not in reported:
+                        reported.add((id(ln.voice), result.code))
+                        diags.error(result.code, decl, result.message, result.help, "this voice")
+                    continue
                 diags.error(
                     result.code, ln.span, result.message, result.help, "cannot speak this line"
                 )
@@ -439,7 +452,9 @@ def load_pictures(bound: Bound, cache: Cache, diags: Diagnostics) -> None:
             if ln.face is not None:
                 specs.append(("face", ln.face, face_spans.get(id(ln.face), ln.span), None))
         if b.set is not None and b.set.spec is not None:
-            specs.append(("set", b.set.spec, b.span, b.set.scene))
+            # a declared set's broken picture is its declaration's fault, not the heading's
+            where = b.set.span if b.set.declared and b.set.span is not None else b.span
+            specs.append(("set", b.set.spec, where, b.set.scene))
     for kind, spec, span, scene in specs:
         ident = hash((kind, repr(spec.cache_key())))
         if ident in seen:

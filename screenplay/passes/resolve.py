@@ -291,6 +291,7 @@ def _declare_cast(film: Film, el: ast.Declaration, builder: SpecBuilder) -> None
         declared=True,
         span=el.name_span or el.span,
         face_span=face_prop.span if (face_prop := el.prop("face")) is not None else None,
+        voice_span=voice_prop.span if (voice_prop := el.prop("voice")) is not None else None,
     )
 
 

@@ -208,6 +208,13 @@ class SpecBuilder:
         if ctor.param("seed") is not None and "seed" not in given:
             params["seed"] = derived_seed(kind, owner)
         params.update(given)
+        for p in ctor.params:
+            if p.type == "model" and isinstance(params.get(p.name), str):
+                # the weights' hashes are part of the spec, so every cache keyed on it
+                # (rendered segments included) follows a model replaced in place
+                from screenplay.backends.weights import identity_of
+
+                params[f"{p.name}_files"] = identity_of(params[p.name])
         return make_spec(kind, ctor.name, params, label=label)
 
     def _args(
@@ -283,6 +290,12 @@ class SpecBuilder:
                 return _BAD
             path = found
             v = path
+        elif t == "model":
+            if not isinstance(value, ast.Str | ast.Name):
+                return self._type_error(param, value, where, "a model folder or id in quotes")
+            v = self.model_ref(value)
+            if v is _BAD:
+                return _BAD
         elif t == "choice":
             if not isinstance(value, ast.Str | ast.Name):
                 return self._type_error(param, value, where, "one of " + ", ".join(param.choices))
@@ -312,6 +325,22 @@ class SpecBuilder:
                 )
                 return _BAD
         return v
+
+    def model_ref(self, value: ast.Str | ast.Name) -> Any:
+        """A ``model=`` value: a folder beside the film becomes its absolute path, else the id.
+
+        Model weights are looked up by the engine (``screenplay.backends.weights``);
+        only a folder that exists relative to the film is resolved here, through the
+        same project confinement as any other user path (SP0809).
+        """
+        raw = str(value.value)
+        if not raw.startswith(("/", ".", "~")) and not (self.base_dir / raw).exists():
+            return raw  # an id: the engine looks in $SCREENPLAY_MODELS and the hub cache
+        try:
+            return str(resolve_user_path(self.base_dir, raw))
+        except UserPathError as e:
+            self.diags.error(e.code, value.span, e.message, e.help, "cannot use this path")
+            return _BAD
 
     def _type_error(self, param: Param, value: ast.Value, where: str, expected: str) -> Any:
         self.diags.report(

@@ -195,6 +195,10 @@ class PictureEngine:
             )
         if spec.constructor == "file":
             return _photo_face(_path(spec), cache)
+        if spec.constructor == "diffusion":  # generated, then animated like a photo
+            from screenplay.pictures.diffusion import backend as diffusion
+
+            return diffusion().face(spec, cache)
         raise BackendError(
             BAD_PICTURE_PARAM,
             f"unknown face constructor '{spec.constructor}'",
@@ -202,6 +206,10 @@ class PictureEngine:
         )
 
     def set(self, spec: AssetSpec, scene: SceneInfo, cache: Cache) -> ProceduralSet | FileSet:
+        if spec.constructor == "diffusion":
+            from screenplay.pictures.diffusion import backend as diffusion
+
+            return diffusion().set(spec, scene, cache)
         if spec.constructor == "file":
             from screenplay.pictures.photo import load_image
 
@@ -218,9 +226,9 @@ def light_tint(scene: SceneInfo, spec: AssetSpec | None = None) -> tuple[float, 
     Procedural sets tint everything by their time of day (warm at dusk, blue
     at night); multiplying a face's RGB by the same tint keeps a close-up
     from looking pasted on.  ``light=`` in a room/exterior spec wins over the
-    heading; picture files are not graded (1, 1, 1).
+    heading; picture files and generated (diffusion) sets are not graded (1, 1, 1).
     """
-    if spec is not None and spec.constructor == "file":
+    if spec is not None and spec.constructor in ("file", "diffusion"):  # pictures carry their light
         return (1.0, 1.0, 1.0)
     light = spec.get("light", "auto") if spec is not None else "auto"
     if light in (None, "auto"):

@@ -30,6 +30,14 @@ SHEET_EMPTY = "SP0507"
 SHEET_WRITE_FAILED = "SP0508"
 TWO_FACES = "SP0510"
 FACE_TOO_SMALL = "SP0511"
+# diffusion(...) faces and sets (screenplay.pictures.diffusion): SP0530–SP0539
+DIFFUSION_WEIGHTS_MISSING = "SP0530"
+DIFFUSION_NOT_A_PIPELINE = "SP0531"
+DIFFUSION_NEEDS_CUDA = "SP0532"
+DIFFUSION_NO_FACE = "SP0533"
+DIFFUSION_NOT_INSTALLED = "SP0534"
+IP_ADAPTER_MISSING = "SP0535"
+DIFFUSION_FAILED = "SP0536"
 
 CODES: dict[str, tuple[str, str]] = {
     MISSING_IMAGE: (
@@ -94,6 +102,55 @@ CODES: dict[str, tuple[str, str]] = {
         "The face in a `face:` photo is narrower than 64 pixels (cheek to cheek), too "
         "few to warp lips and lids convincingly, and a close-up would enlarge it into a "
         "blur. Use a larger photo of the person, or crop closer to the face.",
+    ),
+    DIFFUSION_WEIGHTS_MISSING: (
+        "diffusion model weights not found",
+        "A `diffusion(...)` face or set names a model that is not on this machine. Nothing "
+        "is ever downloaded at build time: the weights must be a diffusers pipeline folder "
+        "(with model_index.json) given as a path relative to the film, a folder in "
+        "$SCREENPLAY_MODELS (or ~/.cache/screenplay/models) named like the model id, or a "
+        "snapshot already in the local Hugging Face cache (~/.cache/huggingface/hub). The "
+        "message lists every place that was searched.",
+    ),
+    DIFFUSION_NOT_A_PIPELINE: (
+        "folder is not a diffusion pipeline",
+        "The model folder exists but diffusers cannot load it as a text-to-image pipeline: "
+        "there is no model_index.json (a single .safetensors checkpoint, a LoRA or a lone "
+        "UNet is not a pipeline), or a component is missing or damaged. Save the pipeline "
+        "with `pipe.save_pretrained(folder)` or copy the whole hub snapshot.",
+    ),
+    DIFFUSION_NEEDS_CUDA: (
+        "diffusion model needs a CUDA GPU",
+        "The model can only run on an NVIDIA GPU (it was saved quantized with bitsandbytes, "
+        'its tensors were serialized on a CUDA device, or `device="cuda"` was asked for) '
+        "and torch sees no CUDA device here. Use a float16/float32 pipeline, or build on a "
+        "machine with a GPU.",
+    ),
+    DIFFUSION_NO_FACE: (
+        "no face found in a generated face",
+        "Face landmarks (MediaPipe face mesh) found no face in the image a `diffusion(...)` "
+        "face generated, so it cannot talk or blink: it is shown as a still with an oval "
+        "cut-out. Ask for a frontal head-and-shoulders portrait in the prompt, try another "
+        "seed, or use a stronger model (random or tiny test weights never draw a face).",
+    ),
+    DIFFUSION_NOT_INSTALLED: (
+        "diffusers is not installed",
+        "`diffusion(...)` faces and sets need the optional `diffusers` package (and torch). "
+        "Install the models extra: `pip install -e '.[models]'`.",
+    ),
+    IP_ADAPTER_MISSING: (
+        "IP-Adapter weights not found",
+        "A `diffusion(...)` face gives `reference=` (a photo that keeps the character's "
+        "identity), which needs IP-Adapter weights, and none were found at `ip_adapter=`. "
+        "Put the h94/IP-Adapter folder (models/ip-adapter_sd15.safetensors and "
+        "models/image_encoder/ for SD 1.x/2.x; sdxl_models/ for SDXL) in $SCREENPLAY_MODELS "
+        "or the Hugging Face cache, or drop `reference=`.",
+    ),
+    DIFFUSION_FAILED: (
+        "diffusion generation failed",
+        "The pipeline loaded but generating the picture failed (out of memory, a size the "
+        "model cannot take, a broken component). The message quotes the library's error. "
+        "Try a smaller `size=`, fewer `steps=`, or another model.",
     ),
 }
 

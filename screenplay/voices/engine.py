@@ -198,12 +198,10 @@ def chunks(text: str, limit: int = MAX_CHUNK_CHARS) -> list[str]:
 def engine_version(spec: AssetSpec) -> str:
     eng = engine_for(spec)
     version = eng.version()
-    if spec.constructor == "piper":
-        # The model file is part of the voice: a new .onnx is a new voice.
-        from screenplay.voices.engines import Piper
-
-        assert isinstance(eng, Piper)
-        version += f" model {eng.model_version(_params(spec))}"
+    model_version = getattr(eng, "model_version", None)
+    if model_version is not None:
+        # The model file is part of the voice: a new .onnx (or Coqui checkpoint) is a new voice.
+        version += f" model {model_version(_params(spec))}"
     return version
 
 

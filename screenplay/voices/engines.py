@@ -833,3 +833,8 @@ class Piper(Engine):
 
 
 ENGINES: dict[str, Engine] = {e.name: e for e in (Piper(), Flite(), Festival(), Espeak())}
+
+# Coqui TTS (optional, model weights on disk) lives in its own module, which imports
+# Engine and Raw from here and adds itself to ENGINES; hence the import at the end.
+import screenplay.voices.coqui  # noqa: E402,F401
+import screenplay.voices.vits  # noqa: E402,F401  (VITS via transformers, same pattern)

@@ -120,5 +120,67 @@ CONSTRUCTORS: tuple[Constructor, ...] = (
     ),
 )
 
+CONSTRUCTORS += (
+    Constructor(
+        name="coqui",
+        kind="voice",
+        params=(
+            Param(
+                "model",
+                "model",
+                "tts_models/multilingual/multi-dataset/xtts_v2",
+                "a Coqui model folder (config.json + model.pth) relative to the film, or a "
+                "Coqui model name found in $SCREENPLAY_MODELS or ~/.local/share/tts; never "
+                "downloaded",
+            ),
+            Param("speaker_wav", "path", None, "a recording of the voice to clone (XTTS)"),
+            Param("speaker", "str", "", "speaker name of a multi-speaker model"),
+            Param("language", "str", "en", "language code for multilingual models"),
+            Param("seed", "int", 0, "fixes the model's sampling (XTTS) so lines repeat", min=0),
+            Param(
+                "device",
+                "choice",
+                "auto",
+                "where to run: auto (GPU when present)",
+                choices=("auto", "cpu", "cuda"),
+            ),
+            *_common(),
+        ),
+        doc=(
+            "Coqui TTS (coqui-tts): XTTS voice cloning from speaker_wav, or any local Coqui "
+            "model folder. Needs weights at $SCREENPLAY_MODELS/<model> or "
+            "~/.local/share/tts, and coqui-tts with a torchaudio matching torch."
+        ),
+        module=_IMPL,
+    ),
+)
+
+CONSTRUCTORS += (
+    Constructor(
+        name="vits",
+        kind="voice",
+        params=(
+            Param(
+                "model",
+                "model",
+                "facebook/mms-tts-eng",
+                "a VITS model folder (transformers VitsModel, e.g. an MMS-TTS voice) relative "
+                "to the film, or an id found in $SCREENPLAY_MODELS or the Hugging Face cache; "
+                "never downloaded",
+            ),
+            Param("language", "str", "en", "the language the model reads (for script checks)"),
+            Param("seed", "int", 0, "fixes the model's sampling noise so lines repeat", min=0),
+            *_common(),
+        ),
+        doc=(
+            "A VITS neural voice run by transformers (MMS-TTS voices in 1,100 languages, "
+            "Coqui-style VITS exports), with lip-sync timings from the model's own "
+            "durations. Needs weights at $SCREENPLAY_MODELS/facebook--mms-tts-eng or in the "
+            "local Hugging Face cache."
+        ),
+        module=_IMPL,
+    ),
+)
+
 #: Names of the constructors above, for quick membership tests.
 ENGINE_NAMES: tuple[str, ...] = tuple(c.name for c in CONSTRUCTORS)

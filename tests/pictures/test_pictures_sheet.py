@@ -151,11 +151,14 @@ def test_constructors_and_codes() -> None:
         ("set", "room"),
         ("set", "exterior"),
         ("set", "file"),
+        ("face", "diffusion"),  # model backends (docs/models.md)
+        ("set", "diffusion"),
     }
     for c in CONSTRUCTORS:
-        assert c.module == "screenplay.pictures.engine" and c.doc
+        module = "diffusion" if c.name == "diffusion" else "engine"
+        assert c.module == f"screenplay.pictures.{module}" and c.doc
         for p in c.params:
-            assert p.type in ("str", "int", "float", "bool", "path", "choice")
+            assert p.type in ("str", "int", "float", "bool", "path", "choice", "model")
             if p.type == "choice":
                 assert p.default in p.choices
     assert all(code.startswith("SP05") and len(code) == 6 for code in CODES)
