@@ -57,7 +57,7 @@ if TYPE_CHECKING:
 #: Bump whenever a change alters a segment's pixels or bytes (compositor,
 #: staged pictures in render/stage.py, bodies in pictures/figure.py, or encoder
 #: settings): it is part of every segment key.
-RENDERER_VERSION = 7
+RENDERER_VERSION = 8
 
 #: Eye openness is quantized to eighths: invisible in motion, and it bounds the
 #: number of distinct face images per shot.
@@ -71,6 +71,11 @@ _CARD_DIM = (178, 174, 168)
 _FRAME_MEMO_BYTES = 160 * 1024 * 1024
 
 _STILL = Camera()
+
+#: Set images kept for the life of the process (a render worker's later segments
+#: of the same scene reuse them): key → (asset provider, image).
+_SET_MEMO = 6
+_SETS: OrderedDict[tuple[Any, ...], tuple[Any, np.ndarray]] = OrderedDict()
 
 
 def held_picture(picture: Picture) -> Picture:
@@ -158,6 +163,14 @@ class Compositor:
         found = self._sets.get(key)
         if found is not None:
             return found
+        # Shared by the segments this process renders (a scene's shots use the same
+        # few scales): drawn, resized and blurred once per worker, not per segment.
+        wide_key = (key, self.width, self.height)
+        shared = _SETS.get(wide_key)
+        if shared is not None and shared[0] is self.assets:
+            _SETS.move_to_end(wide_key)
+            self._sets[key] = shared[1]
+            return shared[1]
         import cv2
         import numpy as np
 
@@ -171,7 +184,11 @@ class Compositor:
             img = cv2.GaussianBlur(img, (0, 0), sigma)
             img = cv2.convertScaleAbs(img, alpha=0.82)
         img = np.ascontiguousarray(img)
+        img.flags.writeable = False
         self._sets[key] = img
+        _SETS[wide_key] = (self.assets, img)
+        while len(_SETS) > _SET_MEMO:
+            _SETS.popitem(last=False)
         return img
 
     def camera_view(
@@ -421,11 +438,15 @@ class _PictureRenderer:
         self._at_rest: np.ndarray | None = None
         self._morph: Callable[[float], np.ndarray] | None = None
         p = picture
-        self.stage = None
+        self.stage: Any = None
         if isinstance(p, StagePicture):
             from screenplay.render.stage import StageRenderer
 
             self.stage = StageRenderer(comp, p, frames, held)
+        elif isinstance(p, MorphPicture):
+            from screenplay.render.stage import MorphStage
+
+            self.stage = MorphStage(comp, p, frames, retime_from, held)
         if isinstance(p, SpeakerPicture):
             self.performers = [_Performer(p.face, p.visemes, comp.closeup_box(), p.blink_seed)]
         elif isinstance(p, SplitPicture):
