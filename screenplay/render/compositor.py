@@ -53,6 +53,7 @@ if TYPE_CHECKING:
     import numpy as np
 
     from screenplay.render.assets import AssetProvider
+    from screenplay.render.stage import MorphStage, StageRenderer
 
 #: Bump whenever a change alters a segment's pixels or bytes (compositor,
 #: staged pictures in render/stage.py, bodies in pictures/figure.py, or encoder
@@ -436,9 +437,8 @@ class _PictureRenderer:
         self._faces: dict[tuple[Any, ...], np.ndarray] = {}
         self._boxes: dict[tuple[Any, ...], tuple[int, int, int, int] | None] = {}
         self._at_rest: np.ndarray | None = None
-        self._morph: Callable[[float], np.ndarray] | None = None
         p = picture
-        self.stage: Any = None
+        self.stage: StageRenderer | MorphStage | None = None
         if isinstance(p, StagePicture):
             from screenplay.render.stage import StageRenderer
 
@@ -502,14 +502,8 @@ class _PictureRenderer:
             return comp.camera_view(p.set, p.scene, p.camera, t, soft=True)
         if isinstance(p, SplitPicture):
             return self._split_background()
-        # MorphPicture: the face turns into the other over the whole shot.
-        bg = comp.camera_view(p.set, p.scene, _STILL, t, soft=True)
-        x, y, fw, fh = comp.closeup_box()
-        if self._morph is None:
-            self._morph = comp.assets.morph(p.source, p.target, fw, fh)
-        out = bg.copy()
-        over(out, _rgba(self._morph(t)), x, y)  # the provider eases
-        return out
+        # Staged pictures and morphs (render.stage) draw themselves in motion_at.
+        raise AssertionError(f"no motion layer for {type(p).__name__}")
 
     def _split_background(self) -> np.ndarray:
         if self._static is None:

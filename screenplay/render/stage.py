@@ -70,7 +70,8 @@ def sprite(comp: Compositor, fig: Figure, height_px: int, tint: Any) -> _Sprite:
     found = _SPRITES.get(key)
     if found is not None and found[0] is comp.assets:
         _SPRITES.move_to_end(key)
-        return found[1]
+        shared: _Sprite = found[1]
+        return shared
     made = _Sprite(comp, fig, height_px, tint)
     _SPRITES[key] = (comp.assets, made)
     while len(_SPRITES) > _SPRITE_MEMO:
@@ -389,8 +390,9 @@ class StageRenderer:
         shared = _PLATES.get(shared_key)
         if shared is not None and shared[0] is self.comp.assets:
             _PLATES.move_to_end(shared_key)
-            self._plates[breaths] = shared[1]
-            return shared[1]
+            plate: tuple[np.ndarray, list[Any]] = shared[1]
+            self._plates[breaths] = plate
+            return plate
         out = self._background().copy()
         boxes: list[Any] = [None] * len(self.p.figures)
         for n in self.order:
