@@ -16,8 +16,8 @@ if TYPE_CHECKING:
 
 
 def _executor(args: argparse.Namespace, console: Console) -> tuple[bool, Executor | None]:
-    from screenplay.variants import errors
     from screenplay.executor import ExecutorUnavailable, RayExecutor, make_executor
+    from screenplay.variants import errors
 
     if args.executor in (None, "local"):
         return True, None

@@ -41,6 +41,7 @@ from screenplay.film import Film, scene_info
 from screenplay.music.errors import FADE_TOO_LONG
 from screenplay.passes.resolve import auto_set
 from screenplay.passes.staging import Staged, Staging, stage
+from screenplay.staging.blocking import Mark
 from screenplay.staging.planner import ESTABLISH, LONG_LINE_S, camera_for, visible
 from screenplay.syntax.emphasis import StyledRun
 from screenplay.syntax.source import Span
@@ -289,7 +290,7 @@ class _Planner:
         marks = {n: staged.marks[n] for n in pres.present if n in staged.marks}
         text = " ".join(ln.text for ln in beat.lines) or beat.text
         if framing == "split":
-            return self._split(beat, spec, info, visemes)
+            return self._split(beat, spec, info, visemes, marks)
         camera = camera_for(framing, marks, subject, shoulder, text)
         if self.pending_move is not None:
             camera = _with_move(camera, self.pending_move)
@@ -327,9 +328,19 @@ class _Planner:
         return picture, framing, on_screen
 
     def _split(
-        self, beat: Beat, spec: AssetSpec, info: SceneInfo, visemes: dict[str, tuple[Timed, ...]]
+        self,
+        beat: Beat,
+        spec: AssetSpec,
+        info: SceneInfo,
+        visemes: dict[str, tuple[Timed, ...]],
+        marks: dict[str, Mark] | None = None,
     ) -> tuple[Picture, str, tuple[OnScreen, ...]]:
         left, right = (beat.lines + beat.lines)[:2]
+        # Each half shows the character on their own side of the scene (180-degree
+        # rule), whoever speaks first.
+        if marks and left.speaker in marks and right.speaker in marks:
+            if marks[left.speaker].x > marks[right.speaker].x:
+                left, right = right, left
         if left.face is None or right.face is None:
             return SetPicture(spec, info, Camera()), "wide", ()
         picture = SplitPicture(

@@ -234,15 +234,27 @@ def _seated(
             legs_colour,
         )
     if dress:
+        # The dress drapes over the raised knees and falls towards the floor (its
+        # top follows the knees: a polygon from the hips to the knees would have no
+        # height when the knees are up, and drew a 1-pixel line across the figure).
+        hem = floor - leg_w * 0.9
+        top = knee_y - leg_w * 0.25
         skirt = np.array(
             [
-                (cx - half * 0.7, hip_y - h * 0.06),
-                (cx + half * 0.7, hip_y - h * 0.06),
-                (cx + half * 0.95, knee_y + h * 0.05),
-                (cx - half * 0.95, knee_y + h * 0.05),
+                (cx - half * 0.62, top),
+                (cx + half * 0.62, top),
+                (cx + half * 0.98, hem),
+                (cx - half * 0.98, hem),
             ]
         )
-        _poly(canvas, skirt, cloth)
+        _poly(canvas, skirt, cloth * 0.96)
+        for side in (-1, 1):  # the cloth rounds over each knee
+            _ellipse(
+                canvas,
+                (cx + side * half * 0.38, top + leg_w * 0.3),
+                (leg_w * 0.7, leg_w * 0.45),
+                cloth,
+            )
     arm_w = half * 0.26
     for side in (-1, 1):
         sx = cx + side * (half - arm_w * 0.5)
@@ -306,41 +318,76 @@ def paste_bust(canvas: np.ndarray, bust_rgba: np.ndarray, b: Bust) -> None:
 
 
 def back_view(bust_rgba: np.ndarray, width: int, height: int) -> np.ndarray:
-    """The back of the head and a shoulder, ``width``×``height``, soft (out of focus).
+    """The back of the head and the shoulders, ``width``×``height``, soft (out of focus).
 
-    Hair and clothes colours come from the bust; the figure is seen from
-    behind against the light, so it is darker than its front.
+    Drawn from the character's own bust, so it reads as *that* person from
+    behind: the silhouette is the bust's outline mirrored (a head is the same
+    shape from both sides; long hair stays long), the skull is covered by the
+    hair colour, the nape and bare shoulders keep the skin, the clothes are the
+    bust's clothes without their front details.  The listener stands against
+    the light between the camera and the speaker, so the figure is darker than
+    its front, with a faint rim of light along its edge; the camera focuses on
+    the speaker, so it is blurred.  The shoulders fade out towards the sides of
+    the sprite instead of ending on a straight cut.
     """
     bh, bw = bust_rgba.shape[:2]
-    top = _top_row(bust_rgba[..., 3])
+    alpha = bust_rgba[..., 3]
+    top = _top_row(alpha)
     hair = _colour(bust_rgba, slice(top + 2, top + max(4, bh // 14)))
     cloth = _colour(bust_rgba, slice(bh - max(3, bh // 12), bh))
+    skin = _skin(bust_rgba)
+    rgb = bust_rgba[..., :3].astype(np.float32)
+    # Which of hair / skin / clothes each pixel of the bust is closest to.
+    refs = np.stack([hair, skin, cloth])
+    dist = ((rgb[:, :, None, :] - refs[None, None]) ** 2).sum(axis=3)
+    kind = dist.argmin(axis=2)
+    rows = np.arange(bh)[:, None]
+    # Proportions of the bust frame (BUST_H of the figure): chin and shoulder line.
+    chin = top + (0.135 / BUST_H) * bh
+    shoulder = chin + (0.06 / BUST_H) * bh
+    head = rows < chin
+    neck = (rows >= chin) & (rows < shoulder)
+    out = np.empty((bh, bw, 3), np.float32)
+    out[...] = cloth
+    is_hair = kind == 0
+    is_skin = kind == 1
+    # Long hair falls over the nape: in the neck rows, hair spans between its outer strands.
+    for r in range(max(0, int(chin)), min(bh, int(shoulder) + 1)):
+        cols = np.flatnonzero(is_hair[r] & (alpha[r] > 128))
+        if cols.size >= 2 and cols[-1] - cols[0] > bw * 0.15:
+            is_hair[r, cols[0] : cols[-1] + 1] = True
+    out[head | is_hair] = hair
+    # The nape is skin; below the shoulder line the back of the clothes has no
+    # collar, buttons or neckline, only the cloth (and bare arms of a dress).
+    out[neck & is_skin & ~is_hair] = skin * 0.8
+    # The crown catches the light; the hair darkens towards the nape.
+    shade = 1.08 - 0.25 * np.clip((rows - top) / max(1.0, chin - top), 0.0, 1.0)
+    out *= np.where(head | is_hair, shade, 1.0)[..., None]
+    back = np.dstack([np.clip(out * 0.62, 0, 255).astype(np.uint8), alpha])
+    back = np.ascontiguousarray(back[:, ::-1])  # seen from behind: mirrored
+    # Scale: the bust's width fills most of the sprite; the clothes continue down.
+    k = (width * 0.78) / bw
+    sw, sh = max(2, round(bw * k)), max(2, round(bh * k))
+    scaled = cv2.resize(back, (sw, sh), interpolation=cv2.INTER_AREA)
     canvas = np.zeros((height, width, 4), np.uint8)
-    cx, head_y = width * 0.5, height * 0.38
-    rx, ry = width * 0.22, height * 0.27
-    shoulders = np.array(
-        [
-            (cx - width * 0.62, height * 1.05),
-            (cx - width * 0.5, height * 0.8),
-            (cx - width * 0.22, height * 0.66),
-            (cx + width * 0.22, height * 0.66),
-            (cx + width * 0.5, height * 0.8),
-            (cx + width * 0.62, height * 1.05),
-        ]
-    )
-    _poly(canvas, shoulders, np.clip(cloth * 0.55, 0, 255))
-    neck = np.array(
-        [
-            (cx - rx * 0.5, head_y),
-            (cx + rx * 0.5, head_y),
-            (cx + rx * 0.6, height * 0.7),
-            (cx - rx * 0.6, height * 0.7),
-        ]
-    )
-    _poly(canvas, neck, np.clip(_skin(bust_rgba) * 0.45, 0, 255))
-    _ellipse(canvas, (cx, head_y), (rx, ry), np.clip(hair * 0.6, 0, 255))
-    sigma = max(1.0, height / 90)
-    blurred = cv2.GaussianBlur(canvas, (0, 0), sigma)
+    x0, y0 = (width - sw) // 2, round(height * 0.08) - round(top * k)
+    pad_l, pad_r = x0, width - sw - x0
+    pad_b = max(0, height - (y0 + sh))
+    # Shoulders and body go on beyond the bust's frame: extend its edge pixels.
+    big = cv2.copyMakeBorder(scaled, 0, pad_b, pad_l, pad_r, cv2.BORDER_REPLICATE)
+    ys0, ys1 = max(0, y0), min(height, y0 + big.shape[0])
+    canvas[ys0:ys1] = big[ys0 - y0 : ys1 - y0, :width]
+    # A faint rim of light where the silhouette meets the bright background.
+    a = canvas[..., 3].astype(np.float32) / 255.0
+    inner = cv2.erode(a, np.ones((5, 5), np.uint8), iterations=max(1, height // 240))
+    rim = np.clip(a - inner, 0.0, 1.0)[..., None]
+    lit = canvas[..., :3].astype(np.float32) * (1 + 0.35 * rim)
+    canvas[..., :3] = np.clip(lit, 0, 255).astype(np.uint8)
+    # Fade the shoulders out at the sprite's sides.
+    ramp = np.clip(np.minimum(np.arange(width), np.arange(width)[::-1]) / (width * 0.14), 0, 1)
+    canvas[..., 3] = (canvas[..., 3].astype(np.float32) * ramp[None, :]).astype(np.uint8)
+    sigma = max(1.0, height / 70)
+    blurred: np.ndarray = cv2.GaussianBlur(canvas, (0, 0), sigma)
     return blurred
 
 

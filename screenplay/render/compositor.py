@@ -54,11 +54,12 @@ if TYPE_CHECKING:
     import numpy as np
 
     from screenplay.render.assets import AssetProvider
+    from screenplay.render.stage import MorphStage, StageRenderer
 
 #: Bump whenever a change alters a segment's pixels or bytes (compositor,
 #: staged pictures in render/stage.py, bodies in pictures/figure.py, or encoder
 #: settings): it is part of every segment key.
-RENDERER_VERSION = 7
+RENDERER_VERSION = 8
 
 #: Eye openness is quantized to eighths: invisible in motion, and it bounds the
 #: number of distinct face images per shot.
@@ -72,6 +73,11 @@ _CARD_DIM = (178, 174, 168)
 _FRAME_MEMO_BYTES = 160 * 1024 * 1024
 
 _STILL = Camera()
+
+#: Set images kept for the life of the process (a render worker's later segments
+#: of the same scene reuse them): key → (asset provider, image).
+_SET_MEMO = 6
+_SETS: OrderedDict[tuple[Any, ...], tuple[Any, np.ndarray]] = OrderedDict()
 
 
 def held_picture(picture: Picture) -> Picture:
@@ -155,6 +161,14 @@ class Compositor:
         found = self._sets.get(key)
         if found is not None:
             return found
+        # Shared by the segments this process renders (a scene's shots use the same
+        # few scales): drawn, resized and blurred once per worker, not per segment.
+        wide_key = (key, self.width, self.height)
+        shared = _SETS.get(wide_key)
+        if shared is not None and shared[0] is self.assets:
+            _SETS.move_to_end(wide_key)
+            self._sets[key] = shared[1]
+            return shared[1]
         import cv2
         import numpy as np
 
@@ -168,7 +182,11 @@ class Compositor:
             img = cv2.GaussianBlur(img, (0, 0), sigma)
             img = cv2.convertScaleAbs(img, alpha=0.82)
         img = np.ascontiguousarray(img)
+        img.flags.writeable = False
         self._sets[key] = img
+        _SETS[wide_key] = (self.assets, img)
+        while len(_SETS) > _SET_MEMO:
+            _SETS.popitem(last=False)
         return img
 
     def camera_view(
@@ -390,13 +408,16 @@ class _PictureRenderer:
         self._faces: dict[tuple[Any, ...], np.ndarray] = {}
         self._boxes: dict[tuple[Any, ...], tuple[int, int, int, int] | None] = {}
         self._at_rest: np.ndarray | None = None
-        self._morph: Callable[[float], np.ndarray] | None = None
         p = picture
-        self.stage = None
+        self.stage: StageRenderer | MorphStage | None = None
         if isinstance(p, StagePicture):
             from screenplay.render.stage import StageRenderer
 
             self.stage = StageRenderer(comp, p, frames, held)
+        elif isinstance(p, MorphPicture):
+            from screenplay.render.stage import MorphStage
+
+            self.stage = MorphStage(comp, p, frames, retime_from, held)
         if isinstance(p, SpeakerPicture):
             self.performers = [_Performer(p.face, p.visemes, comp.closeup_box(), p.blink_seed)]
         elif isinstance(p, SplitPicture):
@@ -452,15 +473,8 @@ class _PictureRenderer:
             return comp.camera_view(p.set, p.scene, p.camera, t, soft=True)
         if isinstance(p, SplitPicture):
             return self._split_background()
-        # MorphPicture: the face turns into the other over the whole shot.
-        bg = comp.camera_view(p.set, p.scene, _STILL, t, soft=True)
-        x, y, fw, fh = comp.closeup_box()
-        assert isinstance(p, MorphPicture)
-        if self._morph is None:
-            self._morph = comp.assets.morph(p.source, p.target, fw, fh)
-        out = bg.copy()
-        over(out, _rgba(self._morph(t)), x, y)  # the provider eases
-        return out
+        # Staged pictures and morphs (render.stage) draw themselves in motion_at.
+        raise AssertionError(f"no motion layer for {type(p).__name__}")
 
     def _split_background(self) -> np.ndarray:
         if self._static is None:

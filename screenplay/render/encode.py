@@ -51,8 +51,8 @@ from screenplay.timeline import Timeline
 if TYPE_CHECKING:
     import numpy as np
 
-    from screenplay.render.assets import AssetProvider
     from screenplay.executor import Executor
+    from screenplay.render.assets import AssetProvider
 
 
 class StreamedSoundtrack(Protocol):

@@ -304,7 +304,10 @@ def encode_frames(
     """Encode frames ``indices`` to an H.264 MP4 at ``path``.
 
     ``stages`` (if given) accumulates seconds per stage: ``composite`` (the
-    frames drawn), ``convert`` (RGB → YUV 4:2:0) and ``encode`` (x264 + mux).
+    frames drawn), ``convert`` (RGB → YUV 4:2:0) and ``encode`` (x264 + mux),
+    wall clock, and the same stages' CPU time of the rendering thread as
+    ``composite_cpu``, ``convert_cpu``, ``encode_cpu`` (on a shared machine the
+    wall clock measures the neighbours; CPU time measures the work).
 
     Frames with equal keys are converted to YUV once and the same picture is
     handed to x264 again (which notices it barely changed and spends almost
@@ -334,42 +337,48 @@ def encode_frames(
         cc.color_trc = 13  # AVCOL_TRC_IEC61966_2_1 (sRGB)
         cc.color_range = 1  # AVCOL_RANGE_MPEG (limited)
         done = 0
-        clock = time.perf_counter
-        t_comp = t_conv = t_enc = 0.0
+        clock, cpu = time.perf_counter, time.thread_time
+        # [wall, cpu] per stage
+        t_comp, t_conv, t_enc = [0.0, 0.0], [0.0, 0.0], [0.0, 0.0]
         for n, i in enumerate(indices):
-            t0 = clock()
+            t0, c0 = clock(), cpu()
             key = key_of(i)
             vf = yuv_memo.get(key)
             if vf is None:
                 rgb = frame_of(i)
-                t1 = clock()
-                t_comp += t1 - t0
+                t1, c1 = clock(), cpu()
+                t_comp[0] += t1 - t0
+                t_comp[1] += c1 - c0
                 yuv = cv2.cvtColor(rgb, cv2.COLOR_RGB2YUV_I420)
                 vf = av.VideoFrame.from_ndarray(yuv, format="yuv420p")
                 yuv_memo[key] = vf
                 while len(yuv_memo) > memo_limit:
                     yuv_memo.popitem(last=False)
-                t0 = clock()
-                t_conv += t0 - t1
+                t0, c0 = clock(), cpu()
+                t_conv[0] += t0 - t1
+                t_conv[1] += c0 - c1
             else:
                 yuv_memo.move_to_end(key)
             vf.pts = n
             for packet in stream.encode(vf):
                 out.mux(packet)
-            t_enc += clock() - t0
+            t_enc[0] += clock() - t0
+            t_enc[1] += cpu() - c0
             done += 1
             if on_frames is not None and done == 12:
                 on_frames(done)
                 done = 0
-        t0 = clock()
+        t0, c0 = clock(), cpu()
         for packet in stream.encode(None):
             out.mux(packet)
-        t_enc += clock() - t0
+        t_enc[0] += clock() - t0
+        t_enc[1] += cpu() - c0
         if on_frames is not None and done:
             on_frames(done)
     if stages is not None:
-        for name, seconds in (("composite", t_comp), ("convert", t_conv), ("encode", t_enc)):
-            stages[name] = stages.get(name, 0.0) + seconds
+        for name, (wall, busy) in (("composite", t_comp), ("convert", t_conv), ("encode", t_enc)):
+            stages[name] = stages.get(name, 0.0) + wall
+            stages[f"{name}_cpu"] = stages.get(f"{name}_cpu", 0.0) + busy
 
 
 # --------------------------------------------------------------------------
@@ -420,6 +429,12 @@ def worker_init(assets: AssetProvider, parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _terminate)
     _die_with_parent()
+    # The workers already use every core, one segment each; OpenCV's own thread
+    # pool on top would only make them compete (and hide its time from the
+    # per-stage CPU clock).
+    import cv2
+
+    cv2.setNumThreads(1)
     if os.getppid() != _PARENT:  # the parent died before the death signal was armed
         raise SystemExit(1)
 

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from screenplay.diagnostics import Diagnostic
-from screenplay.variants.axes import Variant
 from screenplay.executor import Executor
+from screenplay.variants.axes import Variant
 
 
 @dataclass

@@ -283,3 +283,27 @@ def test_sitting_and_standing_from_action_lines() -> None:
     last = st[max(st)]
     assert last.marks["BOB"].seated and not last.marks["ANNA"].seated
     assert last.marks["BOB"].head_top > last.marks["ANNA"].head_top
+
+
+def test_split_screen_keeps_each_character_on_their_side(tmp_path: Path) -> None:
+    """Dual dialogue as a split screen: the halves follow the scene's marks (ANNA came
+    first, so she is on the left), not the order of the cues."""
+    from screenplay.build import prepare
+    from screenplay.cache import Cache
+
+    diags = Diagnostics()
+    body = (
+        "INT. ROOM - DAY\n\nANNA sits. BOB waits.\n\nANNA\nWell?\n\n"
+        "[[shot split]]\n\nBOB\nNow.\n\nANNA ^\nNow.\n"
+    )
+    film = compile_source(Source("t.film", HEAD + body), None, diags)
+    _, tl = prepare(film, diags, Cache(tmp_path / "cache"), locked=True)
+    assert tl is not None, [d.message for d in diags.items]
+    sides = {}
+    for shot in tl.shots:
+        for o in shot.on_screen:
+            sides.setdefault(o.name, set()).add(o.side)
+    (split,) = [s for s in tl.shots if s.framing == "split"]
+    assert [(o.name, o.side) for o in split.on_screen] == [("ANNA", "left"), ("BOB", "right")]
+    assert split.picture.left == film.cast["ANNA"].face  # type: ignore[union-attr]
+    assert sides == {"ANNA": {"left"}, "BOB": {"right"}}
