@@ -453,8 +453,8 @@ def load_pictures(bound: Bound, cache: Cache, diags: Diagnostics) -> None:
                 specs.append(("face", ln.face, face_spans.get(id(ln.face), ln.span), None))
         if b.set is not None and b.set.spec is not None:
             # a declared set's broken picture is its declaration's fault, not the heading's
-            where = b.set.span if b.set.declared and b.set.span is not None else b.span
-            specs.append(("set", b.set.spec, where, b.set.scene))
+            at = b.set.span if b.set.declared and b.set.span is not None else b.span
+            specs.append(("set", b.set.spec, at, b.set.scene))
     for kind, spec, span, scene in specs:
         ident = hash((kind, repr(spec.cache_key())))
         if ident in seen:
