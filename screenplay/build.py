@@ -33,6 +33,8 @@ PREVIEW_WIDTH = 640
 
 #: progress(stage, done, total): total 0 means "indeterminate"
 Progress = Callable[[str, int, int], None]
+#: on_hole(number, of, source_line): the fill starts writing a hole (see commands.fill)
+OnHole = Callable[[int, int, int], None]
 
 
 @dataclass
@@ -79,6 +81,7 @@ def prepare(
     progress: Progress = _noop,
     get_model: Callable[[str | None], Any] | None = None,
     timings: dict[str, float] | None = None,
+    on_hole: OnHole | None = None,
 ) -> tuple[Film, Timeline | None]:
     """fill → bind → timing.  Returns the (filled) film and its timeline, or None on errors."""
     from screenplay.passes.bind import collect, load_pictures, probe_music, synthesize
@@ -94,6 +97,7 @@ def prepare(
         locked=locked,
         get_model=get_model,
         on_token=lambda done, total: progress("fill", done, total),
+        on_hole=on_hole,
     )
     film = outcome.film
     timings["fill"] = time.perf_counter() - t0
@@ -301,6 +305,7 @@ def build_film(
     burn_subtitles: bool | None = None,
     get_model: Callable[[str | None], Any] | None = None,
     allow_outside_assets: bool = False,
+    on_hole: OnHole | None = None,
 ) -> BuildResult:
     """Build ``path`` into ``out`` (default: ``path`` with ``.mp4``); never raises for user errors.
 
@@ -332,6 +337,7 @@ def build_film(
                 fps=fps,
                 burn_subtitles=burn_subtitles,
                 get_model=get_model,
+                on_hole=on_hole,
             )
     except BackendError as e:
         diags.error(e.code, _where(state["out"] or path), e.message, e.help)
@@ -396,6 +402,7 @@ def _build(
     fps: Fraction | None,
     burn_subtitles: bool | None,
     get_model: Callable[[str | None], Any] | None,
+    on_hole: OnHole | None = None,
 ) -> BuildResult:
     from screenplay import limits
     from screenplay.outputs import check_outputs, film_inputs, sidecars
@@ -428,6 +435,7 @@ def _build(
         progress=progress,
         get_model=get_model,
         timings=timings,
+        on_hole=on_hole,
     )
     state["film"] = film
     if timeline is None or diags.has_errors:
