@@ -345,14 +345,14 @@ def _without_broken_torchaudio() -> None:
     try:
         import torchaudio  # noqa: F401
     except (ImportError, OSError):
-        import transformers.utils as tu
-        import transformers.utils.import_utils as iu
+        import importlib
 
         def absent() -> bool:
             return False
 
-        iu.is_torchaudio_available = absent
-        tu.is_torchaudio_available = absent
+        for name in ("transformers.utils.import_utils", "transformers.utils"):
+            module: Any = importlib.import_module(name)  # untyped library modules
+            module.is_torchaudio_available = absent
 
 
 def _converted_dir(src: ModelSource, transformers_version: str) -> Path:
