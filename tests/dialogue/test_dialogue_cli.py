@@ -156,3 +156,35 @@ def test_unknown_model_is_a_diagnostic_with_a_suggestion(tmp_path: Path) -> None
     r = _cli("fill", str(src))
     assert r.returncode == 1 and "Traceback" not in r.stderr
     assert "error[SP0701]" in r.stderr and 'did you mean model="smollm2"' in r.stderr
+
+
+def test_build_reports_each_hole_it_writes(tiny_model_dir: Path, tmp_path: Path) -> None:
+    """``build`` hands the fill's holes to its display (``on_hole``) as ``fill`` does."""
+    from screenplay.api import load_film
+    from screenplay.build import prepare
+    from screenplay.cache import Cache
+    from screenplay.diagnostics import Diagnostics
+    from screenplay.dialogue.model import load_model
+
+    src = tmp_path / "holes.film"
+    src.write_text(
+        "INT. ROOM - DAY\n\nMAN\nHello there.\n\nWOMAN\nIt is raining.\n\n"
+        f'[[generate 1 lines model="{tiny_model_dir}"]]\n\nMAN\nGood.\n',
+        encoding="utf-8",
+    )
+    film, _ = load_film(src)
+    assert film is not None
+    holes: list[tuple[int, int, int]] = []
+    stages: list[tuple[str, int, int]] = []
+    diags = Diagnostics()
+    prepare(
+        film,
+        diags,
+        Cache(tmp_path / "cache"),
+        get_model=lambda ref: load_model(ref, threads=1),
+        on_hole=lambda *a: holes.append(a),
+        progress=lambda *a: stages.append(a),
+    )
+    assert holes == [(1, 1, 9)], holes
+    fill = [(d, t) for s, d, t in stages if s == "fill"]
+    assert any(d > 0 for d, _ in fill) and fill[-1][0] == fill[-1][1]  # tokens, then done
