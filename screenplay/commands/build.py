@@ -92,11 +92,13 @@ def run(args: argparse.Namespace) -> int:
     console = Console(stderr=True, highlight=False)
     if _up_to_date(args, console):
         return 0
+    from rich.progress import TaskID
+
     from screenplay.build import build
     from screenplay.commands._common import progress_bar, report
     from screenplay.commands.fill import FillDisplay
 
-    tasks: dict[str, int] = {}
+    tasks: dict[str, TaskID] = {}
     with progress_bar(console, transient=False) as bar:
         holes = FillDisplay(bar, STAGES["fill"])  # "hole 2/4 (line 57) 31/80 tokens, ETA 4 s"
 
