@@ -79,9 +79,9 @@ def prepare(
     locked: bool = False,
     jobs: int = 2,
     progress: Progress = _noop,
+    on_hole: OnHole | None = None,
     get_model: Callable[[str | None], Any] | None = None,
     timings: dict[str, float] | None = None,
-    on_hole: OnHole | None = None,
 ) -> tuple[Film, Timeline | None]:
     """fill → bind → timing.  Returns the (filled) film and its timeline, or None on errors."""
     from screenplay.passes.bind import collect, load_pictures, probe_music, synthesize
@@ -300,12 +300,12 @@ def build_film(
     locked: bool = False,
     cache: Cache | None = None,
     progress: Progress = _noop,
+    on_hole: OnHole | None = None,
     size: tuple[int, int] | None = None,
     fps: Fraction | None = None,
     burn_subtitles: bool | None = None,
     get_model: Callable[[str | None], Any] | None = None,
     allow_outside_assets: bool = False,
-    on_hole: OnHole | None = None,
 ) -> BuildResult:
     """Build ``path`` into ``out`` (default: ``path`` with ``.mp4``); never raises for user errors.
 
@@ -333,11 +333,11 @@ def build_film(
                 locked=locked,
                 cache=cache or Cache(),
                 progress=progress,
+                on_hole=on_hole,
                 size=size,
                 fps=fps,
                 burn_subtitles=burn_subtitles,
                 get_model=get_model,
-                on_hole=on_hole,
             )
     except BackendError as e:
         diags.error(e.code, _where(state["out"] or path), e.message, e.help)
@@ -398,11 +398,11 @@ def _build(
     locked: bool,
     cache: Cache,
     progress: Progress,
+    on_hole: OnHole | None,
     size: tuple[int, int] | None,
     fps: Fraction | None,
     burn_subtitles: bool | None,
     get_model: Callable[[str | None], Any] | None,
-    on_hole: OnHole | None = None,
 ) -> BuildResult:
     from screenplay import limits
     from screenplay.outputs import check_outputs, film_inputs, sidecars
@@ -433,9 +433,9 @@ def _build(
         locked=locked,
         jobs=jobs,
         progress=progress,
+        on_hole=on_hole,
         get_model=get_model,
         timings=timings,
-        on_hole=on_hole,
     )
     state["film"] = film
     if timeline is None or diags.has_errors:
