@@ -34,6 +34,8 @@ PREVIEW_WIDTH = 640
 
 #: progress(stage, done, total): total 0 means "indeterminate"
 Progress = Callable[[str, int, int], None]
+#: on_hole(number, of, source_line): the fill starts writing a hole (see commands.fill)
+OnHole = Callable[[int, int, int], None]
 
 
 @dataclass
@@ -78,6 +80,7 @@ def prepare(
     locked: bool = False,
     jobs: int = 2,
     progress: Progress = _noop,
+    on_hole: OnHole | None = None,
     get_model: Callable[[str | None], Any] | None = None,
     timings: dict[str, float] | None = None,
     executor: Any = None,
@@ -96,6 +99,7 @@ def prepare(
         locked=locked,
         get_model=get_model,
         on_token=lambda done, total: progress("fill", done, total),
+        on_hole=on_hole,
     )
     film = outcome.film
     timings["fill"] = time.perf_counter() - t0
@@ -308,6 +312,7 @@ def build_film(
     locked: bool = False,
     cache: Cache | None = None,
     progress: Progress = _noop,
+    on_hole: OnHole | None = None,
     size: tuple[int, int] | None = None,
     fps: Fraction | None = None,
     burn_subtitles: bool | None = None,
@@ -347,6 +352,7 @@ def build_film(
                 locked=locked,
                 cache=cache or Cache(),
                 progress=progress,
+                on_hole=on_hole,
                 size=size,
                 fps=fps,
                 burn_subtitles=burn_subtitles,
@@ -413,6 +419,7 @@ def _build(
     locked: bool,
     cache: Cache,
     progress: Progress,
+    on_hole: OnHole | None,
     size: tuple[int, int] | None,
     fps: Fraction | None,
     burn_subtitles: bool | None,
@@ -449,6 +456,7 @@ def _build(
         locked=locked,
         jobs=jobs,
         progress=progress,
+        on_hole=on_hole,
         get_model=get_model,
         timings=timings,
         executor=executor,

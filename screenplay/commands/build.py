@@ -120,9 +120,11 @@ def run(args: argparse.Namespace) -> int:
 
     from screenplay.build import build
     from screenplay.commands._common import progress_bar, report
+    from screenplay.commands.fill import FillDisplay
 
     tasks: dict[str, TaskID] = {}
     with progress_bar(console, transient=False) as bar:
+        holes = FillDisplay(bar, STAGES["fill"])  # "hole 2/4 (line 57) 31/80 tokens, ETA 4 s"
 
         def progress(stage: str, done: int, total: int) -> None:
             if stage not in tasks:
@@ -131,7 +133,16 @@ def run(args: argparse.Namespace) -> int:
                     if t is not None and not t.finished and t.total:
                         bar.update(other, completed=t.total)
                 tasks[stage] = bar.add_task(STAGES.get(stage, stage), total=total or None)
-            bar.update(tasks[stage], completed=done, total=total or None)
+                if stage == "fill":
+                    holes.task = tasks[stage]
+            if stage == "fill":
+                holes.on_token(done, total)
+            else:
+                bar.update(tasks[stage], completed=done, total=total or None)
+
+        def on_hole(number: int, of: int, line: int) -> None:
+            progress("fill", 0, 0)  # (the stage's task exists before its first hole)
+            holes.on_hole(number, of, line)
 
         result = build(
             args.file,
@@ -140,6 +151,7 @@ def run(args: argparse.Namespace) -> int:
             jobs=args.jobs,
             locked=args.locked,
             progress=progress,
+            on_hole=on_hole,
             size=args.size,
             fps=args.fps,
             burn_subtitles=args.burn_subtitles,

@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 
 from rich.console import Console
+from rich.progress import Progress, TaskID
 
 from screenplay.api import load_film
 from screenplay.cache import atomic_write_bytes
@@ -30,21 +31,29 @@ def configure(p: argparse.ArgumentParser) -> None:
 
 
 class HoleProgress:
-    """``hole 2/4 (line 57) 31/80 tokens, ETA 4 s`` — the fill's status line."""
+    """``hole 2/4 (line 57) 31/80 tokens, ETA 4 s`` — the text of the fill's progress line.
+
+    The ETA is the hole's remaining tokens at the rate since its first
+    token, so the model's load (during hole 1) does not inflate it.
+    """
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self.clock = clock
         self.number = self.of = self.line = 0
         self.done = self.total = 0
         self.t0 = clock()
+        self._first: tuple[float, int] | None = None  # (time, tokens) at the first report
 
     def start(self, number: int, of: int, line: int) -> None:
         self.number, self.of, self.line = number, of, line
         self.done = self.total = 0
         self.t0 = self.clock()
+        self._first = None
 
     def tokens(self, done: int, total: int) -> None:
         self.done, self.total = done, total
+        if self._first is None and done > 0:
+            self._first = (self.clock(), done)
 
     def message(self) -> str:
         if not self.number:
@@ -53,11 +62,47 @@ class HoleProgress:
         if not self.total:
             return text + " loading the model…" if self.number == 1 else text
         text += f" {self.done}/{self.total} tokens"
-        elapsed = self.clock() - self.t0
-        if self.done and elapsed > 0:
-            eta = (self.total - self.done) * elapsed / self.done
-            text += f", ETA {eta:.0f} s"
+        if self._first is not None:
+            t_first, d_first = self._first
+            elapsed = self.clock() - t_first
+            made = self.done - d_first
+            if made > 0 and elapsed > 0:
+                eta = max(0, self.total - self.done) * elapsed / made
+                text += f", ETA {eta:.0f} s"
         return text
+
+
+class FillDisplay:
+    """The fill's line in the shared progress display (``commands._common.progress_bar``).
+
+    ``screenplay fill`` and ``screenplay build`` both show it: the label is
+    :class:`HoleProgress`'s message, the bar the hole's tokens.
+    """
+
+    def __init__(
+        self, bar: Progress, idle: str, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.bar = bar
+        self.idle = idle
+        self.holes = HoleProgress(clock)
+        self.task: TaskID | None = None
+
+    def on_hole(self, number: int, of: int, line: int) -> None:
+        self.holes.start(number, of, line)
+        self.show()
+
+    def on_token(self, done: int, total: int) -> None:
+        self.holes.tokens(done, total)
+        self.show()
+
+    def label(self) -> str:
+        return self.holes.message() if self.holes.number else self.idle
+
+    def show(self) -> None:
+        total = self.holes.total or None
+        if self.task is None:
+            self.task = self.bar.add_task(self.label(), total=total)
+        self.bar.update(self.task, description=self.label(), completed=self.holes.done, total=total)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -69,23 +114,17 @@ def run(args: argparse.Namespace) -> int:
     if film is None or diags.has_errors:
         report(diags, film, console=console)
         return 1
-    progress = HoleProgress()
-    with console.status("reading the lock…") as status:
+    from screenplay.commands._common import progress_bar
 
-        def on_hole(number: int, of: int, line: int) -> None:
-            progress.start(number, of, line)
-            status.update(progress.message())
-
-        def on_token(done: int, total: int) -> None:
-            progress.tokens(done, total)
-            status.update(progress.message())
-
+    with progress_bar(console, transient=True) as bar:
+        display = FillDisplay(bar, "reading the lock…")
+        display.show()
         outcome = fill(
             film,
             diags,
             regenerate=args.regenerate,
-            on_token=on_token,
-            on_hole=on_hole,
+            on_token=display.on_token,
+            on_hole=display.on_hole,
             prune=True,
         )
     if report(diags, outcome.film, console=console):

@@ -309,6 +309,9 @@ def generate(
 ) -> tuple[str, int, str | None, list[LineChoice]]:
     """``(fountain_text, tokens, failure, choices)`` for a hole on a lock miss."""
     ctx = context_of(req)
+    forget = getattr(model, "forget_prefix", None)
+    if callable(forget):
+        forget()  # the hole's text must not depend on the holes before it
     if req.mode == "words":
         return _generate_words(model, req, ctx, on_token, draw)
     count = 1 if req.mode == "line_for" else max(1, int(req.count))

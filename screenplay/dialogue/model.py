@@ -324,7 +324,35 @@ def _import_stack() -> tuple[Any, Any]:
             f"the dialogue model needs `{exc.name}`, which is not installed",
             "`pip install transformers tokenizers gguf accelerate` and the CPU build of torch",
         ) from None
+    _without_broken_torchaudio()
     return torch, transformers
+
+
+def _without_broken_torchaudio() -> None:
+    """Keep a broken ``torchaudio`` from breaking a text model.
+
+    transformers imports torchaudio whenever it is installed (its audio
+    helpers are imported by every model module).  A torchaudio built for
+    another torch fails to load its library with an ``OSError`` — seen on a
+    shared machine where torchaudio 2.11 was installed beside torch 2.13 —
+    and would make every dialogue model unloadable, although none of them
+    touches audio.  Then transformers is told torchaudio is absent.
+    """
+    import importlib.util
+
+    if importlib.util.find_spec("torchaudio") is None:
+        return
+    try:
+        import torchaudio  # noqa: F401
+    except (ImportError, OSError):
+        import importlib
+
+        def absent() -> bool:
+            return False
+
+        for name in ("transformers.utils.import_utils", "transformers.utils"):
+            module: Any = importlib.import_module(name)  # untyped library modules
+            module.is_torchaudio_available = absent
 
 
 def _converted_dir(src: ModelSource, transformers_version: str) -> Path:
@@ -504,6 +532,18 @@ class TransformersModel:
         with self._torch.inference_mode(), _quiet():
             return self.decoder.logprobs(ids, continuation)
 
+    def forget_prefix(self) -> None:
+        """Start a hole with an empty prompt cache.
+
+        Reusing a cached prefix changes the arithmetic (a prompt forwarded in
+        two pieces rounds differently from one forwarded whole), so a hole's
+        text would depend on which hole ran before it.  Each hole therefore
+        starts fresh and reuses the cache only between its own lines, whose
+        order is fixed: a hole gives the same text alone or among others.
+        """
+        if self._decoder is not None:
+            self._decoder._memo = None
+
     def torch_threads(self) -> None:
         if self._torch.get_num_threads() != self.threads:
             self._torch.set_num_threads(self.threads)
@@ -601,6 +641,8 @@ class _Decoder:
         self._no_start: Any = None
         self.reused_tokens = 0
         self.forwarded_tokens = 0
+        self.forward_calls = 0
+        self._keep_last = True
 
     # -- the cache ------------------------------------------------------------
     def _forward(self, ids: list[int] | Any, cache: Any) -> tuple[Any, Any]:
@@ -608,7 +650,20 @@ class _Decoder:
         if isinstance(ids, list):
             ids = torch.tensor([ids], dtype=torch.long)
         self.forwarded_tokens += int(ids.shape[1])
-        out = self.m.model(input_ids=ids, cache=cache, use_cache=True)
+        self.forward_calls += 1
+        kwargs: dict[str, Any] = {"input_ids": ids, "cache": cache, "use_cache": True}
+        if self._keep_last:
+            # Only the last position's logits are used: projecting a 500-token
+            # prompt onto the whole vocabulary is a fifth of a prefill's work.
+            kwargs["logits_to_keep"] = 1
+        try:
+            out = self.m.model(**kwargs)
+        except TypeError:
+            if not self._keep_last:
+                raise
+            self._keep_last = False  # an older model class without logits_to_keep
+            del kwargs["logits_to_keep"]
+            out = self.m.model(**kwargs)
         # transformers 5 names the returned cache `cache` (`past_key_values` is deprecated).
         new_cache = out["cache"] if "cache" in out else out["past_key_values"]
         return out.logits[:, -1, :].float(), new_cache
@@ -640,8 +695,8 @@ class _Decoder:
                     self.reused_tokens += n
                 elif n >= 8 and n < len(ids):
                     cache = copy.deepcopy(old_cache)
-                    if n < len(old):
-                        cache.crop(n)
+                    if n < len(old) and not _crop(cache, n):
+                        raise ValueError("cache not croppable here")
                     logits, cache = self._forward(ids[n:], cache)
                     self.reused_tokens += n
             except Exception:
@@ -808,6 +863,23 @@ class _Decoder:
             lp = torch.log_softmax(res.logits[0].float(), -1)
             out += [float(lp[i, continuation[i + 1]]) for i in range(len(continuation) - 1)]
         return out
+
+
+def _crop(cache: Any, n: int) -> bool:
+    """Cut ``cache`` back to its first ``n`` positions; False if it cannot be done exactly.
+
+    ``crop(-k)`` (remove k) means the same in transformers 4 and 5; a
+    positive argument (keep n) was removed in 5 and raised — which silently
+    disabled every prefix reuse until this was measured.  A sliding-window
+    layer past its window cannot go back; the length check catches any
+    layer that did not crop as asked.
+    """
+    remove = int(cache.get_seq_length()) - n
+    if remove < 0:
+        return False
+    if remove:
+        cache.crop(-remove)
+    return int(cache.get_seq_length()) == n
 
 
 def _ban_repeats(row: list[int], scores: Any) -> None:

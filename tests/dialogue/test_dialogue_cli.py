@@ -69,9 +69,41 @@ def test_progress_line_names_the_hole_tokens_and_eta() -> None:
     now = [100.0]
     p = HoleProgress(clock=lambda: now[0])
     p.start(2, 4, 57)
-    now[0] += 3.1
-    p.tokens(31, 80)
+    assert p.message() == "hole 2/4 (line 57)"
+    now[0] += 10.0  # loading the model and reading the prompt: not part of the rate
+    p.tokens(1, 80)
+    assert p.message() == "hole 2/4 (line 57) 1/80 tokens"
+    now[0] += 3.0
+    p.tokens(31, 80)  # 30 tokens in 3 s: 49 to go take about 5 s
     assert p.message() == "hole 2/4 (line 57) 31/80 tokens, ETA 5 s"
+    p.start(3, 4, 90)
+    assert p.message() == "hole 3/4 (line 90)"
+
+
+def test_fill_shows_the_hole_line_in_the_shared_progress_display() -> None:
+    """``fill`` and ``build`` show the line in a task of ``_common.progress_bar``."""
+    import io
+
+    from rich.console import Console
+
+    from screenplay.commands._common import progress_bar
+    from screenplay.commands.fill import FillDisplay
+
+    now = [0.0]
+    out = io.StringIO()
+    console = Console(file=out, force_terminal=True, width=120)
+    with progress_bar(console, transient=False) as bar:
+        display = FillDisplay(bar, "Writing dialogue", clock=lambda: now[0])
+        display.on_hole(2, 4, 57)
+        now[0] += 1
+        display.on_token(1, 80)
+        now[0] += 3
+        display.on_token(31, 80)
+        (task,) = bar.tasks
+        assert task.description == "hole 2/4 (line 57) 31/80 tokens, ETA 5 s"
+        assert (task.completed, task.total) == (31, 80)
+        bar.refresh()
+    assert "hole 2/4 (line 57) 31/80 tokens, ETA 5 s" in out.getvalue()
 
 
 @pytest.mark.parametrize(
@@ -124,3 +156,35 @@ def test_unknown_model_is_a_diagnostic_with_a_suggestion(tmp_path: Path) -> None
     r = _cli("fill", str(src))
     assert r.returncode == 1 and "Traceback" not in r.stderr
     assert "error[SP0701]" in r.stderr and 'did you mean model="smollm2"' in r.stderr
+
+
+def test_build_reports_each_hole_it_writes(tiny_model_dir: Path, tmp_path: Path) -> None:
+    """``build`` hands the fill's holes to its display (``on_hole``) as ``fill`` does."""
+    from screenplay.api import load_film
+    from screenplay.build import prepare
+    from screenplay.cache import Cache
+    from screenplay.diagnostics import Diagnostics
+    from screenplay.dialogue.model import load_model
+
+    src = tmp_path / "holes.film"
+    src.write_text(
+        "INT. ROOM - DAY\n\nMAN\nHello there.\n\nWOMAN\nIt is raining.\n\n"
+        f'[[generate 1 lines model="{tiny_model_dir}"]]\n\nMAN\nGood.\n',
+        encoding="utf-8",
+    )
+    film, _ = load_film(src)
+    assert film is not None
+    holes: list[tuple[int, int, int]] = []
+    stages: list[tuple[str, int, int]] = []
+    diags = Diagnostics()
+    prepare(
+        film,
+        diags,
+        Cache(tmp_path / "cache"),
+        get_model=lambda ref: load_model(ref, threads=1),
+        on_hole=lambda *a: holes.append(a),
+        progress=lambda *a: stages.append(a),
+    )
+    assert holes == [(1, 1, 9)], holes
+    fill = [(d, t) for s, d, t in stages if s == "fill"]
+    assert any(d > 0 for d, _ in fill) and fill[-1][0] == fill[-1][1]  # tokens, then done

@@ -280,3 +280,28 @@ def test_chat_template_path_with_an_instruct_tokenizer(
     r = fill_hole(_req(chat_dir, count=2), LockFile(), get_model=lambda ref: m)
     assert r.failure is None or r.text == ""
     assert {c for c, _ in dialogue_blocks(r.text)} <= {"MAN", "WOMAN"}
+
+
+def test_prefix_reuse_crops_the_cache_and_matches_a_fresh_forward(tiny_model_dir: Path) -> None:
+    """A prompt that diverges from the last one reuses the common part exactly.
+
+    (transformers 5 refused ``crop(n)``; the decoder silently recomputed
+    every prompt until this test.)  The logits after reuse equal a forward
+    of the whole prompt from scratch.
+    """
+    import torch
+
+    m = load_model(str(tiny_model_dir), threads=1)
+    dec = m.decoder
+    ids = m.encode(PRECEDING, first=True)
+    assert len(ids) > 40
+    other = ids[:30] + m.encode("\nWOMAN\nThe rain again.\n")
+    with torch.inference_mode():
+        dec.prefix(ids)
+        reused, forwarded = dec.reused_tokens, dec.forwarded_tokens
+        logits, _ = dec.prefix(other)
+        assert dec.reused_tokens - reused == 30  # the common prefix came from the cache
+        assert dec.forwarded_tokens - forwarded == len(other) - 30
+        dec._memo = None
+        fresh, _ = dec.prefix(other)
+    assert torch.allclose(logits, fresh, atol=1e-4)

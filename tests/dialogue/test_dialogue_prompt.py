@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -197,3 +199,57 @@ def test_generate_arguments(args: dict[str, object], codes: list[str]) -> None:
         assert code in CODES and message and help_
     if "sead" in args:
         assert "seed" in problems[0][2]
+
+
+# --------------------------------------------------------------------------
+# cast declarations: linear on pathological lines, same answers as the old regex
+# --------------------------------------------------------------------------
+
+#: The expression ``cast_declarations`` replaced: quadratic on a long line of spaces.
+_OLD_CAST_DECL = (
+    r"^cast[ \t]+(?P<name>[^\"#\n]+?)[ \t]*(?:\"[^\"]*\")?[ \t]*(?:#.*)?$"  # reference only
+)
+
+
+def _old_declarations(text: str) -> list[str]:
+    import re
+
+    return [m.group("name") for m in re.finditer(_OLD_CAST_DECL, text, re.MULTILINE)]
+
+
+def test_cast_declarations_agree_with_the_old_expression() -> None:
+    import random
+
+    from screenplay.dialogue.prompt import cast_declarations, cue_name
+
+    rng = random.Random(13)
+    alphabet = ["cast", "cast ", " ", "\t", "A", "MAN", '"', "#", "x", "\n", "label"]
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 14)))
+        ours = [cue_name(n) for n in cast_declarations(text)]
+        # line by line: the old `"[^"]*"` let a label run on over line breaks (a bug)
+        old = [cue_name(n) for ln in text.split("\n") for n in _old_declarations(ln)]
+        old = [n for n in old if n]
+        assert ours == old, repr(text)
+    sample = 'cast MAN "The man"  # lead\ncast  WOMAN\ncast GHOST "unclosed\ncasting X\n'
+    assert list(cast_declarations(sample)) == ["MAN", "WOMAN"]
+
+
+@pytest.mark.timeout(20)
+@pytest.mark.parametrize(
+    "shape",
+    [
+        lambda n: "cast A" + " " * n + 'x"\n',  # the quadratic case of the old regex
+        lambda n: "cast A" + " " * n + "\n",
+        lambda n: 'cast A "' + " " * n + "\n",
+        lambda n: "cast A" + ' "x"' * (n // 4) + "\n",
+        lambda n: "cast \n" * (n // 6),
+    ],
+)
+def test_known_cast_is_linear_on_100k_character_lines(shape: Any) -> None:
+    """Each shape at 100,000 characters; quadratic work would take minutes (the timeout fails)."""
+    from screenplay.dialogue.prompt import known_cast
+
+    text = shape(100_000)
+    assert len(text) >= 50_000
+    known_cast(text + "\nINT. ROOM - DAY\n\nMAN\nHello.\n")
