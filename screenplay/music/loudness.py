@@ -15,7 +15,7 @@ second.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
 
 import numpy as np
@@ -217,26 +217,107 @@ def gain_curves(
 
     ``over`` are the (sorted) samples whose needed gain ``need`` is below 1,
     in a signal of ``n`` samples.  Only the neighbourhoods of those peaks
-    change, so only they are filtered (peaks closer than twice the reach are
-    grouped, so groups never interact).  The streamed mixer keeps these
-    pieces instead of a whole-film gain curve.
+    change, so only they are filtered (see :class:`PeakGroups`, which the
+    streamed mixer feeds block by block — the same code, so the same gains).
     """
-    from scipy.ndimage import minimum_filter1d, uniform_filter1d
-
-    if over.size == 0:
-        return []
-    la = max(1, int(lookahead * PROJECT_RATE))
-    rel = max(1, int(release * PROJECT_RATE))
-    reach = limiter_reach(lookahead, release)
     pieces: list[tuple[int, np.ndarray]] = []
-    breaks = np.flatnonzero(np.diff(over) > 2 * reach)
-    starts = np.r_[0, breaks + 1]
-    ends = np.r_[breaks, over.size - 1]
-    for i0, i1 in zip(starts.tolist(), ends.tolist(), strict=True):
-        first, last = int(over[i0]), int(over[i1])
-        lo, hi = max(0, first - reach), min(n, last + reach + 1)
-        seg = np.ones(hi - lo, dtype=np.float32)
-        seg[over[i0 : i1 + 1] - lo] = need[i0 : i1 + 1]
+    groups = PeakGroups(n, lookahead, release, lambda lo, g: pieces.append((lo, g)))
+    groups.add(np.asarray(over, dtype=np.int64), np.asarray(need, dtype=np.float32), n)
+    groups.finish()
+    return pieces
+
+
+#: A run of peaks longer than this is filtered cell by cell (cells start at
+#: multiples of it), each cell over a window reaching ``limiter_reach`` past
+#: its ends: a speech-only feature has a peak every fraction of a second, and
+#: one "group" could otherwise span the whole film (held whole in memory).
+LIMITER_CELL = 1 << 19
+
+
+class PeakGroups:
+    """Turn peaks (sample, needed gain) delivered in order into smooth gain pieces.
+
+    Peaks closer than twice the limiter's reach form a group; the gain of a
+    group is the needed gain spread ahead by the look-ahead (a sliding
+    minimum, then a moving average of the same width — never above the need
+    anywhere), held and eased back over the release (a longer minimum and
+    mean).  Every output sample depends only on the needs within ``reach``
+    of it, so a long group is filtered in cells: the cell ``[p0, p1)`` over
+    the window ``[max(lo, p0 - reach), min(hi, p1 + reach))`` of its group
+    ``[lo, hi)``.  Computed from the same window start, the moving averages
+    round the same way whether the group was seen whole (in memory) or as it
+    streamed past (:class:`~screenplay.music.mixer.StreamedMix`), so both give
+    the very same gains; memory holds at most a cell and two reaches of peaks.
+    """
+
+    def __init__(
+        self, n: int, lookahead: float, release: float, emit: Callable[[int, np.ndarray], None]
+    ) -> None:
+        self.n = n
+        self.la = max(1, int(lookahead * PROJECT_RATE))
+        self.rel = max(1, int(release * PROJECT_RATE))
+        self.reach = limiter_reach(lookahead, release)
+        self.emit = emit
+        self._pos: list[np.ndarray] = []
+        self._need: list[np.ndarray] = []
+        self._lo = 0  # first sample of the open group
+        self._p0 = 0  # first sample of its next cell
+        self._last = -1  # last peak of the open group (-1: no group open)
+
+    def add(self, pos: np.ndarray, need: np.ndarray, seen: int) -> None:
+        """Peaks at sorted samples ``pos``; every peak before sample ``seen`` has been added."""
+        if pos.size:
+            gap = 2 * self.reach
+            breaks = np.flatnonzero(np.diff(pos) > gap) + 1
+            runs = zip(np.r_[0, breaks].tolist(), np.r_[breaks, pos.size].tolist(), strict=True)
+            for i0, i1 in runs:
+                first = int(pos[i0])
+                if self._last >= 0 and first - self._last > gap:
+                    self._close()
+                if self._last < 0:
+                    self._lo = self._p0 = max(0, first - self.reach)
+                self._pos.append(pos[i0:i1])
+                self._need.append(need[i0:i1])
+                self._last = int(pos[i1 - 1])
+        if self._last < 0:
+            return
+        # Cells the group has certainly grown past, whose window has been seen whole.
+        while True:
+            cell = (self._p0 // LIMITER_CELL + 1) * LIMITER_CELL
+            if cell >= self._last + self.reach + 1 or cell + self.reach > seen:
+                break
+            self._cell(cell, min(self.n, cell + self.reach))
+        if seen - self._last > 2 * self.reach:
+            self._close()
+
+    def finish(self) -> None:
+        if self._last >= 0:
+            self._close()
+
+    def _close(self) -> None:
+        hi = min(self.n, self._last + self.reach + 1)
+        while True:
+            cell = (self._p0 // LIMITER_CELL + 1) * LIMITER_CELL
+            if cell >= hi:
+                break
+            self._cell(cell, min(hi, cell + self.reach))
+        self._cell(hi, hi)
+        self._pos.clear()
+        self._need.clear()
+        self._last = -1
+
+    def _cell(self, p1: int, w1: int) -> None:
+        """Emit the gain of ``[p0, p1)`` from the peaks in ``[max(lo, p0 - reach), w1)``."""
+        from scipy.ndimage import minimum_filter1d, uniform_filter1d
+
+        p0 = self._p0
+        w0 = max(self._lo, p0 - self.reach)
+        pos = np.concatenate(self._pos) if len(self._pos) != 1 else self._pos[0]
+        need = np.concatenate(self._need) if len(self._need) != 1 else self._need[0]
+        inside = (pos >= w0) & (pos < w1)
+        seg = np.ones(w1 - w0, dtype=np.float32)
+        seg[pos[inside] - w0] = need[inside]
+        la, rel = self.la, self.rel
         # Window 2*la+1 centred: a minimum then a mean over the same window is
         # ≤ need[n] at every n (each averaged value is a minimum over a window containing n).
         s = minimum_filter1d(seg, size=2 * la + 1, mode="nearest")
@@ -244,8 +325,13 @@ def gain_curves(
         # Release: hold the reduction, then recover smoothly (a longer min + mean pair).
         s = minimum_filter1d(s, size=2 * rel + 1, mode="nearest")
         s = uniform_filter1d(s, size=2 * rel + 1, mode="nearest")
-        pieces.append((lo, np.minimum(s, seg).astype(np.float32, copy=False)))
-    return pieces
+        gains = np.minimum(s, seg).astype(np.float32, copy=False)[p0 - w0 : p1 - w0]
+        if len(gains):
+            self.emit(p0, np.ascontiguousarray(gains))
+        self._p0 = p1
+        # Peaks the next cell's window no longer reaches are dropped.
+        keep = pos >= p1 - self.reach
+        self._pos, self._need = [pos[keep]], [need[keep]]
 
 
 # --------------------------------------------------------------------------

@@ -627,33 +627,26 @@ class StreamedMix:
 
         Returns the deepest gain reduction of this pass in dB.
         """
-        from screenplay.music.loudness import limiter_reach, need_gain, oversampled_abs_blocks
+        from screenplay.music.loudness import PeakGroups, need_gain, oversampled_abs_blocks
 
         ceiling = 10 ** (ceiling_db / 20)
         lookahead, release = 0.005, 0.050
-        reach = limiter_reach(lookahead, release)
         added: list[_Gain | _Curve] = []
         for attempt in range(4):
             aim = ceiling * (1.0 if attempt == 0 else 0.995)
             peak = 0.0
             curve = _Curve()
-            # Peaks of the group still open (a later peak within 2 × reach joins it).
-            over: list[np.ndarray] = []
-            needs: list[np.ndarray] = []
-
+            # Groups of peaks are filtered as soon as they close (or a cell of a long
+            # one has been seen whole), so only a few seconds of peaks are ever held.
+            groups = PeakGroups(self.n, lookahead, release, curve.add)
             for a, x, peaks in oversampled_abs_blocks(self._stream(ops + added), ceiling):
                 if not peaks.size:
                     continue
                 peak = max(peak, float(peaks.max()))
                 need = need_gain(peaks, aim)
                 idx = np.flatnonzero(need < 1.0)
-                if idx.size:
-                    over.append(idx + a)
-                    needs.append(need[idx])
-                # No later peak can join the open groups: filter them now.
-                if over and a + len(x) - int(over[-1][-1]) > 2 * reach:
-                    self._flush(curve, over, needs, lookahead, release)
-            self._flush(curve, over, needs, lookahead, release)
+                groups.add(idx + a, need[idx], a + len(x))
+            groups.finish()
             if peak <= ceiling:
                 break
             if attempt == 3:  # last resort, as limit_true_peak
@@ -662,24 +655,6 @@ class StreamedMix:
             added.append(curve)
         ops.extend(added)
         return self._reduction_db(added)
-
-    def _flush(
-        self,
-        curve: _Curve,
-        over: list[np.ndarray],
-        needs: list[np.ndarray],
-        lookahead: float,
-        release: float,
-    ) -> None:
-        """Filter the closed groups of peaks into ``curve``'s gain pieces; empty the lists."""
-        from screenplay.music.loudness import gain_curves
-
-        if over:
-            pos, vals = np.concatenate(over), np.concatenate(needs)
-            for lo, gains in gain_curves(pos, vals, self.n, lookahead, release):
-                curve.add(lo, gains)
-            over.clear()
-            needs.clear()
 
     def _reduction_db(self, steps: list[_Gain | _Curve]) -> float:
         """Deepest total gain reduction of one limiter pass, in dB."""
