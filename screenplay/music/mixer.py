@@ -455,6 +455,7 @@ class StreamedMix:
         self.ceiling_db = true_peak_db
         self._ops: list[_Gain | _Curve] | None = None
         self._premix_memo: list[np.ndarray] | None = None
+        self._premix_file: Any = None
 
     def prepare(self) -> StreamedMix:
         """Run the analysis passes and the master (once; :meth:`blocks` calls it)."""
@@ -544,23 +545,51 @@ class StreamedMix:
     def premix(self) -> Iterator[tuple[int, np.ndarray]]:
         """The bus sum before the master steps, as ``(first sample, (k, 2) float32)`` blocks.
 
-        The master needs several passes over it.  A film whose premix fits in
-        :data:`PREMIX_MEMO_BYTES` keeps it after the first pass (the edit loop's
-        short films mix in one pass); a longer one is mixed again from the
-        clips each pass, which keeps memory independent of its length.
+        The master needs several passes over it, and each is cheap next to mixing
+        the clips.  A film whose premix fits in :data:`PREMIX_MEMO_BYTES` keeps it in
+        memory after the first pass (the edit loop's short films); a longer one is
+        spilled to an unnamed temporary file as it is first mixed (the OS deletes it
+        whatever happens to the build) and read back a block at a time by every
+        later pass, so memory stays independent of the film's length and a feature
+        is mixed from its clips once, not once per pass.
         """
         if self._premix_memo is not None:
             yield from enumerate_blocks(self._premix_memo, self.block)
             return
+        if self._premix_file is not None:
+            f = self._premix_file
+            f.seek(0)
+            for b in self._ranges():
+                a, e = b * self.block, min(self.n, (b + 1) * self.block)
+                x = np.empty((e - a, 2), dtype=np.float32)
+                if f.readinto(memoryview(x).cast("B")) != x.nbytes:
+                    raise OSError("the premix spill file is shorter than the film")
+                yield a, x
+            return
         keep = self.n * 8 <= PREMIX_MEMO_BYTES
         memo: list[np.ndarray] = []
-        for a, x in self._premix_blocks():
-            if keep:
-                x.flags.writeable = False  # shared by every later pass
-                memo.append(x)
-            yield a, x
+        spill: Any = None
+        if not keep:
+            import tempfile
+
+            spill = tempfile.TemporaryFile(prefix="screenplay-premix-")
+        try:
+            for a, x in self._premix_blocks():
+                if keep:
+                    x.flags.writeable = False  # shared by every later pass
+                    memo.append(x)
+                else:
+                    spill.write(np.ascontiguousarray(x, dtype=np.float32).tobytes())
+                yield a, x
+        except BaseException:
+            if spill is not None:
+                spill.close()
+            raise
         if keep:
             self._premix_memo = memo
+        else:
+            spill.flush()
+            self._premix_file = spill
 
     def _premix_blocks(self) -> Iterator[tuple[int, np.ndarray]]:
         speech_at, music_at = self._speech_pieces(), self._music_pieces()
@@ -666,6 +695,17 @@ class StreamedMix:
             g = self._apply(a, np.ones((e - a, 1), dtype=np.float32), steps)
             deepest = min(deepest, float(g.min()))
         return -20 * math.log10(max(deepest, 1e-12))
+
+    def set_ceiling(self, true_peak_db: float) -> None:
+        """Master for a true-peak ceiling of ``true_peak_db`` dBTP: before :meth:`prepare`
+        only remembered (the encoder sets its codec headroom so, at no cost); after it,
+        the master is computed again if the ceiling changed."""
+        if true_peak_db == self.ceiling_db:
+            return
+        if self._ops is None:
+            self.ceiling_db = true_peak_db
+        else:
+            self.master(true_peak_db)
 
     def master(self, true_peak_db: float) -> None:
         """(Re)compute the master steps for a true-peak ceiling of ``true_peak_db`` dBTP.

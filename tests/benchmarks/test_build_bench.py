@@ -151,8 +151,11 @@ def test_plain_fountain_edit_loop(benchmark, tmp_path: Path) -> None:
     cold_s = time.perf_counter() - t0
     assert cold.ok, [d.one_line() for d in cold.diagnostics]
     text = film.read_text(encoding="utf-8")
-    line = next(ln for ln in text.splitlines()[8:] if ln.endswith(".") and " " in ln and
-                not ln.isupper())  # fmt: skip
+    lines = text.splitlines()
+    # A dialogue line (under a cue or a parenthetical) in the middle of the film, so the
+    # edit changes a spoken line (its length, every later clip, the loudness).
+    line = next(ln for i, ln in enumerate(lines) if i > len(lines) // 2 and " " in ln and
+                ln.endswith(".") and (lines[i - 1].isupper() or lines[i - 1].startswith("(")))  # fmt: skip
     word = line.split()[0]
 
     def edit() -> tuple[tuple[()], dict[str, object]]:
@@ -163,6 +166,7 @@ def test_plain_fountain_edit_loop(benchmark, tmp_path: Path) -> None:
         lambda: build(film, out, quality="preview", cache=cache), setup=edit, rounds=1
     )
     assert res.ok and res.report.segments_rendered <= 2
+    assert not res.report.audio_reused, "a spoken line changed: the soundtrack must change"
     seconds = benchmark.stats.stats.max if benchmark.stats else sum(res.timings.values())
     benchmark.extra_info.update(
         film_seconds=round(float(cold.timeline.duration), 1),

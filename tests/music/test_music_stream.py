@@ -75,14 +75,25 @@ def test_streamed_mix_is_the_in_memory_mix_sample_for_sample(
 def test_long_film_mix_holds_no_whole_film_buffer(
     film: tuple[object, object], reference: mixer.MixResult, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Past the premix memo's budget (a feature), every pass mixes again from the clips:
-    only per-hop arrays and one block at a time are held — and the samples are the same."""
+    """Past the premix memo's budget (a feature), the premix is spilled to a temporary
+    file: only per-hop arrays and one block at a time are held — and the samples are
+    the same."""
     tl, cue_audio = film
     monkeypatch.setattr(mixer, "PREMIX_MEMO_BYTES", 0)
     # …and the limiter's gain pieces go to a temporary file as a loud feature's do.
     monkeypatch.setattr(mixer, "CURVE_MEMORY_BYTES", 0)
+    mixes = []
+    real = mixer.StreamedMix._premix_blocks
+
+    def counted(self: mixer.StreamedMix) -> object:
+        mixes.append(1)
+        return real(self)
+
+    monkeypatch.setattr(mixer.StreamedMix, "_premix_blocks", counted)
     streamed = mixer.mix_streamed(tl, speech_lookup(LINES), cue_audio, block=96000)  # type: ignore[arg-type]
     assert streamed._premix_memo is None
+    # The clips are mixed once; every later pass reads the premix spilled to disk.
+    assert streamed._premix_file is not None and len(mixes) == 1
     curves = [op for op in streamed._ops or [] if isinstance(op, mixer._Curve)]
     assert curves and all(c._file is not None for c in curves)
     biggest = max(x.nbytes for x in vars(streamed).values() if isinstance(x, np.ndarray))
