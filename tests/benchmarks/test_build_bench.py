@@ -154,8 +154,9 @@ def test_plain_fountain_edit_loop(benchmark, tmp_path: Path) -> None:
     lines = text.splitlines()
     # A dialogue line (under a cue or a parenthetical) in the middle of the film, so the
     # edit changes a spoken line (its length, every later clip, the loudness).
-    line = next(ln for i, ln in enumerate(lines) if i > len(lines) // 2 and " " in ln and
-                ln.endswith(".") and (lines[i - 1].isupper() or lines[i - 1].startswith("(")))  # fmt: skip
+    spoken = [ln for i, ln in enumerate(lines) if i > len(lines) // 2 and " " in ln and
+              (lines[i - 1].isupper() or lines[i - 1].startswith("("))]  # fmt: skip
+    line = next(ln for ln in spoken if ln.endswith("."))
     word = line.split()[0]
 
     def edit() -> tuple[tuple[()], dict[str, object]]:
