@@ -653,8 +653,12 @@ def decoded_blocks(path: Path, block: int = 480_000) -> Iterator[tuple[int, np.n
     first = 0
     with av.open(str(path)) as src:
         for frame in src.decode(audio=0):
-            x = frame.to_ndarray()
-            x = x.T if frame.format.is_planar else x.reshape(-1, len(frame.layout.channels))
+            if frame.format.name == "fltp":  # AAC's own format: read the planes, no copies
+                k = frame.samples
+                x = np.stack([np.frombuffer(p, np.float32, k) for p in frame.planes], axis=1)
+            else:
+                x = frame.to_ndarray()
+                x = x.T if frame.format.is_planar else x.reshape(-1, len(frame.layout.channels))
             pending.append(np.asarray(x, dtype=np.float32))
             held += len(x)
             if held >= block:
