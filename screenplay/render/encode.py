@@ -32,7 +32,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from screenplay.cache import Cache, atomic_path, digest
+from screenplay.cache import Cache, atomic_path, digest, touch
 from screenplay.outputs import Staged, check_outputs, sidecars
 from screenplay.render import errors
 from screenplay.render.segments import (
@@ -278,7 +278,10 @@ def _plan_and_render(
         for t in tasks:
             # Identical shots (a repeated establishing shot, a card used twice)
             # share one segment: render each key once.
-            if t.key in seen or (cache.enabled and Path(t.path).is_file()):
+            if t.key in seen:
+                continue
+            if cache.enabled and Path(t.path).is_file():
+                touch(t.path)  # last use, for `screenplay cache prune`
                 continue
             seen.add(t.key)
             missing.append(t)
@@ -564,6 +567,7 @@ def _encode_audio(
     path = cache.path("segments", key, ".m4a")
     if cache.enabled and path.is_file():
         cache.hits["segments"] += 1
+        touch(path)
         return path, True
     cache.misses["segments"] += 1
     with atomic_path(path, _part_suffix(".m4a")) as tmp:
