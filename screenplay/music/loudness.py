@@ -276,7 +276,8 @@ def _gain_curve(peaks: np.ndarray, ceiling: float, lookahead: float, release: fl
 
 def need_gain(peaks: np.ndarray, ceiling: float) -> np.ndarray:
     """The gain each sample needs to stay under ``ceiling`` (1 where it already is)."""
-    return np.minimum(1.0, ceiling / np.maximum(peaks, 1e-12)).astype(np.float32)
+    need: np.ndarray = np.minimum(1.0, ceiling / np.maximum(peaks, 1e-12)).astype(np.float32)
+    return need
 
 
 def limiter_reach(lookahead: float, release: float) -> int:
@@ -480,7 +481,8 @@ def _sub_powers(rows: np.ndarray, sub: int) -> np.ndarray:
     c = rows.shape[0]
     x = rows.reshape(c, -1, sub).astype(np.float64)
     np.square(x, out=x)
-    return x.sum(axis=2).sum(axis=0)
+    power: np.ndarray = x.sum(axis=2).sum(axis=0)
+    return power
 
 
 def _gated(power_sub: np.ndarray, sub: int) -> float:
