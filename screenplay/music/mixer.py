@@ -651,12 +651,20 @@ class StreamedMix:
             meter.add(x)
         return meter.lufs()
 
-    def _limit(self, ops: list[_Gain | _Curve], ceiling_db: float) -> float:
+    def _limit(self, ops: list[_Gain | _Curve], ceiling_db: float) -> tuple[float, float | None]:
         """:func:`~screenplay.music.loudness.limit_true_peak`, streamed; appends to ``ops``.
 
-        Returns the deepest gain reduction of this pass in dB.
+        Returns the deepest gain reduction of this pass in dB, and the integrated
+        loudness of the limited result when the pass that found it under the
+        ceiling could measure it on the way (the very blocks :meth:`_lufs` would
+        read, so the same number — one pass over the film fewer), else None.
         """
-        from screenplay.music.loudness import PeakGroups, need_gain, oversampled_abs_blocks
+        from screenplay.music.loudness import (
+            LoudnessMeter,
+            PeakGroups,
+            need_gain,
+            oversampled_abs_blocks,
+        )
 
         ceiling = 10 ** (ceiling_db / 20)
         lookahead, release = 0.005, 0.050
@@ -668,7 +676,9 @@ class StreamedMix:
             # Groups of peaks are filtered as soon as they close (or a cell of a long
             # one has been seen whole), so only a few seconds of peaks are ever held.
             groups = PeakGroups(self.n, lookahead, release, curve.add)
+            meter = LoudnessMeter(2)
             for a, x, peaks in oversampled_abs_blocks(self._stream(ops + added), ceiling):
+                meter.add(x)
                 if not peaks.size:
                     continue
                 peak = max(peak, float(peaks.max()))
@@ -677,13 +687,14 @@ class StreamedMix:
                 groups.add(idx + a, need[idx], a + len(x))
             groups.finish()
             if peak <= ceiling:
-                break
+                ops.extend(added)
+                return self._reduction_db(added), meter.lufs()
             if attempt == 3:  # last resort, as limit_true_peak
                 added.append(_Gain(np.float32(ceiling / peak)))
                 break
             added.append(curve)
         ops.extend(added)
-        return self._reduction_db(added)
+        return self._reduction_db(added), None
 
     def _reduction_db(self, steps: list[_Gain | _Curve]) -> float:
         """Deepest total gain reduction of one limiter pass, in dB."""
@@ -723,8 +734,9 @@ class StreamedMix:
                 step = self.target_lufs - lufs
                 ops.append(_Gain(np.float32(10 ** (step / 20))))
                 gain_db_sum += step
-                limiter_db = max(limiter_db, self._limit(ops, true_peak_db))
-                lufs = self._lufs(ops)
+                reduction, measured = self._limit(ops, true_peak_db)
+                limiter_db = max(limiter_db, reduction)
+                lufs = measured if measured is not None else self._lufs(ops)
                 if abs(self.target_lufs - lufs) < 0.1:
                     break
         self._ops = ops
