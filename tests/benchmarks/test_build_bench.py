@@ -111,6 +111,8 @@ def test_incremental_rebuild(benchmark, workdir: Path) -> None:
         segments_rendered=res.report.segments_rendered,
         segments_reused=res.report.segments_reused,
         peak_rss_mb=round(res.peak_rss / 1e6),
+        stages={k: round(v, 2) for k, v in res.timings.items()},
+        encode_stages={k: round(v, 2) for k, v in res.report.timings.items()},
     )
 
 
