@@ -87,11 +87,12 @@ def _streamed(soundtrack: Any) -> bool:
 #: The true peak the decoded film may reach (dBTP); the docs promise it.
 TRUE_PEAK_CEILING_DB = -1.0
 #: Headroom (dB) the master's limiter leaves under :data:`TRUE_PEAK_CEILING_DB` for the
-#: AAC codec's overshoot (its quantization noise and low-pass ride on the peaks), so one
-#: encode meets the ceiling.  Measured on the examples (docs/render.md): a −1.0 dBTP mix
-#: decoded at up to −0.81 dBTP (0.23 dB over) at 96 kb/s, 0.19 dB at 160 kb/s; 0.5 dB
-#: keeps twice that margin and costs no audible loudness (the limiter only touches peaks).
-CODEC_HEADROOM_DB = 0.5
+#: AAC codec's overshoot (its quantization noise and low-pass ride on the peaks), per
+#: quality, so one encode meets the ceiling.  Measured (docs/render.md): the examples
+#: overshoot a −1.0 dBTP mix by ≤ 0.23 dB at 96 kb/s and ≤ 0.19 dB at 160 kb/s, but a
+#: 28-minute speech-only plain-Fountain feature by 1.27 dB at 96 kb/s (one consonant;
+#: the next worst 0.63 dB).  Lower bitrates quantize coarser, so preview keeps more.
+CODEC_HEADROOM_DB = {"preview": 1.5, "default": 1.0, "final": 0.75}
 #: Re-encodes allowed to bring a decoded overshoot under the ceiling (a safety net for
 #: material the headroom does not cover — near-full-scale noise bursts overshoot by
 #: 1–3 dB —; never taken on the examples: ``audio_encodes`` is 1).
@@ -102,7 +103,8 @@ Progress = Callable[[str, int, int], None]
 #: Bump when the audio encoding changes (part of the AAC cache key).
 #: 2: the true peak of the decoded AAC is held under TRUE_PEAK_CEILING_DB.
 #: 3: the master leaves CODEC_HEADROOM_DB for the codec's overshoot.
-AUDIO_VERSION = 3
+#: 4: that headroom per quality.
+AUDIO_VERSION = 4
 
 #: Below this much work (segment cost × pixels; 1 = one still frame's
 #: pixels) segments are rendered in the build's process: a spawned worker
@@ -559,7 +561,8 @@ def _encode_audio(
     streamed = _streamed(audio)
     if streamed:
         # Master with the codec's headroom from the start: one encode, not two.
-        audio.set_ceiling(min(audio.ceiling_db, TRUE_PEAK_CEILING_DB - CODEC_HEADROOM_DB))
+        headroom = CODEC_HEADROOM_DB[quality]
+        audio.set_ceiling(min(audio.ceiling_db, TRUE_PEAK_CEILING_DB - headroom))
     source = audio.key_parts() if streamed else audio
     key = digest(
         "aac", AUDIO_VERSION, source, rate, bitrate, options, TRUE_PEAK_CEILING_DB, av.__version__
