@@ -12,6 +12,12 @@ all.
 Location: ``$SCREENPLAY_CACHE_DIR`` if set, else ``$XDG_CACHE_HOME/screenplay``
 (``~/.cache/screenplay``).  Tests point ``SCREENPLAY_CACHE_DIR`` at a temporary
 directory.
+
+Every entry used by a build has its modification time set to that moment
+(:func:`touch`), so the mtime is the entry's *last use*: ``screenplay cache
+prune --max-size 5G`` (:func:`prune`) deletes the least recently used entries
+first, and ``screenplay cache info`` (:func:`usage`) shows what each namespace
+holds.
 """
 
 from __future__ import annotations
@@ -190,6 +196,7 @@ class Cache:
         p = self.path(namespace, key, suffix)
         if self.enabled and p.is_file():
             self.hits[namespace] += 1
+            touch(p)
             return p.read_bytes()
         self.misses[namespace] += 1
         return None
@@ -237,3 +244,79 @@ class Cache:
 
     def put_json(self, namespace: str, key: str, value: Any) -> None:
         self.put_bytes(namespace, key, json.dumps(value, sort_keys=True).encode("utf-8"), ".json")
+
+
+# --------------------------------------------------------------------------
+# Size and pruning (``screenplay cache``)
+# --------------------------------------------------------------------------
+
+
+def touch(path: Path | str) -> None:
+    """Mark a cache entry as used now (its mtime is its last use, for :func:`prune`)."""
+    try:
+        os.utime(path)
+    except OSError:
+        pass  # a read-only cache is still a cache; it just cannot be pruned by use
+
+
+def _entries(root: Path) -> Iterator[tuple[str, Path, os.stat_result]]:
+    """``(namespace, path, stat)`` of every entry under ``root`` (temporaries excluded:
+    a ``.part`` file belongs to a build that is running or was killed)."""
+    if not root.is_dir():
+        return
+    for ns in sorted(p for p in root.iterdir() if p.is_dir()):
+        for dirpath, _, files in os.walk(ns):
+            for name in files:
+                if name.endswith(".part"):
+                    continue
+                path = Path(dirpath) / name
+                try:
+                    yield ns.name, path, path.stat()
+                except OSError:
+                    continue  # deleted by a concurrent prune or sweep
+
+
+def usage(root: Path) -> dict[str, tuple[int, int, float]]:
+    """Per namespace: ``(entries, bytes, newest use as a timestamp)``."""
+    out: dict[str, tuple[int, int, float]] = {}
+    for ns, _, st in _entries(root):
+        n, size, newest = out.get(ns, (0, 0, 0.0))
+        out[ns] = (n + 1, size + st.st_size, max(newest, st.st_mtime))
+    return out
+
+
+def prune(
+    root: Path, max_bytes: int, *, keep_recent_s: float = 60.0, dry_run: bool = False
+) -> tuple[int, int, int]:
+    """Delete least-recently-used entries until the cache holds at most ``max_bytes``.
+
+    Entries used in the last ``keep_recent_s`` seconds are kept whatever the
+    size (a build running now may be about to read them).  Returns ``(entries
+    removed, bytes freed, bytes left)``.  Each entry is one file, so removing
+    one never leaves another half-valid; an empty folder is removed too.
+    """
+    import time
+
+    entries = sorted(_entries(root), key=lambda e: e[2].st_mtime)
+    total = sum(st.st_size for _, _, st in entries)
+    now = time.time()
+    removed = freed = 0
+    for _, path, st in entries:
+        if total - freed <= max_bytes:
+            break
+        if now - st.st_mtime < keep_recent_s:
+            break  # sorted by last use: everything after this is newer still
+        if not dry_run:
+            try:
+                path.unlink()
+            except FileNotFoundError:
+                pass
+            except OSError:
+                continue
+            try:
+                path.parent.rmdir()  # the two-letter fan-out folder, if now empty
+            except OSError:
+                pass
+        removed += 1
+        freed += st.st_size
+    return removed, freed, total - freed

@@ -78,6 +78,18 @@ def output_path(text: str) -> Path:
     return limits.parse_output_path(text)
 
 
+@validator
+def byte_size(text: str) -> int:
+    """a size in bytes (``5G``, ``500M``, ``1.5GB``, ``2000000``)"""
+    import re
+
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kKmMgGtT]?)(?:i?[bB])?\s*", text)
+    if m is None:
+        raise ValueError(f"`{text}` is not a size: write e.g. 5G, 500M or 2000000")
+    scale = {"": 1, "k": 10**3, "m": 10**6, "g": 10**9, "t": 10**12}[m.group(2).lower()]
+    return int(float(m.group(1)) * scale)
+
+
 def is_validator(fn: object) -> bool:
     return bool(getattr(fn, MARK, False))
 

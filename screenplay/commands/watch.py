@@ -75,6 +75,66 @@ def changed_shots(before: Any, after: Any) -> list[str]:
     return [s.id for s in after.shots if repr(normalize_shot(s)) not in old]
 
 
+def film_inputs(path: Path, film: Any = None) -> set[Path]:
+    """The exact files a build of ``path`` reads: the film, its lock (or where it would
+    be), and — once the film has loaded — every module and asset file it uses (the
+    build manifest's list), all resolved."""
+    from screenplay import manifest
+
+    path = Path(path).resolve()
+    inputs = {path, path.with_name(path.name + ".lock")}
+    if film is not None:
+        inputs |= {Path(p).resolve() for p in manifest.used_files(film)}
+    return inputs
+
+
+def watch_inputs(
+    inputs: Callable[[], set[Path]],
+    on_change: Callable[[set[Path]], None],
+    *,
+    stop: threading.Event | None = None,
+    debounce_ms: int = 300,
+) -> None:
+    """Block, calling ``on_change(changed inputs)`` after each burst of saves of a file in
+    ``inputs()``, until ``stop`` is set.  The one rebuild-on-change loop of ``screenplay
+    watch`` and ``screenplay studio``.
+
+    ``inputs()`` is asked again after every change (a build may find new modules or
+    assets); when their folders change, watching restarts on the new set.  The folders
+    are watched, not the files: an editor often saves by replacing a file, which
+    would lose a watch on the file itself.  Changes to anything that is not an input
+    (the build's own outputs, temporaries, swap files) are ignored.
+    """
+    import watchfiles
+
+    stop = stop or threading.Event()
+    while not stop.is_set():
+        current = inputs()
+        folders = sorted({str(p.parent) for p in current if p.parent.is_dir()})
+        if not folders:
+            return
+        restart = False
+        for changes in watchfiles.watch(
+            *folders,
+            stop_event=stop,
+            debounce=debounce_ms,
+            step=50,
+            recursive=False,
+            raise_interrupt=False,
+        ):
+            touched = {Path(p).resolve() for _, p in changes} & current
+            if not touched:
+                continue  # our own outputs, or files the film does not use
+            on_change(touched)
+            after = inputs()
+            if {p.parent for p in after} != {p.parent for p in current}:
+                restart = True  # a new folder to watch (a module or asset elsewhere)
+                break
+            current = after
+        if not restart:
+            return
+
+
 def watch(
     path: Path,
     out: Path | None = None,
@@ -94,9 +154,6 @@ def watch(
     Returns the builds made.  ``max_builds`` ends the loop after that many
     (tests); ``on_build`` is called after each.
     """
-    import watchfiles
-
-    from screenplay import manifest
     from screenplay.build import build
 
     path = Path(path).resolve()
@@ -104,7 +161,7 @@ def watch(
     stop = stop or threading.Event()
     builds: list[Rebuild] = []
     timeline = None
-    inputs: set[Path] = {path, path.with_name(path.name + ".lock")}
+    inputs = film_inputs(path)
 
     def once() -> None:
         nonlocal timeline, inputs
@@ -137,32 +194,16 @@ def watch(
             if result.ok and result.timeline is not None:
                 timeline = result.timeline
             if result.film is not None:
-                inputs = {path, path.with_name(path.name + ".lock")}
-                inputs |= set(manifest.used_files(result.film))
+                inputs = film_inputs(path, result.film)
         builds.append(rb)
         if on_build is not None:
             on_build(rb)
+        if max_builds is not None and len(builds) >= max_builds:
+            stop.set()
 
     once()
-    if max_builds is not None and len(builds) >= max_builds:
-        return builds
-    # Watch the folders the inputs live in (a saved file is often replaced, not
-    # written in place, so watching the file itself would lose it).
-    folders = sorted({str(p.parent) for p in inputs if p.parent.is_dir()})
-    for changes in watchfiles.watch(
-        *folders,
-        stop_event=stop,
-        debounce=debounce_ms,
-        step=50,
-        recursive=False,
-        raise_interrupt=False,
-    ):
-        touched = {Path(p).resolve() for _, p in changes}
-        if not touched & inputs:
-            continue  # our own outputs, or files the film does not use
-        once()
-        if max_builds is not None and len(builds) >= max_builds:
-            break
+    if not stop.is_set():
+        watch_inputs(lambda: inputs, lambda _changed: once(), stop=stop, debounce_ms=debounce_ms)
     return builds
 
 

@@ -15,7 +15,7 @@ second.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
 
 import numpy as np
@@ -29,16 +29,90 @@ _MIN_SECONDS = 0.4
 
 @cache
 def _k_weighting(rate: int) -> np.ndarray:
-    """pyloudnorm's BS.1770-4 K-weighting stages as one float32 SOS matrix (gains folded in)."""
-    import pyloudnorm
-
-    meter = pyloudnorm.Meter(rate)
+    """BS.1770-4's K-weighting as one float32 SOS matrix: pyloudnorm's two stages (RBJ
+    cookbook biquads: a +4 dB high shelf at 1500 Hz, Q 1/√2, and a high-pass at 38 Hz,
+    Q 0.5), designed here with its formulas — a test pins them to pyloudnorm's — so a
+    build never imports pyloudnorm and scipy.signal (1.5–3 s of CPU at start-up)."""
     rows = []
-    for f in meter._filters.values():
-        b = np.asarray(f.b, dtype=np.float64) * float(f.passband_gain)
-        a = np.asarray(f.a, dtype=np.float64)
-        rows.append(np.concatenate([b / a[0], a / a[0]]))
+    for gain_db, q, fc, kind in ((4.0, 1 / np.sqrt(2), 1500.0, "shelf"), (0.0, 0.5, 38.0, "hp")):
+        a_ = 10 ** (gain_db / 40.0)
+        w0 = 2.0 * np.pi * (fc / rate)
+        alpha = np.sin(w0) / (2.0 * q)
+        cos, root = np.cos(w0), 2 * np.sqrt(a_) * alpha
+        if kind == "shelf":
+            b = [a_ * ((a_ + 1) + (a_ - 1) * cos + root), -2 * a_ * ((a_ - 1) + (a_ + 1) * cos),
+                 a_ * ((a_ + 1) + (a_ - 1) * cos - root)]  # fmt: skip
+            a = [(a_ + 1) - (a_ - 1) * cos + root, 2 * ((a_ - 1) - (a_ + 1) * cos),
+                 (a_ + 1) - (a_ - 1) * cos - root]  # fmt: skip
+        else:
+            b = [(1 + cos) / 2, -(1 + cos), (1 + cos) / 2]
+            a = [1 + alpha, -2 * cos, 1 - alpha]
+        b64, a64 = np.array(b) / a[0], np.array(a) / a[0]  # as pyloudnorm normalizes
+        rows.append(np.concatenate([b64 / a64[0], a64 / a64[0]]))
     return np.asarray(rows, dtype=np.float32)
+
+
+@cache
+def _sosfilt_kernel() -> Callable[..., None] | None:
+    """scipy's compiled second-order-sections kernel, loaded without ``scipy.signal``.
+
+    ``scipy.signal``'s package import pulls in scipy.stats, interpolate and
+    optimize — 1.5 s of CPU on an idle core, over 10 s on a loaded one — and
+    every ``screenplay build`` of an edit is a new process that would pay it for
+    one small function.  The kernel is a self-contained extension module, so it
+    is loaded from its file; if that ever fails (another scipy layout), the
+    public :func:`scipy.signal.sosfilt` is used instead.
+    """
+    import importlib.machinery
+    import importlib.util
+    import os
+
+    import scipy
+
+    name = "scipy.signal._sosfilt"
+    try:
+        folder = os.path.join(os.path.dirname(scipy.__file__), "signal")
+        files = [f for f in os.listdir(folder) if f.startswith("_sosfilt.")]
+        files = [f for f in files if f.endswith((".so", ".pyd"))]
+        if len(files) != 1:
+            return None
+        loader = importlib.machinery.ExtensionFileLoader(name, os.path.join(folder, files[0]))
+        spec = importlib.util.spec_from_loader(name, loader)
+        if spec is None:
+            return None
+        module = importlib.util.module_from_spec(spec)
+        loader.exec_module(module)
+        kernel: Callable[..., None] = module._sosfilt
+        # A smoke test against the recurrence written out: one impulse, two sections.
+        sos = np.array([[1, 0.5, 0, 1, -0.5, 0], [1, 0, 0, 1, 0, 0]], np.float64)
+        x = np.zeros((1, 4))
+        x[0, 0] = 1.0
+        kernel(sos, x, np.zeros((1, 2, 2)))
+        if not np.allclose(x[0], [1.0, 1.0, 0.5, 0.25]):
+            return None
+        return kernel
+    except Exception:  # any other layout or ABI: the public function below
+        return None
+
+
+def sosfilt_rows(
+    sos: np.ndarray, rows: np.ndarray, zi: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """``scipy.signal.sosfilt(sos, rows, axis=-1, zi=zi)`` for float32 ``rows``
+    (channels × samples) and ``zi`` of shape (sections, channels, 2); returns the
+    filtered rows and the final state (same shapes)."""
+    sections, channels = sos.shape[0], rows.shape[0]
+    state = np.zeros((sections, channels, 2), np.float32) if zi is None else zi
+    kernel = _sosfilt_kernel()
+    if kernel is None:
+        from scipy.signal import sosfilt
+
+        y, out = sosfilt(sos, rows, axis=-1, zi=state)
+        return np.asarray(y, dtype=np.float32), np.asarray(out, dtype=np.float32)
+    y = np.array(rows, dtype=np.float32, order="C")  # filtered in place
+    z = np.ascontiguousarray(np.moveaxis(state, 0, 1), dtype=np.float32)  # (ch, sections, 2)
+    kernel(np.asarray(sos, dtype=np.float32), y, z)
+    return y, np.ascontiguousarray(np.moveaxis(z, 1, 0))
 
 
 def integrated_lufs(audio: np.ndarray, rate: int = PROJECT_RATE) -> float:
@@ -53,8 +127,6 @@ def integrated_lufs(audio: np.ndarray, rate: int = PROJECT_RATE) -> float:
     so this matters; a test pins agreement with pyloudnorm to 0.01 LU.
     Signals shorter than one block are measured padded with silence.
     """
-    from scipy.signal import sosfilt
-
     a = np.asarray(audio)
     if a.ndim == 1:
         a = a[:, None]
@@ -67,7 +139,7 @@ def integrated_lufs(audio: np.ndarray, rate: int = PROJECT_RATE) -> float:
     rows = np.zeros((a.shape[1], max(n, total)), dtype=np.float32)
     rows[:, :n] = a.T
     # float32 filtering is twice as fast and far below the meter's resolution in error.
-    rows = sosfilt(_k_weighting(rate), rows, axis=-1).astype(np.float32, copy=False)
+    rows, _ = sosfilt_rows(_k_weighting(rate), rows)
     rows[:, n:] = 0.0  # filter ringing past the end is not part of the signal
     power_sub = _sub_powers(rows[:, :total], sub)
     return _gated(power_sub, sub)
@@ -85,9 +157,11 @@ def _phases() -> tuple[np.ndarray, np.ndarray, float]:
     sum of |taps|: no interpolated value can exceed ``bound`` × the largest
     sample in its 12-sample window.
     """
-    from scipy.signal import firwin
-
-    h = firwin(49, 0.25, window=("kaiser", 6.0)) * OVERSAMPLE
+    # scipy.signal.firwin(49, 0.25, window=("kaiser", 6.0)) written out (a test pins
+    # them equal): a windowed sinc scaled to unit gain at DC.
+    m = np.arange(49) - 24.0
+    h = 0.25 * np.sinc(0.25 * m) * np.kaiser(49, 6.0)
+    h = h / h.sum() * OVERSAMPLE
     offsets = np.arange(-6, 6)
     taps = np.stack([h[OVERSAMPLE * offsets + p + 24] for p in range(1, OVERSAMPLE)]).astype(
         np.float32
@@ -121,23 +195,25 @@ def _oversampled_abs(audio: np.ndarray, threshold: float | None = None) -> np.nd
     loud = np.flatnonzero(mag * bound > limit)
     if loud.size == 0:
         return mag
-    if loud.size > n // 50:  # dense material: a sliding maximum is cheaper than dilation
-        cand = np.flatnonzero(maximum_filter1d(mag, size=13, mode="constant") * bound > limit)
-    else:
-        cand = np.unique((loud[:, None] + np.arange(-6, 7)[None, :]).ravel())
-        cand = cand[(cand >= 0) & (cand < n)]
+    # Their 13-sample neighbourhoods (a sliding maximum of the mask: no sort, C speed).
+    mask = np.zeros(n, dtype=np.uint8)
+    mask[loud] = 1
+    cand = np.flatnonzero(maximum_filter1d(mask, size=13, mode="constant"))
     out = mag.copy()
-    for lo in range(0, cand.size, 1 << 18):  # bounded memory on dense material
-        idx = cand[lo : lo + (1 << 18)]
-        pos = (
-            idx[:, None] - offsets[None, :]
-        )  # the window x[n-5 … n+6] feeds the interpolants after n
-        inside = (pos >= 0) & (pos < n)
-        windows = (
-            x[np.clip(pos, 0, n - 1)] * inside[:, :, None]
-        )  # (k, 12, channels), zeros past the ends
-        interp = np.abs(np.einsum("kjc,pj->kpc", windows, taps)).max(axis=(1, 2))
-        out[idx] = np.maximum(out[idx], interp)
+    # The window x[n-5 … n+6] feeds the interpolants after n; zeros past the ends.
+    xp = np.zeros((n + 12, x.shape[1]), dtype=np.float32)
+    xp[6 : n + 6] = x
+    for lo in range(0, cand.size, 1 << 16):  # bounded memory on dense material
+        idx = cand[lo : lo + (1 << 16)] + 6  # rows of the padded signal
+        # The 12 taps in a fixed order (the same sums however the candidates are batched).
+        rows = [xp[idx - off] for off in offsets.tolist()]  # each (k, channels)
+        interp = np.zeros(len(idx), dtype=np.float32)
+        for phase in taps:
+            acc = rows[0] * phase[0]
+            for j in range(1, len(rows)):
+                acc += rows[j] * phase[j]
+            np.maximum(interp, np.abs(acc).max(axis=1), out=interp)
+        out[idx - 6] = np.maximum(out[idx - 6], interp)
     return out
 
 
@@ -200,8 +276,8 @@ def _gain_curve(peaks: np.ndarray, ceiling: float, lookahead: float, release: fl
 
 def need_gain(peaks: np.ndarray, ceiling: float) -> np.ndarray:
     """The gain each sample needs to stay under ``ceiling`` (1 where it already is)."""
-    gain: np.ndarray = np.minimum(1.0, ceiling / np.maximum(peaks, 1e-12)).astype(np.float32)
-    return gain
+    need: np.ndarray = np.minimum(1.0, ceiling / np.maximum(peaks, 1e-12)).astype(np.float32)
+    return need
 
 
 def limiter_reach(lookahead: float, release: float) -> int:
@@ -218,26 +294,107 @@ def gain_curves(
 
     ``over`` are the (sorted) samples whose needed gain ``need`` is below 1,
     in a signal of ``n`` samples.  Only the neighbourhoods of those peaks
-    change, so only they are filtered (peaks closer than twice the reach are
-    grouped, so groups never interact).  The streamed mixer keeps these
-    pieces instead of a whole-film gain curve.
+    change, so only they are filtered (see :class:`PeakGroups`, which the
+    streamed mixer feeds block by block — the same code, so the same gains).
     """
-    from scipy.ndimage import minimum_filter1d, uniform_filter1d
-
-    if over.size == 0:
-        return []
-    la = max(1, int(lookahead * PROJECT_RATE))
-    rel = max(1, int(release * PROJECT_RATE))
-    reach = limiter_reach(lookahead, release)
     pieces: list[tuple[int, np.ndarray]] = []
-    breaks = np.flatnonzero(np.diff(over) > 2 * reach)
-    starts = np.r_[0, breaks + 1]
-    ends = np.r_[breaks, over.size - 1]
-    for i0, i1 in zip(starts.tolist(), ends.tolist(), strict=True):
-        first, last = int(over[i0]), int(over[i1])
-        lo, hi = max(0, first - reach), min(n, last + reach + 1)
-        seg = np.ones(hi - lo, dtype=np.float32)
-        seg[over[i0 : i1 + 1] - lo] = need[i0 : i1 + 1]
+    groups = PeakGroups(n, lookahead, release, lambda lo, g: pieces.append((lo, g)))
+    groups.add(np.asarray(over, dtype=np.int64), np.asarray(need, dtype=np.float32), n)
+    groups.finish()
+    return pieces
+
+
+#: A run of peaks longer than this is filtered cell by cell (cells start at
+#: multiples of it), each cell over a window reaching ``limiter_reach`` past
+#: its ends: a speech-only feature has a peak every fraction of a second, and
+#: one "group" could otherwise span the whole film (held whole in memory).
+LIMITER_CELL = 1 << 19
+
+
+class PeakGroups:
+    """Turn peaks (sample, needed gain) delivered in order into smooth gain pieces.
+
+    Peaks closer than twice the limiter's reach form a group; the gain of a
+    group is the needed gain spread ahead by the look-ahead (a sliding
+    minimum, then a moving average of the same width — never above the need
+    anywhere), held and eased back over the release (a longer minimum and
+    mean).  Every output sample depends only on the needs within ``reach``
+    of it, so a long group is filtered in cells: the cell ``[p0, p1)`` over
+    the window ``[max(lo, p0 - reach), min(hi, p1 + reach))`` of its group
+    ``[lo, hi)``.  Computed from the same window start, the moving averages
+    round the same way whether the group was seen whole (in memory) or as it
+    streamed past (:class:`~screenplay.music.mixer.StreamedMix`), so both give
+    the very same gains; memory holds at most a cell and two reaches of peaks.
+    """
+
+    def __init__(
+        self, n: int, lookahead: float, release: float, emit: Callable[[int, np.ndarray], None]
+    ) -> None:
+        self.n = n
+        self.la = max(1, int(lookahead * PROJECT_RATE))
+        self.rel = max(1, int(release * PROJECT_RATE))
+        self.reach = limiter_reach(lookahead, release)
+        self.emit = emit
+        self._pos: list[np.ndarray] = []
+        self._need: list[np.ndarray] = []
+        self._lo = 0  # first sample of the open group
+        self._p0 = 0  # first sample of its next cell
+        self._last = -1  # last peak of the open group (-1: no group open)
+
+    def add(self, pos: np.ndarray, need: np.ndarray, seen: int) -> None:
+        """Peaks at sorted samples ``pos``; every peak before sample ``seen`` has been added."""
+        if pos.size:
+            gap = 2 * self.reach
+            breaks = np.flatnonzero(np.diff(pos) > gap) + 1
+            runs = zip(np.r_[0, breaks].tolist(), np.r_[breaks, pos.size].tolist(), strict=True)
+            for i0, i1 in runs:
+                first = int(pos[i0])
+                if self._last >= 0 and first - self._last > gap:
+                    self._close()
+                if self._last < 0:
+                    self._lo = self._p0 = max(0, first - self.reach)
+                self._pos.append(pos[i0:i1])
+                self._need.append(need[i0:i1])
+                self._last = int(pos[i1 - 1])
+        if self._last < 0:
+            return
+        # Cells the group has certainly grown past, whose window has been seen whole.
+        while True:
+            cell = (self._p0 // LIMITER_CELL + 1) * LIMITER_CELL
+            if cell >= self._last + self.reach + 1 or cell + self.reach > seen:
+                break
+            self._cell(cell, min(self.n, cell + self.reach))
+        if seen - self._last > 2 * self.reach:
+            self._close()
+
+    def finish(self) -> None:
+        if self._last >= 0:
+            self._close()
+
+    def _close(self) -> None:
+        hi = min(self.n, self._last + self.reach + 1)
+        while True:
+            cell = (self._p0 // LIMITER_CELL + 1) * LIMITER_CELL
+            if cell >= hi:
+                break
+            self._cell(cell, min(hi, cell + self.reach))
+        self._cell(hi, hi)
+        self._pos.clear()
+        self._need.clear()
+        self._last = -1
+
+    def _cell(self, p1: int, w1: int) -> None:
+        """Emit the gain of ``[p0, p1)`` from the peaks in ``[max(lo, p0 - reach), w1)``."""
+        from scipy.ndimage import minimum_filter1d, uniform_filter1d
+
+        p0 = self._p0
+        w0 = max(self._lo, p0 - self.reach)
+        pos = np.concatenate(self._pos) if len(self._pos) != 1 else self._pos[0]
+        need = np.concatenate(self._need) if len(self._need) != 1 else self._need[0]
+        inside = (pos >= w0) & (pos < w1)
+        seg = np.ones(w1 - w0, dtype=np.float32)
+        seg[pos[inside] - w0] = need[inside]
+        la, rel = self.la, self.rel
         # Window 2*la+1 centred: a minimum then a mean over the same window is
         # ≤ need[n] at every n (each averaged value is a minimum over a window containing n).
         s = minimum_filter1d(seg, size=2 * la + 1, mode="nearest")
@@ -245,8 +402,13 @@ def gain_curves(
         # Release: hold the reduction, then recover smoothly (a longer min + mean pair).
         s = minimum_filter1d(s, size=2 * rel + 1, mode="nearest")
         s = uniform_filter1d(s, size=2 * rel + 1, mode="nearest")
-        pieces.append((lo, np.minimum(s, seg).astype(np.float32, copy=False)))
-    return pieces
+        gains = np.minimum(s, seg).astype(np.float32, copy=False)[p0 - w0 : p1 - w0]
+        if len(gains):
+            self.emit(p0, np.ascontiguousarray(gains))
+        self._p0 = p1
+        # Peaks the next cell's window no longer reaches are dropped.
+        keep = pos >= p1 - self.reach
+        self._pos, self._need = [pos[keep]], [need[keep]]
 
 
 # --------------------------------------------------------------------------
@@ -276,8 +438,6 @@ class LoudnessMeter:
         self.nonzero = False
 
     def add(self, block: np.ndarray) -> None:
-        from scipy.signal import sosfilt
-
         a = np.asarray(block, dtype=np.float32)
         if a.ndim == 1:
             a = a[:, None]
@@ -286,8 +446,7 @@ class LoudnessMeter:
         self.samples += len(a)
         self.nonzero = self.nonzero or bool(np.any(a))
         rows = np.ascontiguousarray(a.T)
-        y, self.zi = sosfilt(self.sos, rows, axis=-1, zi=self.zi)
-        y = np.asarray(y, dtype=np.float32)
+        y, self.zi = sosfilt_rows(self.sos, rows, self.zi)
         if self.tail.shape[1]:
             y = np.concatenate([self.tail, y], axis=1)
         full = (y.shape[1] // self.sub) * self.sub
@@ -322,8 +481,8 @@ def _sub_powers(rows: np.ndarray, sub: int) -> np.ndarray:
     c = rows.shape[0]
     x = rows.reshape(c, -1, sub).astype(np.float64)
     np.square(x, out=x)
-    energy: np.ndarray = x.sum(axis=2).sum(axis=0)
-    return energy
+    power: np.ndarray = x.sum(axis=2).sum(axis=0)
+    return power
 
 
 def _gated(power_sub: np.ndarray, sub: int) -> float:

@@ -455,6 +455,7 @@ class StreamedMix:
         self.ceiling_db = true_peak_db
         self._ops: list[_Gain | _Curve] | None = None
         self._premix_memo: list[np.ndarray] | None = None
+        self._premix_file: Any = None
 
     def prepare(self) -> StreamedMix:
         """Run the analysis passes and the master (once; :meth:`blocks` calls it)."""
@@ -544,23 +545,51 @@ class StreamedMix:
     def premix(self) -> Iterator[tuple[int, np.ndarray]]:
         """The bus sum before the master steps, as ``(first sample, (k, 2) float32)`` blocks.
 
-        The master needs several passes over it.  A film whose premix fits in
-        :data:`PREMIX_MEMO_BYTES` keeps it after the first pass (the edit loop's
-        short films mix in one pass); a longer one is mixed again from the
-        clips each pass, which keeps memory independent of its length.
+        The master needs several passes over it, and each is cheap next to mixing
+        the clips.  A film whose premix fits in :data:`PREMIX_MEMO_BYTES` keeps it in
+        memory after the first pass (the edit loop's short films); a longer one is
+        spilled to an unnamed temporary file as it is first mixed (the OS deletes it
+        whatever happens to the build) and read back a block at a time by every
+        later pass, so memory stays independent of the film's length and a feature
+        is mixed from its clips once, not once per pass.
         """
         if self._premix_memo is not None:
             yield from enumerate_blocks(self._premix_memo, self.block)
             return
+        if self._premix_file is not None:
+            f = self._premix_file
+            f.seek(0)
+            for b in self._ranges():
+                a, e = b * self.block, min(self.n, (b + 1) * self.block)
+                x = np.empty((e - a, 2), dtype=np.float32)
+                if f.readinto(memoryview(x.data).cast("B")) != x.nbytes:
+                    raise OSError("the premix spill file is shorter than the film")
+                yield a, x
+            return
         keep = self.n * 8 <= PREMIX_MEMO_BYTES
         memo: list[np.ndarray] = []
-        for a, x in self._premix_blocks():
-            if keep:
-                x.flags.writeable = False  # shared by every later pass
-                memo.append(x)
-            yield a, x
+        spill: Any = None
+        if not keep:
+            import tempfile
+
+            spill = tempfile.TemporaryFile(prefix="screenplay-premix-")
+        try:
+            for a, x in self._premix_blocks():
+                if keep:
+                    x.flags.writeable = False  # shared by every later pass
+                    memo.append(x)
+                else:
+                    spill.write(np.ascontiguousarray(x, dtype=np.float32).tobytes())
+                yield a, x
+        except BaseException:
+            if spill is not None:
+                spill.close()
+            raise
         if keep:
             self._premix_memo = memo
+        else:
+            spill.flush()
+            self._premix_file = spill
 
     def _premix_blocks(self) -> Iterator[tuple[int, np.ndarray]]:
         speech_at, music_at = self._speech_pieces(), self._music_pieces()
@@ -622,64 +651,50 @@ class StreamedMix:
             meter.add(x)
         return meter.lufs()
 
-    def _limit(self, ops: list[_Gain | _Curve], ceiling_db: float) -> float:
+    def _limit(self, ops: list[_Gain | _Curve], ceiling_db: float) -> tuple[float, float | None]:
         """:func:`~screenplay.music.loudness.limit_true_peak`, streamed; appends to ``ops``.
 
-        Returns the deepest gain reduction of this pass in dB.
+        Returns the deepest gain reduction of this pass in dB, and the integrated
+        loudness of the limited result when the pass that found it under the
+        ceiling could measure it on the way (the very blocks :meth:`_lufs` would
+        read, so the same number — one pass over the film fewer), else None.
         """
-        from screenplay.music.loudness import limiter_reach, need_gain, oversampled_abs_blocks
+        from screenplay.music.loudness import (
+            LoudnessMeter,
+            PeakGroups,
+            need_gain,
+            oversampled_abs_blocks,
+        )
 
         ceiling = 10 ** (ceiling_db / 20)
         lookahead, release = 0.005, 0.050
-        reach = limiter_reach(lookahead, release)
         added: list[_Gain | _Curve] = []
         for attempt in range(4):
             aim = ceiling * (1.0 if attempt == 0 else 0.995)
             peak = 0.0
             curve = _Curve()
-            # Peaks of the group still open (a later peak within 2 × reach joins it).
-            over: list[np.ndarray] = []
-            needs: list[np.ndarray] = []
-
+            # Groups of peaks are filtered as soon as they close (or a cell of a long
+            # one has been seen whole), so only a few seconds of peaks are ever held.
+            groups = PeakGroups(self.n, lookahead, release, curve.add)
+            meter = LoudnessMeter(2)
             for a, x, peaks in oversampled_abs_blocks(self._stream(ops + added), ceiling):
+                meter.add(x)
                 if not peaks.size:
                     continue
                 peak = max(peak, float(peaks.max()))
                 need = need_gain(peaks, aim)
                 idx = np.flatnonzero(need < 1.0)
-                if idx.size:
-                    over.append(idx + a)
-                    needs.append(need[idx])
-                # No later peak can join the open groups: filter them now.
-                if over and a + len(x) - int(over[-1][-1]) > 2 * reach:
-                    self._flush(curve, over, needs, lookahead, release)
-            self._flush(curve, over, needs, lookahead, release)
+                groups.add(idx + a, need[idx], a + len(x))
+            groups.finish()
             if peak <= ceiling:
-                break
+                ops.extend(added)
+                return self._reduction_db(added), meter.lufs()
             if attempt == 3:  # last resort, as limit_true_peak
                 added.append(_Gain(np.float32(ceiling / peak)))
                 break
             added.append(curve)
         ops.extend(added)
-        return self._reduction_db(added)
-
-    def _flush(
-        self,
-        curve: _Curve,
-        over: list[np.ndarray],
-        needs: list[np.ndarray],
-        lookahead: float,
-        release: float,
-    ) -> None:
-        """Filter the closed groups of peaks into ``curve``'s gain pieces; empty the lists."""
-        from screenplay.music.loudness import gain_curves
-
-        if over:
-            pos, vals = np.concatenate(over), np.concatenate(needs)
-            for lo, gains in gain_curves(pos, vals, self.n, lookahead, release):
-                curve.add(lo, gains)
-            over.clear()
-            needs.clear()
+        return self._reduction_db(added), None
 
     def _reduction_db(self, steps: list[_Gain | _Curve]) -> float:
         """Deepest total gain reduction of one limiter pass, in dB."""
@@ -691,6 +706,17 @@ class StreamedMix:
             g = self._apply(a, np.ones((e - a, 1), dtype=np.float32), steps)
             deepest = min(deepest, float(g.min()))
         return -20 * math.log10(max(deepest, 1e-12))
+
+    def set_ceiling(self, true_peak_db: float) -> None:
+        """Master for a true-peak ceiling of ``true_peak_db`` dBTP: before :meth:`prepare`
+        only remembered (the encoder sets its codec headroom so, at no cost); after it,
+        the master is computed again if the ceiling changed."""
+        if true_peak_db == self.ceiling_db:
+            return
+        if self._ops is None:
+            self.ceiling_db = true_peak_db
+        else:
+            self.master(true_peak_db)
 
     def master(self, true_peak_db: float) -> None:
         """(Re)compute the master steps for a true-peak ceiling of ``true_peak_db`` dBTP.
@@ -708,8 +734,9 @@ class StreamedMix:
                 step = self.target_lufs - lufs
                 ops.append(_Gain(np.float32(10 ** (step / 20))))
                 gain_db_sum += step
-                limiter_db = max(limiter_db, self._limit(ops, true_peak_db))
-                lufs = self._lufs(ops)
+                reduction, measured = self._limit(ops, true_peak_db)
+                limiter_db = max(limiter_db, reduction)
+                lufs = measured if measured is not None else self._lufs(ops)
                 if abs(self.target_lufs - lufs) < 0.1:
                     break
         self._ops = ops

@@ -13,7 +13,7 @@ Three parts, kept apart:
   ``/film.mp4`` (with HTTP ranges, so the browser can seek), ``/events``
   (server-sent events: a message whenever the state changes).
 * :class:`StudioServer` — uvicorn on localhost in a thread, plus the
-  rebuild-on-change loop (:func:`screenplay.studio.watch.watch_film`) in another.
+  rebuild-on-change loop (:func:`screenplay.commands.watch.watch_inputs`) in another.
 """
 
 from __future__ import annotations
@@ -61,6 +61,8 @@ class Studio:
     _build_lock: threading.Lock = field(default_factory=threading.Lock)
     #: a counter bumped on every change (what /events waits on)
     serial: int = 0
+    #: the last build's film (its used modules and assets are what the watch loop watches)
+    last_film: Any = None
 
     def _bump(self) -> None:
         with self.changed:
@@ -141,6 +143,8 @@ class Studio:
                 self._bump()
                 return False
             self._show_script(result.film, result.diagnostics)
+            if result.film is not None:
+                self.last_film = result.film  # what the watch loop watches
             if not result.ok or result.timeline is None or result.output is None:
                 n_err = sum(d.severity is Severity.ERROR for d in result.diagnostics)
                 self.state = "failed"
@@ -268,12 +272,17 @@ class StudioServer:
             self.threads.append(w)
 
     def _watch(self) -> None:
-        from screenplay.studio.watch import watch_film
+        # The same loop as `screenplay watch`: the exact files the film reads.
+        from screenplay.commands.watch import film_inputs, watch_inputs
 
         def rebuild(_changed: set[Path]) -> None:
             self.studio.rebuild()
 
-        watch_film(self.studio.film, rebuild, stop=self.stop_event)
+        watch_inputs(
+            lambda: film_inputs(self.studio.film, self.studio.last_film),
+            rebuild,
+            stop=self.stop_event,
+        )
 
     def wait_started(self, timeout: float = 20.0) -> bool:
         import time

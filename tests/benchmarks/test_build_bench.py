@@ -111,6 +111,8 @@ def test_incremental_rebuild(benchmark, workdir: Path) -> None:
         segments_rendered=res.report.segments_rendered,
         segments_reused=res.report.segments_reused,
         peak_rss_mb=round(res.peak_rss / 1e6),
+        stages={k: round(v, 2) for k, v in res.timings.items()},
+        encode_stages={k: round(v, 2) for k, v in res.report.timings.items()},
     )
 
 
@@ -151,8 +153,12 @@ def test_plain_fountain_edit_loop(benchmark, tmp_path: Path) -> None:
     cold_s = time.perf_counter() - t0
     assert cold.ok, [d.one_line() for d in cold.diagnostics]
     text = film.read_text(encoding="utf-8")
-    line = next(ln for ln in text.splitlines()[8:] if ln.endswith(".") and " " in ln and
-                not ln.isupper())  # fmt: skip
+    lines = text.splitlines()
+    # A dialogue line (under a cue or a parenthetical) in the middle of the film, so the
+    # edit changes a spoken line (its length, every later clip, the loudness).
+    spoken = [ln for i, ln in enumerate(lines) if i > len(lines) // 2 and " " in ln and
+              (lines[i - 1].isupper() or lines[i - 1].startswith("("))]  # fmt: skip
+    line = next(ln for ln in spoken if ln.endswith("."))
     word = line.split()[0]
 
     def edit() -> tuple[tuple[()], dict[str, object]]:
@@ -163,6 +169,7 @@ def test_plain_fountain_edit_loop(benchmark, tmp_path: Path) -> None:
         lambda: build(film, out, quality="preview", cache=cache), setup=edit, rounds=1
     )
     assert res.ok and res.report.segments_rendered <= 2
+    assert not res.report.audio_reused, "a spoken line changed: the soundtrack must change"
     seconds = benchmark.stats.stats.max if benchmark.stats else sum(res.timings.values())
     benchmark.extra_info.update(
         film_seconds=round(float(cold.timeline.duration), 1),

@@ -30,7 +30,17 @@ def _build(name: str, tmp_path: Path) -> object:
     assert (tmp_path / "out.mp4").stat().st_size > 10_000
     # The committed lock is current: no hole's prompt changed since it was locked.
     assert not [d.one_line() for d in res.diagnostics if d.code == "SP0310"]
+    _one_encode_under_minus_1_dbtp(res, tmp_path / "out.mp4")
     return res
+
+
+def _one_encode_under_minus_1_dbtp(res: object, film: Path) -> None:
+    """The master leaves headroom for AAC's overshoot, so one encode keeps the promise:
+    the film a viewer plays (the decoded MP4) peaks at or below −1 dBTP (issue #19)."""
+    from screenplay.render.encode import _decoded_true_peak_db
+
+    assert res.report.timings["audio_encodes"] == 1  # type: ignore[attr-defined]
+    assert _decoded_true_peak_db(film) <= -1.0
 
 
 def test_night_shift_plain_fountain_autocasts(tmp_path: Path) -> None:

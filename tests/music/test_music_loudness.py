@@ -9,6 +9,7 @@ import pyloudnorm
 import pytest
 
 from screenplay.backends.protocols import PROJECT_RATE as R
+from screenplay.music import loudness
 from screenplay.music.loudness import integrated_lufs, limit_true_peak, true_peak_db
 
 
@@ -52,3 +53,37 @@ def test_limiter_holds_ceiling_and_leaves_the_rest_alone() -> None:
     assert np.abs(np.diff(gain)).max() < 0.01  # smooth gain: no distortion clicks
     quiet, none = limit_true_peak(x[:R], -1.0)
     assert none is None and np.array_equal(quiet, x[:R])
+
+
+def test_meter_is_pyloudnorm_and_scipy_without_importing_them() -> None:
+    """The K-weighting, the FIR interpolator and the SOS filter are pyloudnorm's and
+    scipy's, bit for bit — and measuring imports neither pyloudnorm nor scipy.signal
+    (1.5 s of CPU per build process, paid by every edit)."""
+    import subprocess
+    import sys
+
+    import pyloudnorm
+    from scipy.signal import firwin, sosfilt
+
+    rows = []
+    for f in pyloudnorm.Meter(R)._filters.values():
+        b = np.asarray(f.b, np.float64) * float(f.passband_gain)
+        a = np.asarray(f.a, np.float64)
+        rows.append(np.concatenate([b / a[0], a / a[0]]))
+    assert np.array_equal(np.asarray(rows, np.float32), loudness._k_weighting(R))
+    _, taps, _ = loudness._phases()
+    h = (firwin(49, 0.25, window=("kaiser", 6.0)) * 4).astype(np.float32)
+    assert np.array_equal(taps, np.stack([h[4 * np.arange(-6, 6) + p + 24] for p in (1, 2, 3)]))
+    x = np.random.default_rng(2).standard_normal((2, 30_000)).astype(np.float32)
+    zi = np.full((2, 2, 2), 0.1, np.float32)
+    got = loudness.sosfilt_rows(loudness._k_weighting(R), x, zi)
+    want = sosfilt(loudness._k_weighting(R), x, axis=-1, zi=zi)
+    assert all(np.array_equal(g, w) for g, w in zip(got, want, strict=True))
+    code = (
+        "import sys, numpy as np; from screenplay.music import loudness, mixer; "
+        "x = np.random.default_rng(0).standard_normal((96000, 2)).astype(np.float32) * 0.1; "
+        "loudness.integrated_lufs(x); loudness.true_peak_db(x); "
+        "print(sorted(m for m in ('scipy.signal', 'pyloudnorm') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

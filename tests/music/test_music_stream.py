@@ -75,14 +75,25 @@ def test_streamed_mix_is_the_in_memory_mix_sample_for_sample(
 def test_long_film_mix_holds_no_whole_film_buffer(
     film: tuple[object, object], reference: mixer.MixResult, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Past the premix memo's budget (a feature), every pass mixes again from the clips:
-    only per-hop arrays and one block at a time are held — and the samples are the same."""
+    """Past the premix memo's budget (a feature), the premix is spilled to a temporary
+    file: only per-hop arrays and one block at a time are held — and the samples are
+    the same."""
     tl, cue_audio = film
     monkeypatch.setattr(mixer, "PREMIX_MEMO_BYTES", 0)
     # …and the limiter's gain pieces go to a temporary file as a loud feature's do.
     monkeypatch.setattr(mixer, "CURVE_MEMORY_BYTES", 0)
+    mixes = []
+    real = mixer.StreamedMix._premix_blocks
+
+    def counted(self: mixer.StreamedMix) -> object:
+        mixes.append(1)
+        return real(self)
+
+    monkeypatch.setattr(mixer.StreamedMix, "_premix_blocks", counted)
     streamed = mixer.mix_streamed(tl, speech_lookup(LINES), cue_audio, block=96000)  # type: ignore[arg-type]
     assert streamed._premix_memo is None
+    # The clips are mixed once; every later pass reads the premix spilled to disk.
+    assert streamed._premix_file is not None and len(mixes) == 1
     curves = [op for op in streamed._ops or [] if isinstance(op, mixer._Curve)]
     assert curves and all(c._file is not None for c in curves)
     biggest = max(x.nbytes for x in vars(streamed).values() if isinstance(x, np.ndarray))
@@ -187,3 +198,75 @@ def test_streamed_encode_equals_encoding_the_whole_array(
             return [bytes(pk) for pk in c.demux(audio=0) if pk.size]
 
     assert packets(a) == packets(b)
+
+
+def _dense_peaks(seconds: float, every: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """A speech-only feature's peaks: one every ``every`` seconds (one endless group)."""
+    rng = np.random.default_rng(seed)
+    pos = np.arange(int(0.3 * R), int(seconds * R), int(every * R), dtype=np.int64)
+    pos = np.sort(pos + rng.integers(0, 400, pos.size))
+    need = rng.uniform(0.5, 0.99, pos.size).astype(np.float32)
+    return pos, need
+
+
+def test_endless_peak_group_is_filtered_in_cells_with_bounded_memory(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A group of peaks that never closes (a peak every 0.1 s for a minute) is filtered
+    cell by cell as it streams past: the same gains as filtering it whole — to float
+    rounding — and the same bytes whether it is fed at once or block by block."""
+    from scipy.ndimage import minimum_filter1d, uniform_filter1d
+
+    monkeypatch.setattr(loudness, "LIMITER_CELL", 48000)
+    n = 60 * R
+    pos, need = _dense_peaks(60.0, 0.1, 1)
+    whole = loudness.gain_curves(pos, need, n, 0.005, 0.050)
+    assert len(whole) > 50  # one group, many cells
+    flat = np.ones(n, np.float32)
+    for lo, g in whole:
+        flat[lo : lo + len(g)] = g
+    # The old way: the whole group as one array.
+    la, rel = int(0.005 * R), int(0.050 * R)
+    seg = np.ones(n, np.float32)
+    seg[pos] = need
+    s = minimum_filter1d(seg, 2 * la + 1, mode="nearest")
+    s = uniform_filter1d(s, 2 * la + 1, mode="nearest")
+    s = minimum_filter1d(s, 2 * rel + 1, mode="nearest")
+    s = uniform_filter1d(s, 2 * rel + 1, mode="nearest")
+    old = np.minimum(s, seg)
+    assert float(np.abs(flat - old).max()) < 1e-5
+    assert np.all(flat <= np.maximum(seg, 0) + 1e-6) and np.all(flat[pos] <= need + 1e-6)
+    # Streamed in blocks: the very same pieces, emitted long before the end.
+    pieces: list[tuple[int, np.ndarray]] = []
+    held = 0
+    groups = loudness.PeakGroups(n, 0.005, 0.050, lambda lo, g: pieces.append((lo, g)))
+    for a in range(0, n, 4800 * 3):
+        m = (pos >= a) & (pos < a + 4800 * 3)
+        groups.add(pos[m], need[m], min(n, a + 4800 * 3))
+        held = max(held, sum(len(p) for p in groups._pos))
+        if a == n // 2:
+            assert pieces, "cells of an open group are emitted as soon as they are seen"
+    groups.finish()
+    assert held < 3 * 48000 / (0.1 * R)  # a cell and two reaches of peaks, not the minute
+    assert [lo for lo, _ in pieces] == [lo for lo, _ in whole]
+    assert all(np.array_equal(a, b) for (_, a), (_, b) in zip(pieces, whole, strict=True))
+
+
+def _spiky(seconds: float, seed: int) -> np.ndarray:
+    """Speech with a sharp click every 0.15 s: the limiter is busy the whole line."""
+    x = speech_like(seconds, 150.0, seed=seed, level=0.1)
+    for i in range(int(0.05 * R), len(x) - 48, int(0.15 * R)):
+        x[i : i + 48] += np.float32(0.8) * np.hanning(48).astype(np.float32)
+    return np.clip(x, -1.0, 1.0)
+
+
+def test_endless_group_streamed_mix_equals_in_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With cells much shorter than the film, the streamed limiter still gives the
+    in-memory mix's samples exactly."""
+    monkeypatch.setattr(loudness, "LIMITER_CELL", 24000)
+    lines = [("dialogue", 0.2 + 2.6 * i, _spiky(2.5, 10 + i)) for i in range(6)]
+    tl = timeline(16.0, lines, [])
+    ref = mixer.mix(tl, speech_lookup(lines), lambda c: None)  # type: ignore[arg-type]
+    assert ref.limiter_db > 0.5
+    got = mixer.mix_streamed(tl, speech_lookup(lines), lambda c: None, block=4800 * 9)  # type: ignore[arg-type]
+    assert np.array_equal(got.audio(), ref.audio)
