@@ -79,6 +79,7 @@ def read_wav(path: Path) -> tuple[np.ndarray, int]:
 
 
 def run(engine: str, cmd: list[str], *, cwd: Path | None = None, check: bool = True) -> str:
+    """Run an engine's program; its stdout (and stderr when not ``check``), or SP-coded errors."""
     try:
         proc = subprocess.run(
             cmd,
@@ -106,6 +107,7 @@ def run(engine: str, cmd: list[str], *, cwd: Path | None = None, check: bool = T
 
 
 def which(program: str, engine: str, hint: str) -> str:
+    """The program's path, or a BackendError naming the install step (``hint``)."""
     path = shutil.which(program)
     if path is None:
         raise BackendError(
@@ -115,6 +117,7 @@ def which(program: str, engine: str, hint: str) -> str:
 
 
 def unknown_voice(engine: str, name: str, known: list[str]) -> BackendError:
+    """The error for a voice name the engine does not have, with the closest known name."""
     close = difflib.get_close_matches(name, known, n=1)
     hint = f"did you mean {close[0]!r}? " if close else ""
     return BackendError(
