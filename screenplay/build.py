@@ -148,7 +148,7 @@ def mix_soundtrack(timeline: Timeline, cache: Cache, *, streamed: bool = False) 
     encoder mixes block by block (and not at all when its AAC is cached)."""
     from screenplay.backends import registry
     from screenplay.music.mixer import StreamedMix, mix
-    from screenplay.voices.engine import load_speech
+    from screenplay.voices.backend import load_speech
 
     def speech(key: str) -> Any:
         sp = load_speech(cache, key)

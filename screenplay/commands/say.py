@@ -92,8 +92,8 @@ def say(
     """Speak ``text`` with ``spec`` (cached) and write ``output``; BackendError on failure."""
     from screenplay.cache import Cache
     from screenplay.syntax.emphasis import emphasized_words
+    from screenplay.voices.backend import backend
     from screenplay.voices.delivery import delivery_for
-    from screenplay.voices.engine import backend
 
     # Fountain emphasis in the text (*word*, **word**, _word_) stresses those words,
     # read by the one emphasis parser (as in a film).

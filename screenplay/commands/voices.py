@@ -28,7 +28,7 @@ def configure(p: argparse.ArgumentParser) -> None:
 
 
 def _params_text(spec: AssetSpec) -> str:
-    from screenplay.voices.engine import _DEFAULTS
+    from screenplay.voices.backend import _DEFAULTS
 
     defaults = _DEFAULTS.get(spec.constructor, {})
     shown = {k: v for k, v in spec.params.items() if defaults.get(k) != v}
@@ -42,7 +42,7 @@ def measure(presets: dict[str, AssetSpec], line: str = SAMPLE_LINE) -> list[dict
     from screenplay.backends.protocols import PROJECT_RATE, Delivery
     from screenplay.cache import Cache
     from screenplay.voices import dsp
-    from screenplay.voices.engine import backend
+    from screenplay.voices.backend import backend
 
     cache = Cache()
     rows = []
@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
     from rich.table import Table
 
     from screenplay.passes.resolve import load_presets
-    from screenplay.voices.engine import engine_status
+    from screenplay.voices.backend import engine_status
 
     console = Console(highlight=False)
     presets = load_presets("voice")

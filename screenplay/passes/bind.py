@@ -320,7 +320,7 @@ def synthesize(
     if not lines:
         return
     from screenplay.cache import digest
-    from screenplay.voices.engine import store_speech
+    from screenplay.voices.backend import store_speech
 
     todo: list[Line] = []
     for ln in lines:
@@ -398,7 +398,7 @@ def synthesize(
 def _speak_task(item: tuple[Any, str, Any, str]) -> tuple[Any, ...]:
     """One line spoken in a remote task (Ray): ``(key, speech)``, or ``("error", code,
     message, help)`` — a BackendError's code and help do not survive pickling."""
-    from screenplay.voices.engine import speech_key
+    from screenplay.voices.backend import speech_key
 
     voice, text, delivery, root = item
     ctor = registry.lookup("voice", voice.constructor)
@@ -417,7 +417,7 @@ def _chanted(key: str, speech: Any, music_key: str, cache: Cache) -> tuple[str, 
     """Lyrics over a cue: the line chanted on a note of the cue's key (cached)."""
     from screenplay.backends.protocols import Speech
     from screenplay.cache import digest
-    from screenplay.voices.engine import load_speech, store_speech
+    from screenplay.voices.backend import load_speech, store_speech
 
     new_key = digest("chant", CHANT_VERSION, key, music_key)
     found = load_speech(cache, new_key)

@@ -1,7 +1,8 @@
-"""Voice engines: Piper, flite, festival and espeak-ng behind one ``VoiceBackend``.
+"""Voices: Piper, flite, festival, espeak-ng, Coqui and VITS behind one ``VoiceBackend``.
 
 Importing this package is cheap on purpose: the CLI and the front end import
 ``screenplay.voices.schema`` (constructors) and ``screenplay.voices.delivery``
-without loading any engine.  The engines live in ``engine.py`` and
-``engines.py`` and are loaded on first use.
+without loading any engine.  The shared pipeline (text + voice
+spec + delivery → a cached ``Speech``) is ``backend.py``; the engines, one
+module each, are the ``tts`` package.  Both load on first use.
 """

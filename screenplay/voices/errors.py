@@ -14,14 +14,14 @@ ENGINE_FAILED = "SP0404"
 UNREADABLE_SCRIPT = "SP0405"
 UNKNOWN_PRESET = "SP0406"
 BAD_PARAMETER = "SP0407"
-# coqui(...) voices (screenplay.voices.coqui): SP0430–SP0439
+# coqui(...) voices (screenplay.voices.tts.coqui): SP0430–SP0439
 COQUI_NOT_INSTALLED = "SP0430"
 COQUI_WEIGHTS_MISSING = "SP0431"
 COQUI_NOT_A_MODEL = "SP0432"
 COQUI_NEEDS_CUDA = "SP0433"
 COQUI_NEEDS_SPEAKER = "SP0434"
 COQUI_FAILED = "SP0435"
-# vits(...) voices (screenplay.voices.vits, transformers' VitsModel)
+# vits(...) voices (screenplay.voices.tts.vits, transformers' VitsModel)
 VITS_WEIGHTS_MISSING = "SP0436"
 VITS_NOT_A_MODEL = "SP0437"
 #: Problems of the voice itself (not of one line): reported once, at the `voice:` line.

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from screenplay.backends.protocols import Constructor, Param
 
-_IMPL = "screenplay.voices.engine"
+_IMPL = "screenplay.voices.backend"
 
 #: flite's compiled-in voices on Debian (``flite -lv``).
 FLITE_VOICES: tuple[str, ...] = ("slt", "rms", "awb", "kal", "kal16", "awb_time")

@@ -14,7 +14,7 @@ import pytest
 
 from screenplay.backends.protocols import AssetSpec, Delivery
 from screenplay.cache import Cache
-from screenplay.voices.engine import VoiceEngines
+from screenplay.voices.backend import VoiceEngines
 
 TEXT = (
     "It still hasn't begun. The room is empty, and the light is going. "

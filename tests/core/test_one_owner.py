@@ -47,7 +47,7 @@ def test_undeclared_sets_get_the_same_picture_as_declared_ones() -> None:
 
 def test_one_emphasis_parser_for_subtitles_speech_and_say() -> None:
     from screenplay.syntax.emphasis import emphasized_words, plain_text, styled_runs
-    from screenplay.voices.engine import clean_text
+    from screenplay.voices.backend import clean_text
 
     # an unclosed marker is literal text everywhere (subtitles and speech agree)
     assert plain_text("**bold*") == "**bold*" == clean_text("**bold*")
@@ -153,7 +153,7 @@ def test_the_voice_backend_names_its_cache_key(tmp_path) -> None:  # type: ignor
     from screenplay.backends.protocols import Delivery
     from screenplay.cache import Cache
     from screenplay.passes.resolve import load_presets
-    from screenplay.voices.engine import backend, load_speech, speech_key
+    from screenplay.voices.backend import backend, load_speech, speech_key
 
     spec = load_presets("voice")["carlos"]  # flite: fast and always installed
     cache = Cache(tmp_path)

@@ -24,7 +24,7 @@ def _code(fn: Any, *args: Any) -> str:
 def test_packages_missing(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     from screenplay.music import musicgen
     from screenplay.pictures import diffusion
-    from screenplay.voices import coqui
+    from screenplay.voices.tts import coqui
 
     monkeypatch.setitem(sys.modules, "diffusers", None)  # import raises ImportError
     spec = AssetSpec("set", "diffusion", {"model": "x/y", "seed": 1})
@@ -67,7 +67,7 @@ def _coqui_folder(root: Path, config: dict[str, Any], checkpoint: bool = True) -
 
 
 def test_coqui_models_and_speakers(no_models_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from screenplay.voices import coqui
+    from screenplay.voices.tts import coqui
 
     assert _code(coqui.find_model, "tts_models/en/ljspeech/vits") == "SP0431"
     half = _coqui_folder(no_models_env / "half", {"model": "vits"}, checkpoint=False)
@@ -98,8 +98,8 @@ def test_coqui_output_goes_through_the_voice_pipeline(
 ) -> None:
     """What a Coqui model returns (24 kHz samples, no alignment) becomes a timed Speech."""
     from screenplay.backends.protocols import PROJECT_RATE, Delivery
-    from screenplay.voices import coqui
-    from screenplay.voices.engine import VoiceEngines
+    from screenplay.voices.backend import VoiceEngines
+    from screenplay.voices.tts import coqui
 
     folder = _coqui_folder(no_models_env / "vits", {"model": "vits"})
     sr = 24000

@@ -9,8 +9,8 @@ import pytest
 
 from screenplay.backends.protocols import PROJECT_RATE, AssetSpec, BackendError, Delivery
 from screenplay.cache import Cache
-from screenplay.voices import vits
-from screenplay.voices.engine import VoiceEngines
+from screenplay.voices.backend import VoiceEngines
+from screenplay.voices.tts import vits
 
 
 def _spec(model: Path | str, **kw: object) -> AssetSpec:

@@ -1,7 +1,7 @@
 """Piper says the same sentence the same way every time (issue #11, item 8).
 
 The voice graph's noise is fed from a seed hashed from the sentence
-(:mod:`screenplay.voices.piper_noise`), so the samples do not depend on the
+(:mod:`screenplay.voices.tts.piper_noise`), so the samples do not depend on the
 process, on what was spoken before, or on the clock.
 """
 
@@ -43,7 +43,7 @@ def test_two_processes_with_empty_caches_give_the_same_wav(tmp_path: Path) -> No
 def test_a_sentence_does_not_depend_on_what_was_said_before() -> None:
     from piper import SynthesisConfig
 
-    from screenplay.voices.piper_noise import load_seeded_voice
+    from screenplay.voices.tts.piper_noise import load_seeded_voice
 
     voice = load_seeded_voice(joe.model_path(), include_alignments=True)
     cfg = SynthesisConfig(noise_scale=0.667, normalize_audio=False)
@@ -72,7 +72,7 @@ def test_a_sentence_does_not_depend_on_what_was_said_before() -> None:
 def test_noise_nodes_are_replaced_by_inputs() -> None:
     import onnx
 
-    from screenplay.voices.piper_noise import patch_noise
+    from screenplay.voices.tts.piper_noise import patch_noise
 
     model = onnx.load(joe.model_path())
     names = patch_noise(model)

@@ -12,8 +12,9 @@ from screenplay.backends.protocols import PROJECT_RATE, AssetSpec, BackendError,
 from screenplay.cache import Cache
 from screenplay.commands.say import UnknownPreset, find_voice
 from screenplay.passes.resolve import load_presets
-from screenplay.voices import engines, errors
-from screenplay.voices.engine import VoiceEngines, chunks
+from screenplay.voices import errors
+from screenplay.voices.backend import VoiceEngines, chunks
+from screenplay.voices.tts import flite, piper
 
 ESPEAK = AssetSpec("voice", "espeak", {"variant": "m3"})
 
@@ -104,14 +105,14 @@ def test_missing_engine_names_the_install_step(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("shutil.which", lambda name: None)
-    engines._flite_version.cache_clear()
+    flite._flite_version.cache_clear()
     with pytest.raises(BackendError) as exc:
         VoiceEngines().speak(
             AssetSpec("voice", "flite", {"voice": "slt"}), "Hello.", Delivery(), Cache(tmp_path)
         )
     assert exc.value.code == errors.ENGINE_MISSING
     assert "apt-get install flite" in exc.value.help
-    from screenplay.voices.engine import engine_status
+    from screenplay.voices.backend import engine_status
 
     status = {name: (ok, info) for name, ok, info in engine_status()}
     assert status["festival"] == (False, "apt-get install festival festvox-us-slt-hts")
@@ -123,7 +124,7 @@ def test_missing_piper_package_names_the_install_step(monkeypatch: pytest.Monkey
 
     monkeypatch.setitem(sys.modules, "piper", None)  # makes `import piper` fail
     with pytest.raises(BackendError) as exc:
-        engines.Piper().version()
+        piper.Piper().version()
     assert exc.value.code == errors.ENGINE_MISSING and "pip install piper-tts" in exc.value.help
 
 
@@ -174,9 +175,9 @@ def test_piper_model_given_as_a_path_works(tmp_path: Path, monkeypatch: pytest.M
     target.parent.mkdir()
     target.symlink_to(joe.model_path())
     sh.copy(joe.config_path(), f"{target}.json")
-    assert engines.resolve_piper_model(str(target)) == target.resolve()
+    assert piper.resolve_piper_model(str(target)) == target.resolve()
     monkeypatch.setenv("SCREENPLAY_PIPER_VOICES", str(tmp_path / "voices"))
-    assert engines.resolve_piper_model("my-voice") == target.resolve()
+    assert piper.resolve_piper_model("my-voice") == target.resolve()
 
 
 def test_every_code_is_in_range_and_explained() -> None:

@@ -9,8 +9,8 @@ import pytest
 
 from screenplay.backends.protocols import AssetSpec, Delivery
 from screenplay.cache import Cache
+from screenplay.voices.backend import VoiceEngines, load_speech, speech_key
 from screenplay.voices.delivery import delivery_for
-from screenplay.voices.engine import VoiceEngines, load_speech, speech_key
 
 SCRIPT = [
     (AssetSpec("voice", "espeak", {"variant": "m3"}), "It still hasn't begun.", None),
@@ -71,9 +71,9 @@ def test_key_covers_voice_parameters_delivery_and_engine_version(
     )
     assert speech_key(spec, "Hello.", Delivery(whisper=True)) != base
     assert speech_key(spec, "Hello!", Delivery()) != base
-    from screenplay.voices import engines
+    from screenplay.voices.tts.espeak import Espeak
 
-    monkeypatch.setattr(engines.Espeak, "version", lambda self: "espeak-ng 9.99")
+    monkeypatch.setattr(Espeak, "version", lambda self: "espeak-ng 9.99")
     assert speech_key(spec, "Hello.", Delivery()) != base
 
 

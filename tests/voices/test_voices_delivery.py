@@ -10,8 +10,8 @@ import pytest
 from screenplay.backends.protocols import PROJECT_RATE, AssetSpec, Delivery, Speech
 from screenplay.cache import Cache
 from screenplay.voices import dsp
+from screenplay.voices.backend import VoiceEngines
 from screenplay.voices.delivery import delivery_for, placement_for
-from screenplay.voices.engine import VoiceEngines
 
 LINE = "I told you the room would be empty when we came back."
 FLITE = AssetSpec("voice", "flite", {"voice": "rms"})

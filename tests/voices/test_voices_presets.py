@@ -18,7 +18,7 @@ from screenplay.backends.protocols import PROJECT_RATE, Delivery
 from screenplay.cache import Cache
 from screenplay.passes.resolve import load_presets
 from screenplay.voices import dsp
-from screenplay.voices.engine import backend
+from screenplay.voices.backend import backend
 
 LINE = "It still hasn't begun. The room is empty, and the light is going."
 WORDS = 13

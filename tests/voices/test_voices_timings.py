@@ -9,7 +9,7 @@ import pytest
 
 from screenplay.backends.protocols import PROJECT_RATE, VISEMES, AssetSpec, Delivery
 from screenplay.cache import Cache
-from screenplay.voices.engine import VoiceEngines
+from screenplay.voices.backend import VoiceEngines
 from screenplay.voices.timings import label_words, text_words, viseme_of
 
 LINE = "Maybe the window will open, before the morning."
@@ -85,16 +85,16 @@ def test_espeak_without_its_library_estimates_from_the_envelope(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Only the espeak-ng program (no libespeak-ng): phonemes spread over the voiced audio."""
-    from screenplay.voices import engines
+    from screenplay.voices.tts import libespeak
 
     monkeypatch.setenv("SCREENPLAY_ESPEAK_CLI", "1")
-    engines._espeak_library.cache_clear()
+    libespeak.library.cache_clear()
     try:
         spec = AssetSpec("voice", "espeak", {"variant": "f3"})
         est = VoiceEngines().synthesize(spec, LINE, Delivery())
     finally:
         monkeypatch.delenv("SCREENPLAY_ESPEAK_CLI")
-        engines._espeak_library.cache_clear()
+        libespeak.library.cache_clear()
     exact = VoiceEngines().synthesize(spec, LINE, Delivery())
     assert [w.label for w in est.words] == WORDS
     assert {v.label for v in est.visemes} <= set(VISEMES)

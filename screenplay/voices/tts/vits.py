@@ -5,7 +5,7 @@ The nearest neural, model-folder voice that runs where Coqui TTS cannot
 and 1,100 other languages) are VITS models, and transformers loads the MMS
 ones from a local folder (``config.json`` with ``model_type: vits``, weights,
 ``vocab.json``) with the torch already installed.  It plugs into the shared
-voice pipeline (:mod:`.engine`) as one more :class:`~.engines.Engine`.
+voice pipeline (:mod:`screenplay.voices.backend`) as one more :class:`~.base.Engine`.
 
 Viseme timings come from the model's own alignment: a forward hook on the
 duration predictor captures each input character's log-duration, turned
@@ -30,7 +30,7 @@ import numpy as np
 from screenplay.backends import weights
 from screenplay.backends.protocols import BackendError, Timed
 from screenplay.voices import errors
-from screenplay.voices.engines import ENGINES, Engine, Raw
+from screenplay.voices.tts.base import Engine, Raw
 
 DEFAULT_VITS_MODEL = "facebook/mms-tts-eng"
 
@@ -196,6 +196,3 @@ class Vits(Engine):
         tokens = tok.convert_ids_to_tokens(inputs["input_ids"][0].tolist())
         phones, spans = timings(list(tokens), counts, hop, sr)
         return Raw(audio, sr, phones=phones, alphabet="ipa", word_spans=spans)
-
-
-ENGINES[Vits.name] = Vits()

@@ -42,7 +42,6 @@ from screenplay.backends.protocols import (
 from screenplay.cache import Cache, digest, stable_digest
 from screenplay.syntax.emphasis import plain_text
 from screenplay.voices import dsp, errors
-from screenplay.voices.engines import ENGINES, Engine, Raw
 from screenplay.voices.schema import CONSTRUCTORS
 from screenplay.voices.timings import (
     estimate_phones,
@@ -52,6 +51,7 @@ from screenplay.voices.timings import (
     visemes_from_phones,
     words_by_phrases,
 )
+from screenplay.voices.tts import ENGINES, Engine, Raw
 
 #: Bump when the processing below changes what a cached line sounds like.
 PIPELINE_VERSION = 7  # 7: espeak-ng lines primed, independent of history
@@ -270,7 +270,7 @@ def _shift(items: list[Timed], dt: float, scale: float = 1.0) -> list[Timed]:
 
 
 class VoiceEngines:
-    """The :class:`~screenplay.backends.protocols.VoiceBackend` for all four engines."""
+    """The :class:`~screenplay.backends.protocols.VoiceBackend` for every engine in :mod:`.tts`."""
 
     def __init__(self) -> None:
         #: Engine calls made, per engine (tests assert a rebuild makes none).

@@ -1,8 +1,8 @@
 """The ``coqui(...)`` voice engine: Coqui TTS (the ``coqui-tts`` package) from a local model.
 
-It plugs into the shared voice pipeline (:mod:`.engine`) as one more
-:class:`~.engines.Engine`: this module turns (parameters, text, rate) into a
-:class:`~.engines.Raw` and the pipeline does the rest (trim, pitch, 48 kHz,
+It plugs into the shared voice pipeline (:mod:`screenplay.voices.backend`) as one more
+:class:`~.base.Engine`: this module turns (parameters, text, rate) into a
+:class:`~.base.Raw` and the pipeline does the rest (trim, pitch, 48 kHz,
 delivery, loudness, cache).  Models:
 
 * XTTS-style cloning: ``coqui(model="xtts_v2", speaker_wav="me.wav", language="en")``;
@@ -36,7 +36,7 @@ import numpy as np
 from screenplay.backends import weights
 from screenplay.backends.protocols import BackendError
 from screenplay.voices import errors
-from screenplay.voices.engines import ENGINES, Engine, Raw
+from screenplay.voices.tts.base import Engine, Raw
 
 #: The model a coqui(...) voice uses unless `model=` says otherwise (Coqui's name).
 DEFAULT_COQUI_MODEL = "tts_models/multilingual/multi-dataset/xtts_v2"
@@ -210,6 +210,3 @@ class Coqui(Engine):
         sr = int(getattr(getattr(tts, "synthesizer", None), "output_sample_rate", 0) or 24000)
         audio = np.asarray(wav, dtype=np.float32).reshape(-1)
         return Raw(audio, sr, alphabet="ipa", ipa_words=ipa_words(text, self.language(params)))
-
-
-ENGINES[Coqui.name] = Coqui()
