@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import speech_like
+from music_helpers import speech_like
 
 from screenplay.backends.protocols import PROJECT_RATE as R
 from screenplay.music.lyrics import chant, estimate_f0, reciting_note

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pyloudnorm
 import pytest
-from conftest import SPAN, music_clip, speech_like, speech_lookup, timeline
+from music_helpers import SPAN, music_clip, speech_like, speech_lookup, timeline
 
 from screenplay.backends.protocols import PROJECT_RATE as R
 from screenplay.cache import Cache

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import music_clip, speech_like, speech_lookup, timeline
+from music_helpers import music_clip, speech_like, speech_lookup, timeline
 
 from screenplay.backends.protocols import PROJECT_RATE as R
 from screenplay.cache import Cache

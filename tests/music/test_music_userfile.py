@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import peak_frequency, tone, write_audio
+from music_helpers import peak_frequency, tone, write_audio
 
 from screenplay.backends.protocols import PROJECT_RATE as R
 from screenplay.backends.protocols import AssetSpec, BackendError
