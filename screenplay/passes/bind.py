@@ -39,7 +39,7 @@ from screenplay.cache import Cache
 from screenplay.diagnostics import Diagnostics
 from screenplay.diagnostics.codes import UNKNOWN_CONSTRUCTOR, UNKNOWN_NAME
 from screenplay.directives import interpret
-from screenplay.film import CastMember, Film, SetDecl, scene_info
+from screenplay.film import CastMember, Film, SetDecl
 from screenplay.syntax import ast
 from screenplay.syntax.emphasis import emphasized_words, plain_text, styled_runs
 from screenplay.syntax.source import Span
@@ -201,7 +201,7 @@ def collect(film: Film, diags: Diagnostics) -> Bound:
 
     for el in film.script.body:
         if isinstance(el, ast.SceneHeading):
-            info = scene_info(el.text)
+            info = el.scene
             current_set = film.sets.get(info.location)
             if current_set is not None:
                 # The heading, not the declaration, says when and (if it can) whether inside.

@@ -46,12 +46,13 @@ from screenplay.diagnostics.codes import (
     WRONG_ARGUMENT_TYPE,
 )
 from screenplay.diagnostics.core import Label, did_you_mean, suggestion
-from screenplay.film import CastMember, CueDecl, Film, SetDecl, Settings, scene_info
+from screenplay.film import CastMember, CueDecl, Film, SetDecl, Settings
 from screenplay.passes.specs import SpecBuilder, derived_seed, make_spec
 from screenplay.pictures.schema import set_constructor_for
 from screenplay.resources import stdlib_dir
 from screenplay.syntax import ast
 from screenplay.syntax.files import UnusableFile, is_regular_file
+from screenplay.syntax.heading import scene_info
 from screenplay.syntax.parser import parse_source
 from screenplay.syntax.source import Source, Span
 
@@ -463,7 +464,7 @@ def _cast_sets(film: Film) -> None:
     for node in film.script.walk():
         if not isinstance(node, ast.SceneHeading):
             continue
-        info = scene_info(node.text)
+        info = node.scene
         existing = film.sets.get(info.location)
         if existing is not None:
             if existing.scene.interior is None and info.interior is not None:
