@@ -33,6 +33,7 @@ from screenplay.backends import registry
 from screenplay.backends.protocols import (
     AssetSpec,
     BackendError,
+    Constructor,
     MusicBackend,
     SceneInfo,
 )
@@ -351,13 +352,16 @@ def synthesize(
     lines = [ln for b in bound.beats for ln in b.lines]
     if not lines:
         return
-    from screenplay.cache import digest
-    from screenplay.voices.engine import store_speech
 
+    # one look-up per voice constructor, not one per line (nor one to check and one to
+    # speak); the engine is made where the line is spoken (a remote task makes its own)
+    ctors: dict[str, Constructor | None] = {}
     todo: list[Line] = []
     for ln in lines:
-        ctor = registry.lookup("voice", ln.voice.constructor)
-        if ctor is None:
+        name = ln.voice.constructor
+        if name not in ctors:
+            ctors[name] = registry.lookup("voice", name)
+        if ctors[name] is None:
             diags.report(
                 UNKNOWN_CONSTRUCTOR,
                 ln.span,
@@ -369,16 +373,11 @@ def synthesize(
     done = 0
 
     def speak(ln: Line) -> tuple[Line, Any]:
-        ctor = registry.lookup("voice", ln.voice.constructor)
-        assert ctor is not None
-        backend = registry.backend_for(ctor)
         try:
-            text = _speakable(ln.text)
-            speech = backend.speak(ln.voice, text, ln.delivery, cache)
-            if not speech.key:  # a backend without a cache of its own: keep the line here
-                speech = dc_replace(speech, key=digest("voice-line-audio", speech.audio))
-                store_speech(cache, speech.key, speech)
-            return ln, (speech.key, speech)
+            ctor = ctors[ln.voice.constructor]
+            assert ctor is not None  # reported above, not spoken
+            engine = registry.backend_for(ctor)
+            return ln, _spoken(engine, ln.voice, _speakable(ln.text), ln.delivery, cache)
         except BackendError as exc:
             return ln, exc
 
@@ -427,19 +426,32 @@ def synthesize(
             )
 
 
+def _spoken(
+    engine: Any, voice: AssetSpec, text: str, delivery: Any, cache: Cache
+) -> tuple[str, Any]:
+    """One line spoken by its voice's engine: ``(key, speech)``, the key the engine's own.
+
+    A backend without a cache of its own (no key) has the line kept here, by its audio.
+    """
+    from screenplay.cache import digest
+    from screenplay.voices.engine import store_speech
+
+    speech = engine.speak(voice, text, delivery, cache)
+    if not speech.key:
+        speech = dc_replace(speech, key=digest("voice-line-audio", speech.audio))
+        store_speech(cache, speech.key, speech)
+    return speech.key, speech
+
+
 def _speak_task(item: tuple[Any, str, Any, str]) -> tuple[Any, ...]:
     """One line spoken in a remote task (Ray): ``(key, speech)``, or ``("error", code,
     message, help)`` — a BackendError's code and help do not survive pickling."""
-    from screenplay.voices.engine import speech_key
-
     voice, text, delivery, root = item
-    ctor = registry.lookup("voice", voice.constructor)
-    assert ctor is not None
     try:
-        speech = registry.backend_for(ctor).speak(voice, text, delivery, Cache(Path(root)))
+        engine = registry.backend_of("voice", voice.constructor)
+        return _spoken(engine, voice, text, delivery, Cache(Path(root)))
     except BackendError as exc:
         return ("error", exc.code, exc.message, exc.help)
-    return speech_key(voice, text, delivery), speech
 
 
 CHANT_VERSION = 1
@@ -492,10 +504,9 @@ def load_pictures(bound: Bound, cache: Cache, diags: Diagnostics) -> None:
         if ident in seen:
             continue
         seen.add(ident)
-        ctor = registry.lookup(kind, spec.constructor)  # type: ignore[arg-type]
-        if ctor is None:
+        backend = registry.backend_of(kind, spec.constructor)  # type: ignore[arg-type]
+        if backend is None:
             continue
-        backend = registry.backend_for(ctor)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", BackendWarning)
             try:
@@ -517,10 +528,9 @@ def probe_music(bound: Bound, diags: Diagnostics) -> None:
         cue = bound.film.cues.get(name)
         if cue is None or cue.spec is None:
             continue
-        ctor = registry.lookup("music", cue.spec.constructor)
-        if ctor is None:
+        backend: MusicBackend | None = registry.backend_of("music", cue.spec.constructor)
+        if backend is None:
             continue
-        backend: MusicBackend = registry.backend_for(ctor)
         try:
             backend.probe(cue.spec)
         except BackendError as exc:

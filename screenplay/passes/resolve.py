@@ -47,7 +47,7 @@ from screenplay.diagnostics.codes import (
 )
 from screenplay.diagnostics.core import Label, did_you_mean, suggestion
 from screenplay.film import CastMember, CueDecl, Film, SetDecl, Settings
-from screenplay.passes.specs import SpecBuilder, derived_seed, make_spec
+from screenplay.passes.specs import SpecBuilder, derived_seed, make_spec, schema_defaults
 from screenplay.pictures.schema import set_constructor_for
 from screenplay.resources import stdlib_dir
 from screenplay.syntax import ast
@@ -418,7 +418,7 @@ def auto_face(name: str) -> AssetSpec:
     params: dict[str, object] = {}
     ctor = registry.lookup("face", "portrait")
     if ctor is not None:
-        params = {p.name: p.default for p in ctor.params if p.default is not None}
+        params = schema_defaults(ctor)
     params["seed"] = derived_seed("face", name)
     try:
         from screenplay.voices.casting import sex_of_name
@@ -484,7 +484,7 @@ def auto_set(info: SceneInfo) -> AssetSpec:
     ctor = registry.lookup("set", ctor_name)
     params: dict[str, object] = {}
     if ctor is not None:
-        params = {p.name: p.default for p in ctor.params if p.default is not None}
+        params = schema_defaults(ctor)
     params["seed"] = derived_seed("set", info.location)
     return make_spec("set", ctor_name, params, label=f"procedural {info.location.lower()}")
 
