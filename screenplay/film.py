@@ -9,14 +9,14 @@ bind, timing) read it; only fill replaces ``script`` (with holes filled).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from screenplay.backends.protocols import AssetKind, AssetSpec, SceneInfo
+from screenplay.backends.protocols import AssetKind, AssetSpec
 from screenplay.syntax import ast
+from screenplay.syntax.heading import SceneInfo
 from screenplay.syntax.source import Source, Span
 
 
@@ -86,70 +86,7 @@ class Film:
         return "NARRATOR" in self.cast and self.cast["NARRATOR"].declared
 
     def set_for(self, heading: ast.SceneHeading) -> SetDecl | None:
-        return self.sets.get(scene_info(heading.text).location)
-
-
-TIMES = (
-    "DAY",
-    "NIGHT",
-    "DUSK",
-    "DAWN",
-    "MORNING",
-    "EVENING",
-    "AFTERNOON",
-    "SUNSET",
-    "SUNRISE",
-    "CONTINUOUS",
-    "LATER",
-    "MOMENTS LATER",
-    "SAME",
-    "NOON",
-    "MIDNIGHT",
-    "TWILIGHT",
-)
-
-_PREFIX_RE = re.compile(
-    r"^(INT\.?/EXT\.?|EXT\.?/INT\.?|I/E|E/I|INT\.?|EXT\.?|EST\.?)\s+", re.IGNORECASE
-)
-
-
-_SPACE_RUN = re.compile(r"\s+")
-
-
-def _split_dashes(text: str) -> list[str]:
-    """``re.split(r"\\s+[-–—]\\s+", text)`` in linear time (that regex retries every
-    start inside a long run of spaces, which is quadratic)."""
-    parts: list[str] = []
-    last = 0
-    for m in _SPACE_RUN.finditer(text):
-        j = m.end()
-        if m.start() < last or j + 1 >= len(text) or text[j] not in "-–—":
-            continue
-        after = _SPACE_RUN.match(text, j + 1)
-        if after is None:
-            continue
-        parts.append(text[last : m.start()])
-        last = after.end()
-    parts.append(text[last:])
-    return parts
-
-
-def scene_info(heading: str) -> SceneInfo:
-    """``INT. EMPTY ROOM - DAY`` → SceneInfo(interior=True, location="EMPTY ROOM", time="DAY")."""
-    text = heading.strip()
-    interior: bool | None = None
-    m = _PREFIX_RE.match(text)
-    if m:
-        p = m.group(1).upper().rstrip(".")
-        interior = True if p == "INT" else False if p in ("EXT", "EST") else None
-        text = text[m.end() :]
-    time = ""
-    parts = [p.strip() for p in _split_dashes(text)]
-    if len(parts) > 1 and parts[-1].upper() in TIMES:
-        time = parts[-1].upper()
-        parts = parts[:-1]
-    location = " - ".join(parts).strip().upper() or "SOMEWHERE"
-    return SceneInfo(interior, location, time)
+        return self.sets.get(heading.scene.location)
 
 
 # --------------------------------------------------------------------------

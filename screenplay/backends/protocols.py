@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
 from screenplay.diagnostics.codes import FILE_NOT_FOUND
+from screenplay.syntax.heading import SceneInfo as SceneInfo  # re-exported: engines name it here
 
 if TYPE_CHECKING:
     import numpy as np
@@ -269,15 +270,6 @@ class PictureBackend(Protocol):
     def face(self, spec: AssetSpec, cache: Cache) -> Face: ...
 
     def set(self, spec: AssetSpec, heading: SceneInfo, cache: Cache) -> SetImage: ...
-
-
-@dataclass(frozen=True)
-class SceneInfo:
-    """What a scene heading says about the place, for procedural sets."""
-
-    interior: bool | None  # True INT., False EXT., None unknown/both
-    location: str  # "EMPTY ROOM"
-    time: str  # "DAY", "NIGHT", "DUSK", "DAWN", "" …
 
 
 # --------------------------------------------------------------------------

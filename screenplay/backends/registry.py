@@ -66,3 +66,13 @@ def _backend(module: str) -> Any:
 def backend_for(ctor: Constructor) -> Any:
     """The engine that implements ``ctor`` (imported on first use)."""
     return _backend(ctor.module)
+
+
+def backend_of(kind: AssetKind, constructor: str) -> Any | None:
+    """The engine for a spec's constructor, or None when none is installed.
+
+    The one dispatch a pass makes per spec (look-up and engine together; the
+    engine itself is made once per module, by :func:`backend_for`).
+    """
+    ctor = lookup(kind, constructor)
+    return None if ctor is None else backend_for(ctor)

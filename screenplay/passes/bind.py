@@ -23,7 +23,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from dataclasses import replace as dc_replace
+from functools import singledispatch
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +33,7 @@ from screenplay.backends import registry
 from screenplay.backends.protocols import (
     AssetSpec,
     BackendError,
+    Constructor,
     MusicBackend,
     SceneInfo,
 )
@@ -39,7 +42,7 @@ from screenplay.cache import Cache
 from screenplay.diagnostics import Diagnostics
 from screenplay.diagnostics.codes import UNKNOWN_CONSTRUCTOR, UNKNOWN_NAME
 from screenplay.directives import interpret
-from screenplay.film import CastMember, Film, SetDecl, scene_info
+from screenplay.film import CastMember, Film, SetDecl
 from screenplay.syntax import ast
 from screenplay.syntax.emphasis import emphasized_words, plain_text, styled_runs
 from screenplay.syntax.source import Span
@@ -73,207 +76,237 @@ def narrator_of(film: Film) -> CastMember | None:
     return CastMember("NARRATOR", "Narrator", None, voices[name], False, None)
 
 
+#: Directives that become beats of their own (staging and timing read them).
+BEAT_DIRECTIVES = frozenset(
+    ("music", "hold", "camera", "transition", "subtitles", "shot", "enter", "exit", "place")
+)
+
+
 def collect(film: Film, diags: Diagnostics) -> Bound:
-    """Walk the script into beats (no synthesis yet)."""
-    beats: list[Beat] = []
+    """Walk the script into beats (no synthesis yet): each element lowered by its own rule."""
     narrated = film.narrated
     narrator = narrator_of(film) if narrated or _has_free_lyrics(film) else None
+    st = _Lowering(film, diags, narrator, narrated)
     tp = film.script.title_page
     if tp is not None:
-        title = film.title.get("title", "")
-        card = [plain_text(x) for x in title.split("\n") if x.strip()]
-        for key in ("credit", "author", "authors"):
-            if film.title.get(key):
-                card.append(plain_text(film.title[key].replace("\n", " ")))
-        beats.append(Beat("title", tp.span, text="\n".join(card)))
+        st.beats.append(Beat("title", tp.span, text=_title_card(film)))
+    for el in film.script.body:
+        lower(el, st)
+    return Bound(film, st.beats, narrator)
 
+
+def _title_card(film: Film) -> str:
+    """The title card's text: the title's lines, then the credit and the authors."""
+    title = film.title.get("title", "")
+    card = [plain_text(x) for x in title.split("\n") if x.strip()]
+    for key in ("credit", "author", "authors"):
+        if film.title.get(key):
+            card.append(plain_text(film.title[key].replace("\n", " ")))
+    return "\n".join(card)
+
+
+@dataclass
+class _Lowering:
+    """What lowering the body carries from one element to the next."""
+
+    film: Film
+    diags: Diagnostics
+    narrator: CastMember | None
+    #: the narrator reads action (``[[narration off]]`` turns it off from there on)
+    narrated: bool
+    beats: list[Beat] = field(default_factory=list)
+    #: the set of the scene being lowered (None before any heading)
     current_set: SetDecl | None = None
-    playing: list[str] = []  # cues playing, most recent last
+    #: cues playing, most recent last
+    playing: list[str] = field(default_factory=list)
 
-    def chant_key() -> str | None:
+    def chant_key(self) -> str | None:
+        """The musical key lyrics are chanted in: the most recent playing cue's."""
         from screenplay.music.lyrics import cue_key
 
-        for cue in reversed(playing):
-            decl = film.cues.get(cue)
+        for cue in reversed(self.playing):
+            decl = self.film.cues.get(cue)
             if decl is not None:
                 return cue_key(decl.spec)
         return None
 
-    def line_for(
-        member: CastMember,
-        text: str,
-        paren: str | None,
-        c: ast.Character | None,
-        span: Span,
-        lyric: bool = False,
-    ) -> Line | None:
-        if member.voice is None:
-            diags.report(
-                UNKNOWN_NAME,
-                c.span if c else span,
-                f"`{member.name}` has no voice",
-                "give them one: `voice: NAME` in their cast declaration "
-                "(`screenplay voices` lists them)",
-            )
+    def narration(self, text: str, span: Span, *, lyric: bool = False) -> Line | None:
+        """The narrator reading (or chanting) ``text``; None when nobody narrates."""
+        if self.narrator is None or self.narrator.voice is None:
             return None
-        ext = _voice_ext(c) if c else None
         from screenplay.voices.delivery import delivery_for
 
-        delivery = delivery_for(paren, ext, emphasized_words(text))
-        on_screen = c is not None and ext is None and member.face is not None
-        return Line(
-            member.name,
-            member.voice,
-            text,
-            styled_runs(text),
-            delivery,
-            span,
-            member.face if on_screen else None,
-            lyric,
-        )
-
-    def block_lines(b: ast.DialogueBlock) -> list[Line]:
-        member = film.cast.get(b.character.name.upper())
-        out: list[Line] = []
-        if member is None:
-            return out
-        paren: str | None = None
-        pending_pause = 0.0
-        for part in b.parts:
-            if isinstance(part, ast.Parenthetical):
-                if PAUSE_ONLY.match(part.text.strip()):
-                    pending_pause += 1.2 if "long" in part.text.lower() else 0.6
-                else:
-                    paren = part.text
-            elif isinstance(part, ast.DialogueLine | ast.DialogueLyric):
-                if not part.text.strip() or (isinstance(part, ast.DialogueLine) and part.is_hole):
-                    continue
-                ln = line_for(
-                    member,
-                    part.text,
-                    paren,
-                    b.character,
-                    part.span,
-                    lyric=isinstance(part, ast.DialogueLyric),
-                )
-                if ln is not None and ln.lyric:
-                    ln.chant_key = chant_key()
-                if ln is not None:
-                    if pending_pause:
-                        from dataclasses import replace
-
-                        ln.delivery = replace(
-                            ln.delivery, pause_before=ln.delivery.pause_before + pending_pause
-                        )
-                        pending_pause = 0.0
-                    out.append(ln)
-                paren = None
-            elif isinstance(part, ast.Directive):
-                pass  # directives inside dialogue are handled after the block
-        return out
-
-    def directive(d: ast.Directive) -> None:
-        nonlocal narrated
-        args, problems = interpret(d)
-        if problems:
-            return  # check already reported them
-        if d.name == "narration":
-            narrated = bool(args.get("state"))
-        elif d.name in (
-            "music",
-            "hold",
-            "camera",
-            "transition",
-            "subtitles",
-            "shot",
-            "enter",
-            "exit",
-            "place",
-        ):
-            beats.append(Beat(d.name, d.span, args=args))
-            if d.name == "music":
-                cue = str(args.get("cue", "")).upper()
-                if cue in playing:
-                    playing.remove(cue)
-                if not args.get("stop"):
-                    playing.append(cue)
-        # generate holes are replaced by the fill pass before binding
-
-    for el in film.script.body:
-        if isinstance(el, ast.SceneHeading):
-            info = scene_info(el.text)
-            current_set = film.sets.get(info.location)
-            if current_set is not None:
-                # The heading, not the declaration, says when and (if it can) whether inside.
-                decl = current_set.scene
-                scene = SceneInfo(
-                    info.interior if info.interior is not None else decl.interior,
-                    info.location,
-                    info.time or decl.time,
-                )
-                current_set = dc_replace(current_set, scene=scene)
-            beats.append(Beat("scene", el.span, text=el.text, set=current_set))
-        elif isinstance(el, ast.Action):
-            text = el.text.strip()
-            if not text:
-                continue
-            b = Beat("action", el.span, text=text, set=current_set)
-            if narrated and narrator is not None and narrator.voice is not None:
-                from screenplay.voices.delivery import delivery_for
-
-                spoken = " ".join(text.split())
-                b.lines.append(
-                    Line(
-                        "NARRATOR",
-                        narrator.voice,
-                        spoken,
-                        styled_runs(spoken),
-                        delivery_for(None, "V.O.", emphasized_words(spoken)),
-                        el.span,
-                    )
-                )
-            beats.append(b)
-        elif isinstance(el, ast.DialogueBlock):
-            lines = block_lines(el)
-            for ln in lines:
-                beats.append(Beat("line", ln.span, [ln], set=current_set))
-            for part in el.parts:
-                if isinstance(part, ast.Directive):
-                    directive(part)
-        elif isinstance(el, ast.DualDialogue):
-            left, right = block_lines(el.left), block_lines(el.right)
-            n = max(len(left), len(right))
-            for i in range(n):
-                pair = [x[i] for x in (left, right) if i < len(x)]
-                kind = "dual" if len(pair) == 2 else "line"
-                beats.append(Beat(kind, pair[0].span, pair, set=current_set))
-        elif isinstance(el, ast.Lyrics):
-            if narrator is not None and narrator.voice is not None:
-                from screenplay.voices.delivery import delivery_for
-
-                ln = Line(
-                    "NARRATOR",
-                    narrator.voice,
-                    el.text,
-                    styled_runs(el.text),
-                    delivery_for(None, "V.O."),
-                    el.span,
-                    None,
-                    True,
-                    chant_key=chant_key(),
-                )
-                beats.append(Beat("line", el.span, [ln], set=current_set))
-        elif isinstance(el, ast.Transition):
-            beats.append(
-                Beat("transition", el.span, text=el.text, args={"kind": transition_kind(el.text)})
+        if lyric:
+            delivery = delivery_for(None, "V.O.")
+            return Line(
+                "NARRATOR",
+                self.narrator.voice,
+                text,
+                styled_runs(text),
+                delivery,
+                span,
+                None,
+                True,
+                chant_key=self.chant_key(),
             )
-        elif isinstance(el, ast.Centered):
-            beats.append(Beat("card", el.span, text=plain_text(el.text)))
-        elif isinstance(el, ast.Section):
-            beats.append(Beat("chapter", el.span, text=el.text))
-        elif isinstance(el, ast.Directive):
-            directive(el)
-    return Bound(film, beats, narrator)
+        delivery = delivery_for(None, "V.O.", emphasized_words(text))
+        return Line("NARRATOR", self.narrator.voice, text, styled_runs(text), delivery, span)
+
+
+@singledispatch
+def lower(el: ast.Node, st: _Lowering) -> None:
+    """Lower one body element into beats; elements that make none (notes, page breaks,
+    synopses, production lines) fall here."""
+
+
+@lower.register
+def _scene_heading(el: ast.SceneHeading, st: _Lowering) -> None:
+    info = el.scene
+    current_set = st.film.sets.get(info.location)
+    if current_set is not None:
+        # The heading, not the declaration, says when and (if it can) whether inside.
+        decl = current_set.scene
+        scene = SceneInfo(
+            info.interior if info.interior is not None else decl.interior,
+            info.location,
+            info.time or decl.time,
+        )
+        current_set = dc_replace(current_set, scene=scene)
+    st.current_set = current_set
+    st.beats.append(Beat("scene", el.span, text=el.text, set=current_set))
+
+
+@lower.register
+def _action(el: ast.Action, st: _Lowering) -> None:
+    text = el.text.strip()
+    if not text:
+        return
+    b = Beat("action", el.span, text=text, set=st.current_set)
+    if st.narrated:
+        ln = st.narration(" ".join(text.split()), el.span)
+        if ln is not None:
+            b.lines.append(ln)
+    st.beats.append(b)
+
+
+@lower.register
+def _dialogue_block(el: ast.DialogueBlock, st: _Lowering) -> None:
+    for ln in _block_lines(el, st):
+        st.beats.append(Beat("line", ln.span, [ln], set=st.current_set))
+    # directives inside dialogue take effect after the block
+    for part in el.parts:
+        if isinstance(part, ast.Directive):
+            _directive(part, st)
+
+
+@lower.register
+def _dual_dialogue(el: ast.DualDialogue, st: _Lowering) -> None:
+    left, right = _block_lines(el.left, st), _block_lines(el.right, st)
+    for i in range(max(len(left), len(right))):
+        pair = [x[i] for x in (left, right) if i < len(x)]
+        kind = "dual" if len(pair) == 2 else "line"
+        st.beats.append(Beat(kind, pair[0].span, pair, set=st.current_set))
+
+
+@lower.register
+def _lyrics(el: ast.Lyrics, st: _Lowering) -> None:
+    ln = st.narration(el.text, el.span, lyric=True)
+    if ln is not None:
+        st.beats.append(Beat("line", el.span, [ln], set=st.current_set))
+
+
+@lower.register
+def _transition(el: ast.Transition, st: _Lowering) -> None:
+    kind = transition_kind(el.text)
+    st.beats.append(Beat("transition", el.span, text=el.text, args={"kind": kind}))
+
+
+@lower.register
+def _centered(el: ast.Centered, st: _Lowering) -> None:
+    st.beats.append(Beat("card", el.span, text=plain_text(el.text)))
+
+
+@lower.register
+def _section(el: ast.Section, st: _Lowering) -> None:
+    st.beats.append(Beat("chapter", el.span, text=el.text))
+
+
+@lower.register
+def _directive(d: ast.Directive, st: _Lowering) -> None:
+    args, problems = interpret(d)
+    if problems:
+        return  # check already reported them
+    if d.name == "narration":
+        st.narrated = bool(args.get("state"))
+    elif d.name in BEAT_DIRECTIVES:
+        st.beats.append(Beat(d.name, d.span, args=args))
+        if d.name == "music":
+            cue = str(args.get("cue", "")).upper()
+            if cue in st.playing:
+                st.playing.remove(cue)
+            if not args.get("stop"):
+                st.playing.append(cue)
+    # generate holes are replaced by the fill pass before binding
+
+
+def _block_lines(b: ast.DialogueBlock, st: _Lowering) -> list[Line]:
+    """A speech's lines: each with the parenthetical before it and the pauses it asked for."""
+    member = st.film.cast.get(b.character.name.upper())
+    out: list[Line] = []
+    if member is None:
+        return out
+    paren: str | None = None
+    pending_pause = 0.0
+    for part in b.parts:
+        if isinstance(part, ast.Parenthetical):
+            if PAUSE_ONLY.match(part.text.strip()):
+                pending_pause += 1.2 if "long" in part.text.lower() else 0.6
+            else:
+                paren = part.text
+        elif isinstance(part, ast.DialogueLine | ast.DialogueLyric):
+            if not part.text.strip() or (isinstance(part, ast.DialogueLine) and part.is_hole):
+                continue
+            lyric = isinstance(part, ast.DialogueLyric)
+            ln = _spoken_line(member, part.text, paren, b.character, part.span, st.diags, lyric)
+            if ln is not None:
+                if ln.lyric:
+                    ln.chant_key = st.chant_key()
+                if pending_pause:
+                    ln.delivery = dc_replace(
+                        ln.delivery, pause_before=ln.delivery.pause_before + pending_pause
+                    )
+                    pending_pause = 0.0
+                out.append(ln)
+            paren = None
+    return out
+
+
+def _spoken_line(
+    member: CastMember,
+    text: str,
+    paren: str | None,
+    c: ast.Character,
+    span: Span,
+    diags: Diagnostics,
+    lyric: bool,
+) -> Line | None:
+    """One line of ``member``'s: the parenthetical's delivery, on screen unless V.O./O.S."""
+    if member.voice is None:
+        diags.report(
+            UNKNOWN_NAME,
+            c.span,
+            f"`{member.name}` has no voice",
+            "give them one: `voice: NAME` in their cast declaration "
+            "(`screenplay voices` lists them)",
+        )
+        return None
+    ext = _voice_ext(c)
+    from screenplay.voices.delivery import delivery_for
+
+    delivery = delivery_for(paren, ext, emphasized_words(text))
+    on_screen = ext is None and member.face is not None
+    face = member.face if on_screen else None
+    return Line(member.name, member.voice, text, styled_runs(text), delivery, span, face, lyric)
 
 
 def _has_free_lyrics(film: Film) -> bool:
@@ -319,13 +352,16 @@ def synthesize(
     lines = [ln for b in bound.beats for ln in b.lines]
     if not lines:
         return
-    from screenplay.cache import digest
-    from screenplay.voices.backend import store_speech
 
+    # one look-up per voice constructor, not one per line (nor one to check and one to
+    # speak); the engine is made where the line is spoken (a remote task makes its own)
+    ctors: dict[str, Constructor | None] = {}
     todo: list[Line] = []
     for ln in lines:
-        ctor = registry.lookup("voice", ln.voice.constructor)
-        if ctor is None:
+        name = ln.voice.constructor
+        if name not in ctors:
+            ctors[name] = registry.lookup("voice", name)
+        if ctors[name] is None:
             diags.report(
                 UNKNOWN_CONSTRUCTOR,
                 ln.span,
@@ -337,16 +373,11 @@ def synthesize(
     done = 0
 
     def speak(ln: Line) -> tuple[Line, Any]:
-        ctor = registry.lookup("voice", ln.voice.constructor)
-        assert ctor is not None
-        backend = registry.backend_for(ctor)
         try:
-            text = _speakable(ln.text)
-            speech = backend.speak(ln.voice, text, ln.delivery, cache)
-            if not speech.key:  # a backend without a cache of its own: keep the line here
-                speech = dc_replace(speech, key=digest("voice-line-audio", speech.audio))
-                store_speech(cache, speech.key, speech)
-            return ln, (speech.key, speech)
+            ctor = ctors[ln.voice.constructor]
+            assert ctor is not None  # reported above, not spoken
+            engine = registry.backend_for(ctor)
+            return ln, _spoken(engine, ln.voice, _speakable(ln.text), ln.delivery, cache)
         except BackendError as exc:
             return ln, exc
 
@@ -395,19 +426,32 @@ def synthesize(
             )
 
 
+def _spoken(
+    engine: Any, voice: AssetSpec, text: str, delivery: Any, cache: Cache
+) -> tuple[str, Any]:
+    """One line spoken by its voice's engine: ``(key, speech)``, the key the engine's own.
+
+    A backend without a cache of its own (no key) has the line kept here, by its audio.
+    """
+    from screenplay.cache import digest
+    from screenplay.voices.backend import store_speech
+
+    speech = engine.speak(voice, text, delivery, cache)
+    if not speech.key:
+        speech = dc_replace(speech, key=digest("voice-line-audio", speech.audio))
+        store_speech(cache, speech.key, speech)
+    return speech.key, speech
+
+
 def _speak_task(item: tuple[Any, str, Any, str]) -> tuple[Any, ...]:
     """One line spoken in a remote task (Ray): ``(key, speech)``, or ``("error", code,
     message, help)`` — a BackendError's code and help do not survive pickling."""
-    from screenplay.voices.backend import speech_key
-
     voice, text, delivery, root = item
-    ctor = registry.lookup("voice", voice.constructor)
-    assert ctor is not None
     try:
-        speech = registry.backend_for(ctor).speak(voice, text, delivery, Cache(Path(root)))
+        engine = registry.backend_of("voice", voice.constructor)
+        return _spoken(engine, voice, text, delivery, Cache(Path(root)))
     except BackendError as exc:
         return ("error", exc.code, exc.message, exc.help)
-    return speech_key(voice, text, delivery), speech
 
 
 CHANT_VERSION = 1
@@ -460,10 +504,9 @@ def load_pictures(bound: Bound, cache: Cache, diags: Diagnostics) -> None:
         if ident in seen:
             continue
         seen.add(ident)
-        ctor = registry.lookup(kind, spec.constructor)  # type: ignore[arg-type]
-        if ctor is None:
+        backend = registry.backend_of(kind, spec.constructor)  # type: ignore[arg-type]
+        if backend is None:
             continue
-        backend = registry.backend_for(ctor)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", BackendWarning)
             try:
@@ -485,10 +528,9 @@ def probe_music(bound: Bound, diags: Diagnostics) -> None:
         cue = bound.film.cues.get(name)
         if cue is None or cue.spec is None:
             continue
-        ctor = registry.lookup("music", cue.spec.constructor)
-        if ctor is None:
+        backend: MusicBackend | None = registry.backend_of("music", cue.spec.constructor)
+        if backend is None:
             continue
-        backend: MusicBackend = registry.backend_for(ctor)
         try:
             backend.probe(cue.spec)
         except BackendError as exc:

@@ -46,12 +46,13 @@ from screenplay.diagnostics.codes import (
     WRONG_ARGUMENT_TYPE,
 )
 from screenplay.diagnostics.core import Label, did_you_mean, suggestion
-from screenplay.film import CastMember, CueDecl, Film, SetDecl, Settings, scene_info
-from screenplay.passes.specs import SpecBuilder, derived_seed, make_spec
+from screenplay.film import CastMember, CueDecl, Film, SetDecl, Settings
+from screenplay.passes.specs import SpecBuilder, derived_seed, make_spec, schema_defaults
 from screenplay.pictures.schema import set_constructor_for
 from screenplay.resources import stdlib_dir
 from screenplay.syntax import ast
 from screenplay.syntax.files import UnusableFile, is_regular_file
+from screenplay.syntax.heading import scene_info
 from screenplay.syntax.parser import parse_source
 from screenplay.syntax.source import Source, Span
 
@@ -417,7 +418,7 @@ def auto_face(name: str) -> AssetSpec:
     params: dict[str, object] = {}
     ctor = registry.lookup("face", "portrait")
     if ctor is not None:
-        params = {p.name: p.default for p in ctor.params if p.default is not None}
+        params = schema_defaults(ctor)
     params["seed"] = derived_seed("face", name)
     try:
         from screenplay.voices.casting import sex_of_name
@@ -463,7 +464,7 @@ def _cast_sets(film: Film) -> None:
     for node in film.script.walk():
         if not isinstance(node, ast.SceneHeading):
             continue
-        info = scene_info(node.text)
+        info = node.scene
         existing = film.sets.get(info.location)
         if existing is not None:
             if existing.scene.interior is None and info.interior is not None:
@@ -483,7 +484,7 @@ def auto_set(info: SceneInfo) -> AssetSpec:
     ctor = registry.lookup("set", ctor_name)
     params: dict[str, object] = {}
     if ctor is not None:
-        params = {p.name: p.default for p in ctor.params if p.default is not None}
+        params = schema_defaults(ctor)
     params["seed"] = derived_seed("set", info.location)
     return make_spec("set", ctor_name, params, label=f"procedural {info.location.lower()}")
 

@@ -57,6 +57,16 @@ def derived_seed(*parts: str) -> int:
     return int.from_bytes(h[:4], "big") & 0x7FFFFFFF
 
 
+def schema_defaults(ctor: Constructor) -> dict[str, Any]:
+    """The parameters ``ctor`` gives a value to when the film does not.
+
+    The one place a spec's defaults are merged: every spec the resolve pass
+    makes (a call, a file, a preset's base, an auto-cast face, a procedural
+    set) starts from these, so engines receive complete parameters.
+    """
+    return {p.name: p.default for p in ctor.params if p.default is not None}
+
+
 def make_spec(
     kind: AssetKind,
     constructor: str,
@@ -184,9 +194,7 @@ class SpecBuilder:
         ctor = registry.lookup(kind, "file")
         params: dict[str, Any] = {"path": path}
         if ctor is not None:
-            for p in ctor.params:
-                if p.name != "path" and p.default is not None:
-                    params[p.name] = p.default
+            params.update((k, v) for k, v in schema_defaults(ctor).items() if k != "path")
         return make_spec(kind, "file", params, label=label or Path(value.value).name)
 
     def _call(
@@ -201,10 +209,7 @@ class SpecBuilder:
         given = self._args(kind, ctor, args, owner)
         if given is None:
             return None
-        params: dict[str, Any] = {}
-        for p in ctor.params:
-            if p.default is not None:
-                params[p.name] = p.default
+        params = schema_defaults(ctor)
         if ctor.param("seed") is not None and "seed" not in given:
             params["seed"] = derived_seed(kind, owner)
         params.update(given)

@@ -37,7 +37,7 @@ from typing import Any
 from screenplay.backends.protocols import PROJECT_RATE, AssetSpec, SceneInfo, Timed
 from screenplay.beats import Beat, Bound, Line
 from screenplay.diagnostics import Diagnostics
-from screenplay.film import Film, scene_info
+from screenplay.film import Film
 from screenplay.music.errors import FADE_TOO_LONG
 from screenplay.passes.resolve import auto_set
 from screenplay.passes.staging import Staged, Staging, stage
@@ -825,4 +825,4 @@ def plan(film: Film, bound: Bound, diags: Diagnostics, staging: Staging | None =
     return _Planner(film, bound, diags, staging).plan()
 
 
-__all__ = ["plan", "scene_info"]
+__all__ = ["plan"]

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from screenplay.syntax.heading import SceneInfo, scene_info
 from screenplay.syntax.source import Span
 
 # --------------------------------------------------------------------------
@@ -143,6 +144,11 @@ class SceneHeading(Node):
     text: str
     number: str | None = None
     forced: bool = False
+    #: What the heading says (inside or out, place, time of day), read once from ``text``.
+    scene: SceneInfo = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "scene", scene_info(self.text))
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ rank  layer     modules
 0     leaf      ``screenplay`` (``__version__``), ``syntax.source`` (Source,
                 Span), ``syntax.files`` (reading user files safely),
                 ``syntax.emphasis`` (StyledRun, the one emphasis parser),
+                ``syntax.heading`` (SceneInfo, the one heading reader),
                 ``resources``, ``limits``
 1     core      ``diagnostics``, ``cache``, ``backends`` (protocols, registry)
 2     syntax    ``syntax`` (classifier, grammar, AST), ``directives``
@@ -42,6 +43,7 @@ LAYERS: dict[str, int] = {
     "screenplay.syntax.source": 0,
     "screenplay.syntax.emphasis": 0,
     "screenplay.syntax.files": 0,
+    "screenplay.syntax.heading": 0,
     "screenplay.resources": 0,
     "screenplay.limits": 0,
     "screenplay.diagnostics": 1,
