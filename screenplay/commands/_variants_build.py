@@ -10,9 +10,49 @@ import argparse
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from rich.console import Console
 
+    from screenplay.diagnostics import Diagnostics
     from screenplay.executor import Executor
+    from screenplay.film import Film
+    from screenplay.variants.axes import Analysis
+
+
+def load_axes(
+    path: Path, allow_outside: bool, console: Console, nothing: str
+) -> tuple[Film, Analysis, Diagnostics] | None:
+    """The film at ``path`` and its axes of alternatives, for ``tune`` and ``review``.
+
+    None (with the diagnostics printed) when the film does not load or has no
+    alternatives; ``nothing`` says what the command cannot do without them.
+    """
+    from screenplay.api import load_film
+    from screenplay.backends.protocols import outside_assets
+    from screenplay.commands._common import report
+    from screenplay.diagnostics import Diagnostics
+    from screenplay.syntax.source import Span
+    from screenplay.variants import errors
+    from screenplay.variants.axes import Analysis
+
+    with outside_assets(allow_outside):
+        film, items = load_film(path)
+    diags = Diagnostics()
+    diags.extend(items)
+    analysis = film.script.extra.get("axes") if film is not None else None
+    if film is not None and not isinstance(analysis, Analysis):
+        diags.error(
+            errors.NO_VARIANTS,
+            Span(str(path), 0, 0, 0, 0),
+            f"this film has no alternatives, so {nothing}",
+            "write alternatives: `voice: carlos | joe`, or mark sections "
+            "`[[variant ending=happy]]`",
+        )
+    if film is None or diags.has_errors or not isinstance(analysis, Analysis):
+        report(diags.items, film, console=console)
+        return None
+    return film, analysis, diags
 
 
 def _executor(args: argparse.Namespace, console: Console) -> tuple[bool, Executor | None]:

@@ -33,34 +33,20 @@ def configure(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
-    from screenplay.api import load_film
-    from screenplay.backends.protocols import outside_assets
     from screenplay.cache import atomic_write_bytes
     from screenplay.commands._common import outputs_ok, report
-    from screenplay.diagnostics import Diagnostics
+    from screenplay.commands._variants_build import load_axes
     from screenplay.syntax.source import Span
     from screenplay.variants import errors
-    from screenplay.variants.axes import MAX_VARIANTS, Analysis, Variant
+    from screenplay.variants.axes import MAX_VARIANTS, Variant
     from screenplay.variants.batch import variant_output
     from screenplay.variants.review import relative_src, review_html
 
     console = Console(stderr=True, highlight=False)
-    with outside_assets(args.allow_outside_assets):
-        film, items = load_film(args.file)
-    diags = Diagnostics()
-    diags.extend(items)
-    analysis = film.script.extra.get("axes") if film is not None else None
-    if film is not None and not isinstance(analysis, Analysis):
-        diags.error(
-            errors.NO_VARIANTS,
-            Span(str(args.file), 0, 0, 0, 0),
-            "this film has no alternatives, so no variants to review",
-            "write alternatives: `voice: carlos | joe`, or mark sections "
-            "`[[variant ending=happy]]`",
-        )
-    if film is None or diags.has_errors or not isinstance(analysis, Analysis):
-        report(diags.items, film, console=console)
+    loaded = load_axes(args.file, args.allow_outside_assets, console, "no variants to review")
+    if loaded is None:
         return 1
+    film, analysis, diags = loaded
     page = args.output or args.file.with_name(args.file.stem + ".review.html")
     built: list[tuple[Variant, Path]] = []
     missing: list[tuple[Variant, Path]] = []

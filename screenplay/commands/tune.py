@@ -50,35 +50,21 @@ def _duration(path: Path) -> float | None:
 def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
-    from screenplay.api import load_film
-    from screenplay.backends.protocols import outside_assets
     from screenplay.commands._common import report
-    from screenplay.diagnostics import Diagnostics
+    from screenplay.commands._variants_build import load_axes
     from screenplay.syntax.source import Span
     from screenplay.variants import errors
-    from screenplay.variants.axes import MAX_VARIANTS, Analysis
+    from screenplay.variants.axes import MAX_VARIANTS
     from screenplay.variants.batch import variant_output
     from screenplay.variants.feedback import read_feedback
     from screenplay.variants.model import fit, summarize
     from screenplay.variants.select import parse_choice
 
     console = Console(stderr=True, highlight=False)
-    with outside_assets(args.allow_outside_assets):
-        film, items = load_film(args.file)
-    diags = Diagnostics()
-    diags.extend(items)
-    analysis = film.script.extra.get("axes") if film is not None else None
-    if film is not None and not isinstance(analysis, Analysis):
-        diags.error(
-            errors.NO_VARIANTS,
-            Span(str(args.file), 0, 0, 0, 0),
-            "this film has no alternatives, so there is nothing to tune",
-            "write alternatives: `voice: carlos | joe`, or mark sections "
-            "`[[variant ending=happy]]`",
-        )
-    if film is None or diags.has_errors or not isinstance(analysis, Analysis):
-        report(diags.items, film, console=console)
+    loaded = load_axes(args.file, args.allow_outside_assets, console, "there is nothing to tune")
+    if loaded is None:
         return 1
+    film, analysis, diags = loaded
     if analysis.count > MAX_VARIANTS:
         diags.error(
             errors.TOO_MANY_VARIANTS,
