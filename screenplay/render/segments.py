@@ -273,19 +273,22 @@ def render_segment(
     comp = Compositor(timeline, assets, burn_subtitles=task.burn)
     target = Path(task.path)
     stages: dict[str, float] = {}
-    with atomic_path(target, _part_suffix(".mp4")) as tmp:
-        encode_frames(
-            lambda i: comp.frame_key(task.shot, i),
-            lambda i: comp.frame(task.shot, i),
-            range(task.first, task.first + task.count),
-            tmp,
-            task.width,
-            task.height,
-            task.fps,
-            task.quality,
-            on_frames,
-            stages,
-        )
+    try:
+        with atomic_path(target, _part_suffix(".mp4")) as tmp:
+            encode_frames(
+                lambda i: comp.frame_key(task.shot, i),
+                lambda i: comp.frame(task.shot, i),
+                range(task.first, task.first + task.count),
+                tmp,
+                task.width,
+                task.height,
+                task.fps,
+                task.quality,
+                on_frames,
+                stages,
+            )
+    finally:
+        comp.close()  # its frames are freed here, not at the next full GC pass
     return task.index, task.count, time.perf_counter() - started, stages
 
 

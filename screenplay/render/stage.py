@@ -106,7 +106,8 @@ class _Sprite:
     def __init__(self, comp: Compositor, fig: Figure, height_px: int, tint: Any) -> None:
         from screenplay.pictures.figure import bust_size, figure
 
-        self.comp = comp
+        # No reference to ``comp`` is kept: sprites outlive the segment's compositor
+        # (see _SPRITES), and holding it would pin its frame memo for the worker's life.
         self.tint = tint
         self.lut = grade_lut(tint)
         spec = _no_background(fig.face)

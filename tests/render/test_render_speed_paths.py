@@ -118,3 +118,34 @@ def test_mouth_and_blink_patches_compose_to_the_face_drawn_in_that_state(
             want = sprite._grade(sprite._bust(viseme, eyes))
             assert np.array_equal(got, want), (viseme, eyes)
     assert composed >= 4  # the shortcut is taken for separate mouth and eye boxes
+
+
+def test_a_rendered_segment_frees_its_frames_without_the_garbage_collector(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A shot renderer points back at its compositor; render_segment must break that
+    cycle itself (Compositor.close), or each segment's frame memos lingered in a worker
+    until a full GC pass — a 2-hour film's workers grew to gigabytes."""
+    import gc
+    import weakref
+
+    import screenplay.render.segments as segments
+
+    made: list[weakref.ref[Compositor]] = []
+
+    class Watched(Compositor):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+            made.append(weakref.ref(self))
+
+    monkeypatch.setattr("screenplay.render.compositor.Compositor", Watched)
+    tl = _timeline(_close(ANNA, "ANNA"), frames=12)
+    assets = FlatAssets()
+    tasks = segments.plan_segments(tl, assets, tmp_path, quality="preview", burn=False)
+    gc.disable()
+    try:
+        segments.render_segment(tasks[0], assets)
+        assert made, "render_segment made no compositor"
+        assert all(ref() is None for ref in made), "the compositor outlived its segment"
+    finally:
+        gc.enable()
