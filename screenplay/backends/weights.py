@@ -25,6 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from screenplay.backends.protocols import BackendError
 from screenplay.cache import Cache, digest, file_digest
 
 #: Environment variable listing folders (``:``-separated) that hold model folders.
@@ -270,3 +271,24 @@ def torch_device() -> str:
     import torch
 
     return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+def requested_device(params: dict[str, object], needs_cuda: str, help: str) -> str:
+    """The device a model backend's ``device=`` asks for: ``"cpu"``, ``"cuda"``, or for
+    ``"auto"`` (the default) :func:`torch_device`.
+
+    ``device="cuda"`` on a machine whose torch sees no GPU raises ``needs_cuda`` (each
+    backend's own code) with ``help``.
+    """
+    asked = str(params.get("device") or "auto")
+    if asked == "cpu":
+        return "cpu"
+    import torch
+
+    if asked == "cuda" and not torch.cuda.is_available():
+        raise BackendError(
+            needs_cuda,
+            'device="cuda" was asked for, but torch sees no CUDA GPU on this machine',
+            help,
+        )
+    return torch_device() if asked == "auto" else "cuda"

@@ -37,18 +37,11 @@ _MODELS: dict[tuple[str, str], tuple[Any, Any]] = {}
 
 
 def _device(params: dict[str, Any]) -> str:
-    asked = str(params.get("device") or "auto")
-    if asked == "cpu":
-        return "cpu"
-    import torch
-
-    if asked == "cuda" and not torch.cuda.is_available():
-        raise BackendError(
-            errors.MUSICGEN_NEEDS_CUDA,
-            'device="cuda" was asked for, but torch sees no CUDA GPU on this machine',
-            'use device="auto" (the CPU here), or build on a machine with a GPU',
-        )
-    return weights.torch_device() if asked == "auto" else "cuda"
+    return weights.requested_device(
+        params,
+        errors.MUSICGEN_NEEDS_CUDA,
+        'use device="auto" (the CPU here), or build on a machine with a GPU',
+    )
 
 
 def find_model(name: str) -> Path:

@@ -99,19 +99,11 @@ def plan(params: dict[str, Any], pipe: Any, kind: str, name: str, folder: Path) 
 
 
 def _device(params: dict[str, Any]) -> str:
-    asked = str(params.get("device") or "auto")
-    import torch
-
-    has_cuda = bool(torch.cuda.is_available())
-    if asked == "cuda" and not has_cuda:
-        raise BackendError(
-            errors.DIFFUSION_NEEDS_CUDA,
-            'device="cuda" was asked for, but torch sees no CUDA GPU on this machine',
-            'Use device="auto" (the CPU here), or build on a machine with a GPU.',
-        )
-    if asked == "cpu":
-        return "cpu"
-    return weights.torch_device() if asked == "auto" else "cuda"
+    return weights.requested_device(
+        params,
+        errors.DIFFUSION_NEEDS_CUDA,
+        'Use device="auto" (the CPU here), or build on a machine with a GPU.',
+    )
 
 
 def _require_diffusers() -> None:

@@ -90,18 +90,9 @@ def find_model(name: str) -> tuple[Path, Path]:
 
 
 def _device(params: dict[str, Any]) -> str:
-    asked = str(params.get("device") or "auto")
-    if asked == "cpu":
-        return "cpu"
-    import torch
-
-    if asked == "cuda" and not torch.cuda.is_available():
-        raise BackendError(
-            errors.COQUI_NEEDS_CUDA,
-            'device="cuda" was asked for, but torch sees no CUDA GPU on this machine',
-            'use device="auto" (the CPU here)',
-        )
-    return weights.torch_device() if asked == "auto" else "cuda"
+    return weights.requested_device(
+        params, errors.COQUI_NEEDS_CUDA, 'use device="auto" (the CPU here)'
+    )
 
 
 def _load(folder: Path, config: Path, device: str) -> Any:
