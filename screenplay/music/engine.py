@@ -95,18 +95,7 @@ class MusicEngine:
             def produce() -> np.ndarray:
                 return self._render_score(style, params, samples, font)
 
-        data = cache.get_bytes(NAMESPACE, key, ".flac")
-        if data is not None:
-            try:
-                audio = _flac_decode(data)
-                if len(audio) == samples:
-                    return audio
-            except Exception:  # a damaged cache entry is recomputed, never fatal
-                pass
-        pcm = _quantize(_level(produce(), float(params.get("volume") or 0.0)))
-        cache.put_bytes(NAMESPACE, key, _flac_encode(pcm), ".flac")
-        # FLAC is lossless: this is exactly what a later cache hit returns.
-        return pcm.astype(np.float32) / np.float32(32767.0)
+        return cached_cue(cache, key, samples, float(params.get("volume") or 0.0), produce)
 
     def probe(self, spec: AssetSpec) -> None:
         """Cheap early check of a cue (for the bind pass): raise the BackendError a render would.
@@ -245,6 +234,28 @@ _ENGINE = MusicEngine()
 
 def backend() -> MusicEngine:
     return _ENGINE
+
+
+def cached_cue(
+    cache: Cache, key: str, samples: int, volume: float, produce: Callable[[], np.ndarray]
+) -> np.ndarray:
+    """A cue of ``samples`` from the cache (FLAC under ``key``), else ``produce()``d,
+    levelled by ``volume``, quantised, stored and returned.
+
+    FLAC is lossless: a fresh render returns exactly what a later cache hit does.  A
+    damaged or short cache entry is produced again, never fatal.
+    """
+    data = cache.get_bytes(NAMESPACE, key, ".flac")
+    if data is not None:
+        try:
+            audio = _flac_decode(data)
+            if len(audio) == samples:
+                return audio
+        except Exception:  # a damaged cache entry is recomputed, never fatal
+            pass
+    pcm = _quantize(_level(produce(), volume))
+    cache.put_bytes(NAMESPACE, key, _flac_encode(pcm), ".flac")
+    return pcm.astype(np.float32) / np.float32(32767.0)
 
 
 def cue_renderer(cache: Cache) -> Callable[[MusicClip], np.ndarray]:

@@ -27,7 +27,7 @@ from screenplay.backends import weights
 from screenplay.backends.protocols import PROJECT_RATE, AssetSpec, BackendError
 from screenplay.cache import Cache, digest
 from screenplay.music import errors, schema, userfile
-from screenplay.music.engine import NAMESPACE, _flac_decode, _flac_encode, _level, _quantize
+from screenplay.music.engine import cached_cue
 
 #: Bump when generation or post-processing below changes the audio.
 MUSICGEN_VERSION = 1
@@ -209,27 +209,21 @@ class MusicGenCues:
             tempo, float(params.get("volume") or 0.0), samples,
             userfile.sox_version() if abs(tempo - 1.0) > 1e-9 else "",
         )  # fmt: skip
-        data = cache.get_bytes(NAMESPACE, key, ".flac")
-        if data is not None:
-            try:
-                audio = _flac_decode(data)
-                if len(audio) == samples:
-                    return audio
-            except Exception:  # a damaged cache entry is regenerated, never fatal
-                pass
-        raw, rate = generate(folder, device, prompt, seed, seconds, guidance)
-        self.generations += 1
-        from screenplay.voices.dsp import resample
 
-        chans = [resample(raw[:, c], rate, PROJECT_RATE) for c in range(raw.shape[1])]
-        stereo = np.stack([chans[0], chans[-1]], axis=1).astype(np.float32)
-        stereo = stereo[: int(round(seconds * PROJECT_RATE))]
-        stereo = np.nan_to_num(stereo)
-        stereo = userfile.time_stretch(stereo, tempo)
-        fitted = userfile.fit(stereo, samples, loop=True)
-        pcm = _quantize(_level(fitted, float(params.get("volume") or 0.0)))
-        cache.put_bytes(NAMESPACE, key, _flac_encode(pcm), ".flac")
-        return pcm.astype(np.float32) / np.float32(32767.0)
+        def produce() -> np.ndarray:
+            raw, rate = generate(folder, device, prompt, seed, seconds, guidance)
+            self.generations += 1
+            from screenplay.voices.dsp import resample
+
+            chans = [resample(raw[:, c], rate, PROJECT_RATE) for c in range(raw.shape[1])]
+            stereo = np.stack([chans[0], chans[-1]], axis=1).astype(np.float32)
+            stereo = stereo[: int(round(seconds * PROJECT_RATE))]
+            stereo = np.nan_to_num(stereo)
+            stereo = userfile.time_stretch(stereo, tempo)
+            fitted: np.ndarray = userfile.fit(stereo, samples, loop=True)
+            return fitted
+
+        return cached_cue(cache, key, samples, float(params.get("volume") or 0.0), produce)
 
 
 _BACKEND = MusicGenCues()
